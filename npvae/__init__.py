@@ -1,0 +1,1 @@
+"""npvae: a convolutional variational autoencoder written from scratch in NumPy."""

@@ -1,0 +1,194 @@
+"""im2col and col2im: the two loops that turn a convolution into one matrix product.
+
+A 2-D convolution slides a ``kh x kw`` window over the (padded) input. ``im2col``
+copies every window into one row of a matrix, so that the whole convolution becomes
+a single GEMM that BLAS runs at full speed::
+
+    x (N, H, W, C)  --im2col-->  cols (N*Ho*Wo, kh*kw*C)
+    y = cols @ W.reshape(kh*kw*C, O)          # (N*Ho*Wo, O) = (N, Ho, Wo, O)
+
+Row ``r = (n*Ho + i)*Wo + j`` of ``cols`` holds the window whose top-left corner is
+the padded pixel ``(i*s, j*s)``; its columns are ordered ``(p, q, c)`` -- the same
+order as a Keras kernel ``W[p, q, c, o]`` flattened, so no transpose is needed::
+
+    cols[r, (p*kw + q)*C + c] = x_pad[n, i*s + p, j*s + q, c]
+
+``col2im`` is the adjoint (the transpose) of ``im2col``: it scatters every row back
+to the pixels it was copied from, *adding* where windows overlap. It is what
+``backward`` of a convolution needs (``dx = col2im(dy @ W^T)``) and it is the whole
+forward pass of a transposed convolution.
+
+Padding is given per side, ``(top, bottom, left, right)``, because TensorFlow's
+'same' padding puts the odd extra row at the bottom (see ``npvae.layers.conv``).
+Pixels that fall in the padding are zeros in ``cols``; in ``col2im`` their sums are
+simply dropped.
+
+Each kernel comes twice: a numba-jitted loop (``im2col``, ``col2im``: parallel over
+the batch, writing into a caller's buffer) and a plain-NumPy twin (``im2col_numpy``,
+``col2im_numpy``: nine strided slices, easy to read). ``tests/test_kernels.py``
+checks that they agree exactly.
+"""
+import os
+
+# numba's OpenMP threads spin-wait after a parallel loop, by default for long enough to
+# steal the cores BLAS wants for the next matrix product (measured here: im2col 8x and
+# the GEMM after it 4x slower when the two alternate). Passive waiting gives the cores
+# back. It must be set before numba starts its thread pool; a user's setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+import numba  # noqa: E402  (after the environment variable, on purpose)
+import numpy as np  # noqa: E402
+
+
+def output_size(size, kernel, stride, pad_before, pad_after):
+    """Number of window positions along one axis: ``(size + pads - kernel) // stride + 1``."""
+    return (size + pad_before + pad_after - kernel) // stride + 1
+
+
+# ------------------------------------------------------------------ the numba kernels
+
+
+@numba.njit(parallel=True, cache=True)
+def _im2col_loop(x, kh, kw, stride, pad_top, pad_left, out_h, out_w, cols):
+    n_batch, height, width, channels = x.shape
+    # One output row (n, i) per thread: each writes its own rows of cols, so no races.
+    for ni in numba.prange(n_batch * out_h):
+        n, i = ni // out_h, ni % out_h
+        for j in range(out_w):
+            row = (n * out_h + i) * out_w + j
+            for p in range(kh):
+                y = i * stride + p - pad_top
+                for q in range(kw):
+                    x_col = j * stride + q - pad_left
+                    start = (p * kw + q) * channels
+                    if 0 <= y < height and 0 <= x_col < width:
+                        # The C channels of one pixel are contiguous in NHWC.
+                        for c in range(channels):
+                            cols[row, start + c] = x[n, y, x_col, c]
+                    else:
+                        for c in range(channels):
+                            cols[row, start + c] = 0.0
+
+
+@numba.njit(parallel=True, cache=True)
+def _col2im_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out_w, x):
+    n_batch, height, width, channels = x.shape
+    # Gather, not scatter: each thread owns whole image rows (n, y) and collects every
+    # window entry that was copied from them, so threads never write the same pixel,
+    # and the sum runs over (p, q) in the same order as the NumPy twin (equal bits).
+    for ny in numba.prange(n_batch * height):
+        n, y = ny // height, ny % height
+        for x_col in range(width):
+            for c in range(channels):
+                x[n, y, x_col, c] = 0.0
+            for p in range(kh):
+                i_scaled = y + pad_top - p  # = i * stride for the window that saw y at p
+                if i_scaled < 0 or i_scaled % stride != 0 or i_scaled // stride >= out_h:
+                    continue
+                i = i_scaled // stride
+                for q in range(kw):
+                    j_scaled = x_col + pad_left - q
+                    if j_scaled < 0 or j_scaled % stride != 0 or j_scaled // stride >= out_w:
+                        continue
+                    row = (n * out_h + i) * out_w + j_scaled // stride
+                    start = (p * kw + q) * channels
+                    for c in range(channels):
+                        x[n, y, x_col, c] += cols[row, start + c]
+
+
+def im2col(x, kh, kw, stride, padding, out=None):
+    """Unfold the windows of ``x`` into rows (numba, parallel over the batch).
+
+    Args:
+        x: (N, H, W, C) input.
+        kh, kw: window height and width.
+        stride: step between windows (same along both axes).
+        padding: ``(top, bottom, left, right)`` zero padding.
+        out: optional (N*Ho*Wo, kh*kw*C) buffer of x's dtype to write into.
+
+    Returns:
+        cols: (N*Ho*Wo, kh*kw*C).
+    """
+    n_batch, height, width, channels = x.shape
+    top, bottom, left, right = padding
+    out_h = output_size(height, kh, stride, top, bottom)
+    out_w = output_size(width, kw, stride, left, right)
+    shape = (n_batch * out_h * out_w, kh * kw * channels)
+    cols = _buffer(out, shape, x.dtype)
+    _im2col_loop(np.ascontiguousarray(x), kh, kw, stride, top, left, out_h, out_w, cols)
+    return cols
+
+
+def col2im(cols, x_shape, kh, kw, stride, padding, out=None):
+    """Fold rows back onto an image, summing overlaps: the adjoint of ``im2col``.
+
+    Args:
+        cols: (N*Ho*Wo, kh*kw*C) rows, one per window.
+        x_shape: (N, H, W, C), the shape of the image the windows came from.
+        kh, kw, stride, padding: as for ``im2col``.
+        out: optional (N, H, W, C) buffer of cols' dtype to write into.
+
+    Returns:
+        x: (N, H, W, C).
+    """
+    n_batch, height, width, channels = x_shape
+    top, bottom, left, right = padding
+    out_h = output_size(height, kh, stride, top, bottom)
+    out_w = output_size(width, kw, stride, left, right)
+    _check_cols_shape(cols, (n_batch * out_h * out_w, kh * kw * channels))
+    x = _buffer(out, tuple(x_shape), cols.dtype)
+    _col2im_loop(np.ascontiguousarray(cols), kh, kw, stride, top, left, out_h, out_w, x)
+    return x
+
+
+def _buffer(out, shape, dtype):
+    """Return ``out`` if it is a usable buffer of this shape and dtype, else a new one."""
+    if out is None:
+        return np.empty(shape, dtype=dtype)
+    if out.shape != shape or out.dtype != dtype or not out.flags.c_contiguous:
+        raise ValueError(
+            f"output buffer must be a C-contiguous {np.dtype(dtype).name} array of shape "
+            f"{shape}; got {out.dtype.name} {out.shape}"
+        )
+    return out
+
+
+def _check_cols_shape(cols, expected):
+    if cols.shape != expected:
+        raise ValueError(f"col2im: cols must have shape {expected}; got {cols.shape}")
+
+
+# -------------------------------------------------------------- the plain-NumPy twins
+
+
+def im2col_numpy(x, kh, kw, stride, padding):
+    """Plain-NumPy twin of ``im2col``: one strided slice of the padded input per (p, q)."""
+    n_batch, height, width, channels = x.shape
+    top, bottom, left, right = padding
+    out_h = output_size(height, kh, stride, top, bottom)
+    out_w = output_size(width, kw, stride, left, right)
+    x_pad = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    cols = np.empty((n_batch, out_h, out_w, kh, kw, channels), dtype=x.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            # Window offset (p, q) of every output pixel, all at once.
+            cols[:, :, :, p, q, :] = x_pad[:, p : p + stride * out_h : stride,
+                                             q : q + stride * out_w : stride, :]
+    return cols.reshape(n_batch * out_h * out_w, kh * kw * channels)
+
+
+def col2im_numpy(cols, x_shape, kh, kw, stride, padding):
+    """Plain-NumPy twin of ``col2im``: add each (p, q) slice back, then crop the padding."""
+    n_batch, height, width, channels = x_shape
+    top, bottom, left, right = padding
+    out_h = output_size(height, kh, stride, top, bottom)
+    out_w = output_size(width, kw, stride, left, right)
+    _check_cols_shape(cols, (n_batch * out_h * out_w, kh * kw * channels))
+    windows = cols.reshape(n_batch, out_h, out_w, kh, kw, channels)
+    x_pad = np.zeros((n_batch, height + top + bottom, width + left + right, channels),
+                     dtype=cols.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            x_pad[:, p : p + stride * out_h : stride,
+                     q : q + stride * out_w : stride, :] += windows[:, :, :, p, q, :]
+    return x_pad[:, top : top + height, left : left + width, :]

@@ -1,0 +1,90 @@
+"""What every layer promises: ``forward``, ``backward``, ``params`` and ``grads``.
+
+A layer is a function ``y = f(x; params)`` that can also run backwards. Given the
+gradient of a scalar loss ``L`` with respect to its output, ``dy = dL/dy``,
+``backward(dy)`` returns ``dx = dL/dx`` and fills ``grads`` with ``dL/dparam``::
+
+    y  = layer.forward(x)         # keeps what backward will need (its "cache")
+    dx = layer.backward(dy)       # uses the cache; overwrites layer.grads
+
+``params`` and ``grads`` are plain dicts with the same keys (``"W"``, ``"b"``), so an
+optimizer can walk them without knowing what kind of layer it updates. Layers
+without parameters have two empty dicts.
+"""
+import numpy as np
+
+
+class Layer:
+    """Base class: holds ``params``/``grads`` and checks inputs before ``forward``."""
+
+    def __init__(self, dtype=np.float32):
+        self.dtype = np.dtype(dtype)
+        self.params = {}
+        self.grads = {}
+
+    def __call__(self, *inputs, **kwargs):
+        return self.forward(*inputs, **kwargs)
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, dy):
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    # -- input checks: cheap, and they turn a confusing BLAS error into a clear one.
+
+    def check_input(self, x, ndim=None, last_dim=None, what="x"):
+        """Raise ``ValueError`` unless ``x`` is an array of this layer's dtype with
+        ``ndim`` axes (any, if None) and ``last_dim`` entries on its last axis (if given)."""
+        name = repr(self)
+        if not isinstance(x, np.ndarray):
+            raise ValueError(f"{name}: {what} must be a numpy array; got {type(x).__name__}")
+        if x.dtype != self.dtype:
+            hint = f"; convert it with {what}.astype(np.{self.dtype.name})"
+            raise ValueError(
+                f"{name}: {what} must have dtype {self.dtype.name}; got {x.dtype.name}{hint}"
+            )
+        if ndim is None:
+            return
+        if x.ndim != ndim or (last_dim is not None and x.shape[-1] != last_dim):
+            expected = _describe_shape(ndim, last_dim)
+            raise ValueError(f"{name}: {what} must have shape {expected}; got {x.shape}")
+
+    def check_gradient(self, dy, expected_shape):
+        """Raise ``ValueError`` unless ``backward`` got a gradient shaped like the output."""
+        if self.__dict__.get("_cache") is None:
+            raise ValueError(f"{self!r}: backward called before forward")
+        if not isinstance(dy, np.ndarray) or dy.shape != tuple(expected_shape):
+            got = getattr(dy, "shape", type(dy).__name__)
+            raise ValueError(
+                f"{self!r}: the gradient must have the output's shape {tuple(expected_shape)}; "
+                f"got {got}"
+            )
+
+
+def _describe_shape(ndim, last_dim):
+    names = {2: ["N"], 4: ["N", "H", "W"]}.get(ndim, [f"d{i}" for i in range(ndim - 1)])
+    last = str(last_dim) if last_dim is not None else ("C" if ndim == 4 else "D")
+    return "(" + ", ".join(names + [last]) + ")"
+
+
+def glorot_uniform(shape, fan_in, fan_out, rng, dtype):
+    """Keras' default kernel initializer: U(-a, a) with ``a = sqrt(6 / (fan_in + fan_out))``.
+
+    It keeps the variance of activations and of gradients roughly constant from
+    layer to layer (Glorot & Bengio, 2010).
+    """
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=shape).astype(dtype)
+
+
+def default_rng(rng):
+    """The generator to draw from: ``rng`` itself, or a fresh seeded one if it is an int."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (int, np.integer)):
+        return np.random.default_rng(rng)
+    raise ValueError(f"rng must be a numpy.random.Generator, an int seed or None; got {rng!r}")

@@ -1,0 +1,233 @@
+"""Conv2D and Conv2DTranspose: a convolution, and its adjoint, as one GEMM each.
+
+Arrays are NHWC, as in Keras: x (N, H, W, C).
+
+Conv2D
+------
+A kernel ``W`` of shape (kh, kw, C, O) slides over the zero-padded input with stride s::
+
+    y[n, i, j, o] = b[o] + sum_{p, q, c} x_pad[n, i*s + p, j*s + q, c] * W[p, q, c, o]
+
+``im2col`` copies every window into a row, which turns the sum into a matrix product::
+
+    cols = im2col(x)                         (N*Ho*Wo, kh*kw*C)
+    y    = cols @ W.reshape(kh*kw*C, O) + b  (N*Ho*Wo, O) -> (N, Ho, Wo, O)
+
+Backward is the matrix-product rule, then ``col2im`` (the transpose of im2col)::
+
+    dW    = cols^T @ dy                      (kh*kw*C, O) -> (kh, kw, C, O)
+    db    = sum of dy over n, i, j           (O,)
+    dcols = dy @ W^T                         (N*Ho*Wo, kh*kw*C)
+    dx    = col2im(dcols)                    (N, H, W, C)
+
+'same' padding, exactly as TensorFlow/Keras: the output has ``Ho = ceil(H / s)`` rows,
+the total padding is ``max((Ho - 1)*s + kh - H, 0)``, and when it is odd the extra row
+goes at the *bottom* (and the extra column at the right). For 28x28, 3x3, stride 2:
+Ho = 14, total padding 1, so 0 rows on top and 1 at the bottom. Padding (1, 1) instead
+would shift every window by one pixel and the weights would not match Keras'.
+'valid' means no padding: ``Ho = (H - kh) // s + 1``.
+
+Conv2DTranspose
+---------------
+The transpose ("deconvolution") runs a Conv2D backwards: it is the linear map whose
+matrix is the transpose of a Conv2D's, the Conv2D that maps an (Ho, Wo, O) image to
+an (H, W, C) one. It upsamples by its stride. With ``W`` of shape (kh, kw, O, C)
+(Keras' layout for the transpose: output channels first)::
+
+    cols = x.reshape(N*H*W, C) @ W.reshape(kh*kw*O, C)^T   (N*H*W, kh*kw*O)
+    y    = col2im(cols) + b                                (N, Ho, Wo, O)
+
+so each input pixel paints a weighted kh x kw patch onto the output, and overlapping
+patches add. Its backward uses im2col, where Conv2D's used col2im::
+
+    dcols = im2col(dy)                       (N*H*W, kh*kw*O)
+    dW    = dcols^T @ x                      (kh*kw*O, C) -> (kh, kw, O, C)
+    db    = sum of dy over n, i, j           (O,)
+    dx    = dcols @ W.reshape(kh*kw*O, C)    (N*H*W, C) -> (N, H, W, C)
+
+Output size, as Keras: 'same' gives ``Ho = H*s``; 'valid' gives ``H*s + max(kh - s, 0)``.
+Because it is a true adjoint, ``<conv(x), y> == <x, conv_transpose(y)>`` for shared
+weights (``tests/test_conv.py`` checks it); no zeros are inserted between pixels.
+"""
+import numpy as np
+
+from npvae.kernels import col2im, im2col, output_size
+from npvae.layers.base import Layer, default_rng, glorot_uniform
+
+
+def same_or_valid_padding(size, kernel, stride, padding):
+    """(pad_before, pad_after) of one axis of a convolution over ``size`` pixels."""
+    if padding == "valid":
+        return 0, 0
+    out = -(-size // stride)  # ceil(size / stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    # TensorFlow's convention: the odd pixel of padding goes after (bottom / right).
+    return total // 2, total - total // 2
+
+
+class _ConvGeometry:
+    """Kernel size, stride and padding, shared by Conv2D and Conv2DTranspose."""
+
+    def __init__(self, kernel_size, stride, padding):
+        if isinstance(kernel_size, int):
+            kernel_size = (kernel_size, kernel_size)
+        self.kh, self.kw = (int(k) for k in kernel_size)
+        self.stride = int(stride)
+        if padding not in ("same", "valid"):
+            raise ValueError(f"padding must be 'same' or 'valid'; got {padding!r}")
+        if self.kh < 1 or self.kw < 1 or self.stride < 1:
+            raise ValueError(f"kernel size and stride must be positive; got "
+                             f"kernel {(self.kh, self.kw)}, stride {self.stride}")
+        self.padding = padding
+
+    def pads(self, height, width):
+        """(top, bottom, left, right) padding of a convolution over a height x width image."""
+        return (same_or_valid_padding(height, self.kh, self.stride, self.padding)
+                + same_or_valid_padding(width, self.kw, self.stride, self.padding))
+
+    def conv_output_hw(self, height, width):
+        """(Ho, Wo) of a convolution over (height, width)."""
+        top, bottom, left, right = self.pads(height, width)
+        return (output_size(height, self.kh, self.stride, top, bottom),
+                output_size(width, self.kw, self.stride, left, right))
+
+    def transpose_output_hw(self, height, width):
+        """(Ho, Wo) of a transposed convolution of an (height, width) input, as Keras."""
+        if self.padding == "same":
+            return height * self.stride, width * self.stride
+        return (height * self.stride + max(self.kh - self.stride, 0),
+                width * self.stride + max(self.kw - self.stride, 0))
+
+    def describe(self):
+        return f"kernel_size={(self.kh, self.kw)}, stride={self.stride}, padding={self.padding!r}"
+
+
+class _Scratch:
+    """Reusable work arrays, so a training step does not allocate its biggest arrays anew."""
+
+    def __init__(self):
+        self._arrays = {}
+
+    def get(self, name, shape, dtype):
+        array = self._arrays.get(name)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = self._arrays[name] = np.empty(shape, dtype=dtype)
+        return array
+
+
+class Conv2D(Layer):
+    """2-D convolution, NHWC. Params ``W`` (kh, kw, C, O), Glorot-uniform; ``b`` (O,), zeros.
+
+    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
+                 rng=None, dtype=np.float32):
+        super().__init__(dtype)
+        self.geometry = _ConvGeometry(kernel_size, stride, padding)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        kh, kw = self.geometry.kh, self.geometry.kw
+        self.params = {
+            # Keras' Glorot fans for a conv kernel: receptive field times channels.
+            "W": glorot_uniform((kh, kw, in_channels, out_channels), kh * kw * in_channels,
+                                kh * kw * out_channels, default_rng(rng), self.dtype),
+            "b": np.zeros(out_channels, dtype=self.dtype),
+        }
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self._scratch = _Scratch()
+        self._cache = None
+
+    def __repr__(self):
+        return (f"Conv2D({self.in_channels}, {self.out_channels}, "
+                f"{self.geometry.describe()})")
+
+    def output_shape(self, input_shape):
+        """(Ho, Wo, O) for an input of shape (H, W, C)."""
+        return self.geometry.conv_output_hw(*input_shape[:2]) + (self.out_channels,)
+
+    def forward(self, x):
+        """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
+        self.check_input(x, ndim=4, last_dim=self.in_channels)
+        g = self.geometry
+        n, height, width, _ = x.shape
+        out_h, out_w = g.conv_output_hw(height, width)
+        if out_h < 1 or out_w < 1:
+            raise ValueError(f"{self!r}: input {x.shape} is smaller than the kernel")
+        pads = g.pads(height, width)
+        cols = self._scratch.get("cols", (n * out_h * out_w, g.kh * g.kw * self.in_channels),
+                                 self.dtype)
+        im2col(x, g.kh, g.kw, g.stride, pads, out=cols)            # (N*Ho*Wo, kh*kw*C)
+        y = cols @ self.params["W"].reshape(-1, self.out_channels)  # (N*Ho*Wo, O)
+        y += self.params["b"]
+        self._cache = (x.shape, pads, cols)
+        return y.reshape(n, out_h, out_w, self.out_channels)
+
+    def backward(self, dy):
+        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
+        x_shape, pads, cols = self._cache
+        g = self.geometry
+        self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
+        dy_rows = dy.reshape(-1, self.out_channels)                   # (N*Ho*Wo, O)
+        W = self.params["W"]
+        self.grads["W"] = (cols.T @ dy_rows).reshape(W.shape)         # dW = cols^T dy
+        self.grads["b"] = dy_rows.sum(axis=0)                         # db = sum dy
+        dcols = self._scratch.get("dcols", cols.shape, self.dtype)
+        np.matmul(dy_rows, W.reshape(-1, self.out_channels).T, out=dcols)  # dcols = dy W^T
+        return col2im(dcols, x_shape, g.kh, g.kw, g.stride, pads)     # dx = col2im(dcols)
+
+
+class Conv2DTranspose(Layer):
+    """Transposed 2-D convolution, NHWC: the adjoint of a Conv2D; upsamples by ``stride``.
+
+    Params ``W`` (kh, kw, O, C) (Keras' layout), Glorot-uniform; ``b`` (O,), zeros.
+    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
+                 rng=None, dtype=np.float32):
+        super().__init__(dtype)
+        self.geometry = _ConvGeometry(kernel_size, stride, padding)
+        self.in_channels, self.out_channels = in_channels, out_channels
+        kh, kw = self.geometry.kh, self.geometry.kw
+        self.params = {
+            "W": glorot_uniform((kh, kw, out_channels, in_channels), kh * kw * out_channels,
+                                kh * kw * in_channels, default_rng(rng), self.dtype),
+            "b": np.zeros(out_channels, dtype=self.dtype),
+        }
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self._cache = None
+
+    def __repr__(self):
+        return (f"Conv2DTranspose({self.in_channels}, {self.out_channels}, "
+                f"{self.geometry.describe()})")
+
+    def output_shape(self, input_shape):
+        """(Ho, Wo, O) for an input of shape (H, W, C)."""
+        return self.geometry.transpose_output_hw(*input_shape[:2]) + (self.out_channels,)
+
+    def forward(self, x):
+        """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
+        self.check_input(x, ndim=4, last_dim=self.in_channels)
+        g = self.geometry
+        n, height, width, _ = x.shape
+        out_h, out_w, _ = self.output_shape(x.shape[1:])
+        pads = g.pads(out_h, out_w)  # the padding of the Conv2D this layer transposes
+        x_rows = x.reshape(-1, self.in_channels)                       # (N*H*W, C)
+        W_rows = self.params["W"].reshape(-1, self.in_channels)        # (kh*kw*O, C)
+        cols = x_rows @ W_rows.T                                       # (N*H*W, kh*kw*O)
+        y = col2im(cols, (n, out_h, out_w, self.out_channels), g.kh, g.kw, g.stride, pads)
+        y += self.params["b"]
+        self._cache = (x_rows, x.shape, pads)
+        return y
+
+    def backward(self, dy):
+        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
+        x_rows, x_shape, pads = self._cache
+        g = self.geometry
+        self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
+        W = self.params["W"]
+        W_rows = W.reshape(-1, self.in_channels)                       # (kh*kw*O, C)
+        dcols = im2col(dy, g.kh, g.kw, g.stride, pads)                 # (N*H*W, kh*kw*O)
+        self.grads["W"] = (dcols.T @ x_rows).reshape(W.shape)          # dW = dcols^T x
+        self.grads["b"] = dy.reshape(-1, self.out_channels).sum(axis=0)
+        return (dcols @ W_rows).reshape(x_shape)                       # dx = dcols W

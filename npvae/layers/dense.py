@@ -1,0 +1,51 @@
+"""Dense (fully connected) layer: every output is a weighted sum of every input.
+
+Forward, for a batch of N row vectors::
+
+    y = x @ W + b              x: (N, D_in)   W: (D_in, D_out)   b: (D_out,)   y: (N, D_out)
+
+Backward, from ``dy = dL/dy`` of shape (N, D_out), by the chain rule on
+``y[n, o] = b[o] + sum_i x[n, i] W[i, o]``::
+
+    dW = x^T @ dy              (D_in, D_out)   each weight sums its effect over the batch
+    db = sum_n dy[n]           (D_out,)
+    dx = dy @ W^T              (N, D_in)
+"""
+import numpy as np
+
+from npvae.layers.base import Layer, default_rng, glorot_uniform
+
+
+class Dense(Layer):
+    """``y = x @ W + b``. Params ``W`` (D_in, D_out), Glorot-uniform; ``b`` (D_out,), zeros."""
+
+    def __init__(self, in_features, out_features, rng=None, dtype=np.float32):
+        super().__init__(dtype)
+        self.in_features, self.out_features = in_features, out_features
+        rng = default_rng(rng)
+        self.params = {
+            "W": glorot_uniform((in_features, out_features), in_features, out_features,
+                                rng, self.dtype),
+            "b": np.zeros(out_features, dtype=self.dtype),
+        }
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self._cache = None
+
+    def __repr__(self):
+        return f"Dense({self.in_features}, {self.out_features})"
+
+    def forward(self, x):
+        """x: (N, D_in) -> y: (N, D_out)."""
+        self.check_input(x, ndim=2, last_dim=self.in_features)
+        self._cache = x  # dW needs the input
+        y = x @ self.params["W"]
+        y += self.params["b"]
+        return y
+
+    def backward(self, dy):
+        """dy: (N, D_out) -> dx: (N, D_in); fills grads["W"], grads["b"]."""
+        x = self._cache
+        self.check_gradient(dy, (x.shape[0], self.out_features))
+        self.grads["W"] = x.T @ dy          # dW = x^T dy
+        self.grads["b"] = dy.sum(axis=0)    # db = sum over the batch
+        return dy @ self.params["W"].T      # dx = dy W^T

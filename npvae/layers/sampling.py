@@ -1,0 +1,67 @@
+"""Sampling: the reparameterization trick that lets gradients flow through a random draw.
+
+The encoder outputs the mean ``mu`` and the log-variance ``log_var`` of a diagonal
+Gaussian q(z|x). Drawing ``z ~ N(mu, sigma^2)`` directly would be a dead end for
+backpropagation, so we draw the noise separately and *compute* z from it::
+
+    eps ~ N(0, I)                                   (N, D)  from a seeded Generator
+    sigma = exp(0.5 * log_var)                      the standard deviation
+    z = mu + sigma * eps                            (N, D)
+
+Now z is a smooth function of mu and log_var, with eps held fixed::
+
+    dmu      = dz
+    dlog_var = dz * eps * 0.5 * sigma               since d sigma / d log_var = sigma / 2
+
+A note on the seed (Chollet, *Deep Learning with Python*, 8.4): it computes
+``z_mean + exp(z_log_var) * epsilon``, i.e. it scales the noise by the *variance*
+sigma^2 where the standard deviation sigma belongs. That is a bug; npvae uses
+``exp(0.5 * log_var)``. ``Sampling(book=True)`` reproduces the seed's version, so
+the difference can be measured (see the README).
+"""
+import numpy as np
+
+from npvae.layers.base import Layer, default_rng
+
+
+class Sampling(Layer):
+    """``z = mean + exp(0.5 * log_var) * eps``, with ``eps ~ N(0, I)``. No parameters.
+
+    ``book=True`` uses the seed's ``exp(log_var)`` instead (for comparison only).
+    """
+
+    def __init__(self, rng=None, dtype=np.float32, book=False):
+        super().__init__(dtype)
+        self.rng = default_rng(rng)
+        self.book = bool(book)
+        self._cache = None
+
+    def __repr__(self):
+        return "Sampling(book=True)" if self.book else "Sampling()"
+
+    def forward(self, mean, log_var, eps=None):
+        """mean, log_var: (N, D) -> z: (N, D). ``eps`` (N, D) fixes the noise if given."""
+        self.check_input(mean, ndim=2, what="mean")
+        self.check_input(log_var, ndim=2, last_dim=mean.shape[1], what="log_var")
+        if log_var.shape != mean.shape:
+            raise ValueError(f"{self!r}: mean and log_var must have the same shape; got "
+                             f"{mean.shape} and {log_var.shape}")
+        if eps is None:
+            eps = self.rng.standard_normal(mean.shape, dtype=self.dtype)
+        else:
+            self.check_input(eps, ndim=2, what="eps")
+            if eps.shape != mean.shape:
+                raise ValueError(f"{self!r}: eps must have shape {mean.shape}; got {eps.shape}")
+        # The seed's exp(log_var) is the variance; the standard deviation is its root.
+        scale = np.exp(log_var) if self.book else np.exp(0.5 * log_var)
+        self._cache = (eps, scale)
+        return mean + scale * eps
+
+    def backward(self, dz):
+        """dz: (N, D) -> (dmean, dlog_var), each (N, D)."""
+        eps, scale = self._cache
+        self.check_gradient(dz, eps.shape)
+        dscale = dz * eps
+        # d scale / d log_var is scale itself for exp(log_var), half of it for exp(log_var/2).
+        dlog_var = dscale * scale if self.book else dscale * (0.5 * scale)
+        return dz, dlog_var

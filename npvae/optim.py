@@ -1,0 +1,121 @@
+"""Optimizers: SGD (with momentum), RMSprop and Adam, with Keras' defaults.
+
+An optimizer walks ``named_layers`` -- pairs ``(name, layer)`` -- and updates every
+array in ``layer.params`` in place from the same key in ``layer.grads``. Its own
+per-parameter memory (a running average, a velocity) lives in ``self.state``, keyed
+``"<layer name>/<param name>/<slot>"``, so it can be saved and restored exactly.
+
+RMSprop (Hinton's lecture 6e; Keras' ``rmsprop``, the seed's optimizer)::
+
+    ms <- rho * ms + (1 - rho) * g^2            running mean of squared gradients
+    p  <- p - lr * g / sqrt(ms + eps)
+
+Each weight gets its own step size, ``lr / RMS(g)``. ``eps`` sits inside the square
+root as in TensorFlow/Keras: at ``ms = 0`` it bounds the step by ``lr / sqrt(eps)``.
+Note the first step: ``ms = (1 - rho) g^2``, so every weight moves by about
+``lr / sqrt(1 - rho) ~ 3.2 lr``, whatever the size of its gradient.
+
+Adam (Kingma & Ba, 2015), with bias-corrected moments::
+
+    m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2
+    p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+
+SGD with momentum::
+
+    v <- momentum * v - lr * g;   p <- p + v
+"""
+import numpy as np
+
+
+class Optimizer:
+    """Base class: slot bookkeeping and (de)serialisation of ``state``."""
+
+    slots = ()
+
+    def __init__(self, lr):
+        if not lr > 0:
+            raise ValueError(f"learning rate must be positive; got {lr}")
+        self.lr = float(lr)
+        self.iterations = 0
+        self.state = {}
+
+    def step(self, named_layers):
+        """Update every parameter of every layer in place, from its gradient."""
+        self.iterations += 1
+        for layer_name, layer in named_layers:
+            for key, param in layer.params.items():
+                slots = [self._slot(f"{layer_name}/{key}/{s}", param) for s in self.slots]
+                self.update(param, layer.grads[key], *slots)
+
+    def update(self, param, grad, *slots):
+        raise NotImplementedError
+
+    def _slot(self, key, param):
+        slot = self.state.get(key)
+        if slot is None:
+            slot = self.state[key] = np.zeros_like(param)
+        return slot
+
+    def state_dict(self):
+        """Everything needed to continue exactly: slots, step count, hyper-parameters."""
+        arrays = {key: value.copy() for key, value in self.state.items()}
+        arrays["iterations"] = np.array(self.iterations, dtype=np.int64)
+        return arrays
+
+    def load_state_dict(self, arrays):
+        arrays = dict(arrays)
+        self.iterations = int(arrays.pop("iterations"))
+        self.state = {key: np.array(value) for key, value in arrays.items()}
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with (optional) momentum."""
+
+    slots = ("velocity",)
+
+    def __init__(self, lr=0.01, momentum=0.0):
+        super().__init__(lr)
+        self.momentum = float(momentum)
+
+    def update(self, param, grad, velocity):
+        velocity *= self.momentum
+        velocity -= self.lr * grad
+        param += velocity
+
+
+class RMSprop(Optimizer):
+    """RMSprop with Keras' defaults: ``lr=1e-3, rho=0.9, eps=1e-7``."""
+
+    slots = ("ms",)
+
+    def __init__(self, lr=1e-3, rho=0.9, eps=1e-7):
+        super().__init__(lr)
+        self.rho, self.eps = float(rho), float(eps)
+
+    def update(self, param, grad, ms):
+        ms *= self.rho
+        ms += (1 - self.rho) * np.square(grad)
+        param -= self.lr * grad / np.sqrt(ms + self.eps)
+
+
+class Adam(Optimizer):
+    """Adam with Keras' defaults: ``lr=1e-3, beta_1=0.9, beta_2=0.999, eps=1e-7``."""
+
+    slots = ("m", "v")
+
+    def __init__(self, lr=1e-3, beta_1=0.9, beta_2=0.999, eps=1e-7):
+        super().__init__(lr)
+        self.beta_1, self.beta_2, self.eps = float(beta_1), float(beta_2), float(eps)
+
+    def update(self, param, grad, m, v):
+        t = self.iterations
+        m *= self.beta_1
+        m += (1 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1 - self.beta_2) * np.square(grad)
+        m_hat = m / (1 - self.beta_1**t)
+        v_hat = v / (1 - self.beta_2**t)
+        param -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+OPTIMIZERS = {"rmsprop": RMSprop, "adam": Adam, "sgd": SGD}
