@@ -50,6 +50,14 @@ class Optimizer:
     def update(self, param, grad, *slots):
         raise NotImplementedError
 
+    def _scratch(self, like):
+        """A work array shaped like ``like``, reused between steps (not part of the state)."""
+        buffers = self.__dict__.setdefault("_buffers", {})
+        key = (like.shape, like.dtype.str)
+        if key not in buffers:
+            buffers[key] = np.empty_like(like)
+        return buffers[key]
+
     def _slot(self, key, param):
         slot = self.state.get(key)
         if slot is None:
@@ -94,8 +102,14 @@ class RMSprop(Optimizer):
 
     def update(self, param, grad, ms):
         ms *= self.rho
-        ms += (1 - self.rho) * np.square(grad)
-        param -= self.lr * grad / np.sqrt(ms + self.eps)
+        step = np.square(grad, out=self._scratch(grad))   # in place: no temporaries
+        step *= 1 - self.rho
+        ms += step
+        np.add(ms, self.eps, out=step)
+        np.sqrt(step, out=step)
+        np.divide(grad, step, out=step)                    # g / sqrt(ms + eps)
+        step *= self.lr
+        param -= step
 
 
 class Adam(Optimizer):

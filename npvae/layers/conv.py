@@ -48,6 +48,22 @@ patches add. Its backward uses im2col, where Conv2D's used col2im::
 Output size, as Keras: 'same' gives ``Ho = H*s``; 'valid' gives ``H*s + max(kh - s, 0)``.
 Because it is a true adjoint, ``<conv(x), y> == <x, conv_transpose(y)>`` for shared
 weights (``tests/test_conv.py`` checks it); no zeros are inserted between pixels.
+
+Two ways to run one convolution
+-------------------------------
+The two layers share two "forms" of the computation, written once below:
+
+* gather (``_gather_forward``): im2col, then ``cols @ W``; each output pixel gathers its
+  window. The matrix product has ``kh*kw*C`` columns in and ``O`` out.
+* scatter (``_scatter_forward``): ``x @ W^T``, then col2im; each input pixel scatters a
+  weighted patch. ``C`` columns in, ``kh*kw*O`` out.
+
+Conv2DTranspose is the scatter form. A stride-1 Conv2D can use it too: sliding a kernel
+is the same as scattering with the kernel flipped (``W[::-1, ::-1]``) and the padding
+mirrored (``kh - 1 - pad``). When a Conv2D has fewer output channels than input
+channels -- the decoder's last layer maps 32 channels to 1 -- that form is much
+cheaper: ``(N*H*W, 32) @ (32, 9)`` instead of building a ``(N*H*W, 288)`` matrix for a
+matrix-*vector* product ``(N*H*W, 288) @ (288, 1)`` that runs at a few GFLOP/s.
 """
 import numpy as np
 
@@ -115,25 +131,58 @@ class _Scratch:
         return array
 
 
+# ------------------------------------------------- the two forms of one convolution
+# Both take the kernel as a matrix of rows: W_rows (kh*kw*C, O) for gather,
+# (kh*kw*O, C) for scatter. ``pads`` is (top, bottom, left, right) of the *gathering*
+# convolution, the one over the larger image for a transposed convolution.
+
+
+def _gather_forward(x, W_rows, kh, kw, stride, pads, cols):
+    """y = im2col(x) @ W_rows: (N, H, W, C) -> (N*Ho*Wo, O). Fills the buffer ``cols``."""
+    im2col(x, kh, kw, stride, pads, out=cols)                    # (N*Ho*Wo, kh*kw*C)
+    return cols @ W_rows
+
+
+def _gather_backward(dy_rows, cols, W_rows, x_shape, kh, kw, stride, pads, dcols):
+    """(dx, dW_rows) of ``_gather_forward``, given dy_rows (N*Ho*Wo, O)."""
+    dW_rows = cols.T @ dy_rows                                   # dW = cols^T dy
+    np.matmul(dy_rows, W_rows.T, out=dcols)                      # dcols = dy W^T
+    return col2im(dcols, x_shape, kh, kw, stride, pads), dW_rows  # dx = col2im(dcols)
+
+
+def _scatter_forward(x_rows, W_rows, y_shape, kh, kw, stride, pads):
+    """y = col2im(x_rows @ W_rows^T): x_rows (N*H*W, C) -> y (N, Ho, Wo, O)."""
+    cols = x_rows @ W_rows.T                                     # (N*H*W, kh*kw*O)
+    return col2im(cols, y_shape, kh, kw, stride, pads)
+
+
+def _scatter_backward(dy, x_rows, W_rows, kh, kw, stride, pads):
+    """(dx_rows, dW_rows) of ``_scatter_forward``, given dy (N, Ho, Wo, O)."""
+    dcols = im2col(dy, kh, kw, stride, pads)                     # (N*H*W, kh*kw*O)
+    return dcols @ W_rows, dcols.T @ x_rows                      # dx = dcols W, dW = dcols^T x
+
+
 class Conv2D(Layer):
     """2-D convolution, NHWC. Params ``W`` (kh, kw, C, O), Glorot-uniform; ``b`` (O,), zeros.
 
-    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
+    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math. Runs in
+    the gather form, or in the scatter form when stride is 1 and O < C (same result).
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
                  rng=None, dtype=np.float32):
         super().__init__(dtype)
-        self.geometry = _ConvGeometry(kernel_size, stride, padding)
+        self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
-        kh, kw = self.geometry.kh, self.geometry.kw
         self.params = {
             # Keras' Glorot fans for a conv kernel: receptive field times channels.
-            "W": glorot_uniform((kh, kw, in_channels, out_channels), kh * kw * in_channels,
-                                kh * kw * out_channels, default_rng(rng), self.dtype),
+            "W": glorot_uniform((g.kh, g.kw, in_channels, out_channels),
+                                g.kh * g.kw * in_channels, g.kh * g.kw * out_channels,
+                                default_rng(rng), self.dtype),
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.scatter_form = g.stride == 1 and out_channels < in_channels
         self._scratch = _Scratch()
         self._cache = None
 
@@ -148,32 +197,49 @@ class Conv2D(Layer):
     def forward(self, x):
         """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
         self.check_input(x, ndim=4, last_dim=self.in_channels)
-        g = self.geometry
+        g, W = self.geometry, self.params["W"]
         n, height, width, _ = x.shape
-        out_h, out_w = g.conv_output_hw(height, width)
+        out_h, out_w, out_c = self.output_shape(x.shape[1:])
         if out_h < 1 or out_w < 1:
             raise ValueError(f"{self!r}: input {x.shape} is smaller than the kernel")
         pads = g.pads(height, width)
-        cols = self._scratch.get("cols", (n * out_h * out_w, g.kh * g.kw * self.in_channels),
-                                 self.dtype)
-        im2col(x, g.kh, g.kw, g.stride, pads, out=cols)            # (N*Ho*Wo, kh*kw*C)
-        y = cols @ self.params["W"].reshape(-1, self.out_channels)  # (N*Ho*Wo, O)
+        if self.scatter_form:
+            flipped = tuple(k - 1 - p for k, p in zip((g.kh, g.kh, g.kw, g.kw), pads))
+            x_rows = x.reshape(-1, self.in_channels)
+            y = _scatter_forward(x_rows, self._flipped_rows(W), (n, out_h, out_w, out_c),
+                                 g.kh, g.kw, 1, flipped)
+            self._cache = (x.shape, flipped, x_rows)
+        else:
+            cols = self._scratch.get("cols", (n * out_h * out_w, g.kh * g.kw * x.shape[3]),
+                                     self.dtype)
+            y = _gather_forward(x, W.reshape(-1, out_c), g.kh, g.kw, g.stride, pads, cols)
+            self._cache = (x.shape, pads, cols)
         y += self.params["b"]
-        self._cache = (x.shape, pads, cols)
-        return y.reshape(n, out_h, out_w, self.out_channels)
+        return y.reshape(n, out_h, out_w, out_c)
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        x_shape, pads, cols = self._cache
-        g = self.geometry
+        x_shape, pads, saved = self._cache
+        g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        dy_rows = dy.reshape(-1, self.out_channels)                   # (N*Ho*Wo, O)
-        W = self.params["W"]
-        self.grads["W"] = (cols.T @ dy_rows).reshape(W.shape)         # dW = cols^T dy
-        self.grads["b"] = dy_rows.sum(axis=0)                         # db = sum dy
-        dcols = self._scratch.get("dcols", cols.shape, self.dtype)
-        np.matmul(dy_rows, W.reshape(-1, self.out_channels).T, out=dcols)  # dcols = dy W^T
-        return col2im(dcols, x_shape, g.kh, g.kw, g.stride, pads)     # dx = col2im(dcols)
+        self.grads["b"] = dy.reshape(-1, self.out_channels).sum(axis=0)  # db = sum of dy
+        if self.scatter_form:
+            dx_rows, dW_rows = _scatter_backward(dy, saved, self._flipped_rows(W),
+                                                 g.kh, g.kw, 1, pads)
+            # Undo the flip: dW_rows[(p', q', o), c] is the gradient of W[kh-1-p', kw-1-q', c, o].
+            dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
+            self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
+            return dx_rows.reshape(x_shape)
+        dcols = self._scratch.get("dcols", saved.shape, self.dtype)
+        dx, dW_rows = _gather_backward(dy.reshape(-1, self.out_channels), saved,
+                                       W.reshape(-1, self.out_channels), x_shape,
+                                       g.kh, g.kw, g.stride, pads, dcols)
+        self.grads["W"] = dW_rows.reshape(W.shape)
+        return dx
+
+    def _flipped_rows(self, W):
+        """The kernel as the scatter form wants it: rows (p', q', o) of W[::-1, ::-1]."""
+        return W[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, self.in_channels)
 
 
 class Conv2DTranspose(Layer):
@@ -186,12 +252,12 @@ class Conv2DTranspose(Layer):
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
                  rng=None, dtype=np.float32):
         super().__init__(dtype)
-        self.geometry = _ConvGeometry(kernel_size, stride, padding)
+        self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
-        kh, kw = self.geometry.kh, self.geometry.kw
         self.params = {
-            "W": glorot_uniform((kh, kw, out_channels, in_channels), kh * kw * out_channels,
-                                kh * kw * in_channels, default_rng(rng), self.dtype),
+            "W": glorot_uniform((g.kh, g.kw, out_channels, in_channels),
+                                g.kh * g.kw * out_channels, g.kh * g.kw * in_channels,
+                                default_rng(rng), self.dtype),
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
@@ -209,25 +275,23 @@ class Conv2DTranspose(Layer):
         """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
         self.check_input(x, ndim=4, last_dim=self.in_channels)
         g = self.geometry
-        n, height, width, _ = x.shape
-        out_h, out_w, _ = self.output_shape(x.shape[1:])
+        out_h, out_w, out_c = self.output_shape(x.shape[1:])
         pads = g.pads(out_h, out_w)  # the padding of the Conv2D this layer transposes
         x_rows = x.reshape(-1, self.in_channels)                       # (N*H*W, C)
         W_rows = self.params["W"].reshape(-1, self.in_channels)        # (kh*kw*O, C)
-        cols = x_rows @ W_rows.T                                       # (N*H*W, kh*kw*O)
-        y = col2im(cols, (n, out_h, out_w, self.out_channels), g.kh, g.kw, g.stride, pads)
+        y = _scatter_forward(x_rows, W_rows, (len(x), out_h, out_w, out_c),
+                             g.kh, g.kw, g.stride, pads)
         y += self.params["b"]
-        self._cache = (x_rows, x.shape, pads)
+        self._cache = (x.shape, pads, x_rows)
         return y
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        x_rows, x_shape, pads = self._cache
-        g = self.geometry
+        x_shape, pads, x_rows = self._cache
+        g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        W = self.params["W"]
-        W_rows = W.reshape(-1, self.in_channels)                       # (kh*kw*O, C)
-        dcols = im2col(dy, g.kh, g.kw, g.stride, pads)                 # (N*H*W, kh*kw*O)
-        self.grads["W"] = (dcols.T @ x_rows).reshape(W.shape)          # dW = dcols^T x
+        dx_rows, dW_rows = _scatter_backward(dy, x_rows, W.reshape(-1, self.in_channels),
+                                             g.kh, g.kw, g.stride, pads)
+        self.grads["W"] = dW_rows.reshape(W.shape)
         self.grads["b"] = dy.reshape(-1, self.out_channels).sum(axis=0)
-        return (dcols @ W_rows).reshape(x_shape)                       # dx = dcols W
+        return dx_rows.reshape(x_shape)

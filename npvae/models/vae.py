@@ -140,20 +140,28 @@ class VAE:
         """
         self.check_images(x)
         n = len(x)
-        mean, log_var = self.encoder.forward(x)                # (N, D) each
-        z = self.sampling.forward(mean, log_var, eps)          # (N, D)
-        logits = self.decoder.forward(z)                       # (N, H, W, C)
-        reconstruction, dlogits = bernoulli_reconstruction(logits, x)
-        kl, (dmean_kl, dlog_var_kl) = gaussian_kl(mean, log_var)
-        if self.loss == "elbo":
-            loss = reconstruction + kl
-        else:
-            loss, (dlogits, dmean_kl, dlog_var_kl) = book_loss(logits, x, mean, log_var)
+        (loss, reconstruction, kl), (dlogits, dmean_kl, dlog_var_kl) = self._losses(x, eps)
         # Gradients of the batch *mean*: every per-example gradient is divided by N.
         dmean, dlog_var = self.sampling.backward(self.decoder.backward(dlogits / n))
         self.encoder.backward(dmean + dmean_kl / n, dlog_var + dlog_var_kl / n)
         return {"loss": float(loss.mean()), "reconstruction": float(reconstruction.mean()),
                 "kl": float(kl.mean()), "neg_elbo": float((reconstruction + kl).mean())}
+
+    def losses(self, x, eps):
+        """Forward only: per-example (loss, reconstruction, kl), each (N,), for noise eps."""
+        self.check_images(x)
+        return self._losses(x, eps)[0]
+
+    def _losses(self, x, eps):
+        mean, log_var = self.encoder.forward(x)                # (N, D) each
+        z = self.sampling.forward(mean, log_var, eps)          # (N, D)
+        logits = self.decoder.forward(z)                       # (N, H, W, C)
+        reconstruction, dlogits = bernoulli_reconstruction(logits, x)
+        kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
+        if self.loss == "elbo":
+            return (reconstruction + kl, reconstruction, kl), (dlogits, dmean, dlog_var)
+        loss, gradients = book_loss(logits, x, mean, log_var)
+        return (loss, reconstruction, kl), gradients
 
     def check_images(self, x, source="the batch"):
         """Raise ``ValueError`` unless x is (N, H, W, C) of the model's shape and dtype."""

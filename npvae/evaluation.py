@@ -1,0 +1,89 @@
+"""How good is a trained VAE? Two estimates of -log p(x) on held-out images, in nats.
+
+Negative ELBO (an upper bound on -log p(x))
+-------------------------------------------
+One z per image, drawn from q(z|x)::
+
+    -ELBO(x) = -log p(x|z) + KL(q(z|x) || p(z)),   z = mu + sigma * eps
+
+Importance-weighted bound, IWAE (Burda, Grosse & Salakhutdinov, 2016)
+---------------------------------------------------------------------
+K draws z_1..z_K from q(z|x), each weighted by how much likelier it is under the
+model than under the encoder::
+
+    log w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x)
+    -log p(x) <= -log (1/K sum_k w_k) = -(logsumexp_k log w_k - log K)
+
+K = 1 gives the ELBO back (in expectation); the bound tightens as K grows, so with
+K = 1000 it is the usual estimate of a VAE's test negative log-likelihood. The sum
+is done with logsumexp because the weights themselves underflow (log w ~ -100).
+
+Both functions draw their noise from the Generator they are given, never from the
+model's own, so evaluating does not change a training run. (The ELBO draws z as the
+model does, so a model trained with the seed's ``exp(log_var)`` sampling is scored as
+the seed scores it; IWAE always uses q(z|x) = N(mu, exp(log_var)), the correct one.)
+"""
+import numpy as np
+
+from npvae.losses import bernoulli_reconstruction, gaussian_kl
+
+LOG_2PI = np.log(2 * np.pi)
+
+
+def negative_elbo(model, x, rng, batch_size=128):
+    """Means over the images x (N, H, W, C) of -ELBO, reconstruction and KL (nats per
+    image), and of "loss", the model's own objective (the -ELBO, or the seed's loss)."""
+    model.check_images(x, "the evaluation images")
+    totals = np.zeros(3)
+    for start in range(0, len(x), batch_size):
+        batch = x[start:start + batch_size]
+        eps = rng.standard_normal((len(batch), model.config["latent_dim"]), dtype=x.dtype)
+        totals += [float(v.sum(dtype=np.float64)) for v in model.losses(batch, eps)]
+    loss, reconstruction, kl = (float(t) for t in totals / len(x))
+    return {"loss": loss, "reconstruction": reconstruction, "kl": kl,
+            "neg_elbo": reconstruction + kl}
+
+
+def iwae_nll(model, x, k, rng, batch_size=256):
+    """Mean IWAE estimate of -log p(x) with ``k`` samples per image, nats per image.
+
+    The k samples of an image are decoded ``batch_size`` at a time, so k = 1000 needs
+    no more memory than any other batch.
+    """
+    model.check_images(x, "the evaluation images")
+    if k < 1:
+        raise ValueError(f"the number of importance samples must be at least 1; got {k}")
+    total = 0.0
+    for start in range(0, len(x), batch_size):
+        batch = x[start:start + batch_size]
+        mean, log_var = model.encoder.forward(batch)                        # (B, D)
+        log_w = np.concatenate([_log_weights(model, batch, mean, log_var, rng, chunk)
+                                for chunk in _chunks(k, max(1, batch_size // len(batch)))],
+                               axis=1)                                      # (B, k)
+        total += float(np.sum(_logsumexp(log_w) - np.log(k)))
+    return -total / len(x)
+
+
+def _log_weights(model, x, mean, log_var, rng, samples):
+    """log w for ``samples`` draws per image: (B, samples), in float64."""
+    b, d = mean.shape
+    eps = rng.standard_normal((b * samples, d), dtype=mean.dtype)
+    mean_k, log_var_k = np.repeat(mean, samples, axis=0), np.repeat(log_var, samples, axis=0)
+    z = mean_k + np.exp(0.5 * log_var_k) * eps                             # (B*samples, D)
+    reconstruction, _ = bernoulli_reconstruction(model.decoder.forward(z),
+                                                 np.repeat(x, samples, axis=0))
+    log_p_z = -0.5 * np.sum(z.astype(np.float64)**2 + LOG_2PI, axis=1)
+    log_q_z = -0.5 * np.sum(eps.astype(np.float64)**2 + LOG_2PI + log_var_k, axis=1)
+    return (-reconstruction.astype(np.float64) + log_p_z - log_q_z).reshape(b, samples)
+
+
+def _chunks(total, size):
+    """Sizes of consecutive chunks of at most ``size`` that add up to ``total``."""
+    return [min(size, total - start) for start in range(0, total, size)]
+
+
+def _logsumexp(a):
+    """log sum_k exp(a[:, k]), without overflow: shift by the row maximum first."""
+    top = a.max(axis=1, keepdims=True)
+    return top[:, 0] + np.log(np.sum(np.exp(a - top), axis=1))
+

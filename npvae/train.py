@@ -1,0 +1,243 @@
+"""The training loop: shuffled mini-batches, a test evaluation per epoch, checkpoints.
+
+One epoch::
+
+    order = data_rng.permutation(N)                  a new shuffle every epoch
+    for each batch of ``batch_size`` indices in order:
+        model.loss_and_gradients(x[batch])           forward + backward
+        optimizer.step(model.named_layers())         update every parameter
+    evaluate the negative ELBO on the test images    (its own Generator: no side effects)
+    save the checkpoint, the history (JSON, CSV) and the loss curve (PNG)
+
+Resuming is *exact*: a checkpoint holds the weights, the optimizer's slots, both random
+generators (data order and sampling noise), this epoch's order and the position in it,
+and the running sums of this epoch's losses. A run stopped at any step and resumed
+ends with the same weights, bit for bit, as one that never stopped.
+
+If the loss becomes NaN or infinite, training stops with ``TrainingDiverged`` and
+nothing is saved, so the last checkpoint on disk is still the last good state.
+"""
+import csv
+import dataclasses
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from npvae.evaluation import negative_elbo
+from npvae.models import VAE
+from npvae.optim import OPTIMIZERS
+from npvae.plots import plot_history
+
+CHECKPOINT_NAME = "checkpoint.npz"
+TERMS = ("loss", "reconstruction", "kl")
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss stopped being a finite number."""
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    """Training settings; the defaults are the seed's (batch 16, 10 epochs, RMSprop 1e-3)."""
+
+    epochs: int = 10
+    batch_size: int = 16
+    lr: float = 1e-3
+    optimizer: str = "rmsprop"
+    seed: int = 0
+    limit: int | None = None           # train on the first ``limit`` images only
+    checkpoint_every: int | None = None  # also save every this many steps
+
+    def __post_init__(self):
+        _require(self.epochs >= 0, f"epochs must be 0 or more; got {self.epochs}")
+        _require(self.batch_size >= 1, f"batch size must be at least 1; got {self.batch_size}")
+        _require(math.isfinite(self.lr) and self.lr > 0,
+                 f"learning rate must be a positive number; got {self.lr}")
+        _require(self.optimizer in OPTIMIZERS,
+                 f"optimizer must be one of {sorted(OPTIMIZERS)}; got {self.optimizer!r}")
+        _require(self.limit is None or self.limit >= 1,
+                 f"limit must be at least 1; got {self.limit}")
+        _require(self.checkpoint_every is None or self.checkpoint_every >= 1,
+                 f"checkpoint_every must be at least 1; got {self.checkpoint_every}")
+
+
+class Trainer:
+    """Trains a VAE, keeping all that an exact resume needs.
+
+    Args:
+        model: a ``VAE``.
+        config: a ``TrainConfig``.
+        out_dir: where ``checkpoint.npz``, ``history.json``/``.csv`` and
+            ``loss_curve.png`` go.
+    """
+
+    def __init__(self, model, config, out_dir):
+        self.model, self.config, self.out_dir = model, config, Path(out_dir)
+        self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)
+        self.data_rng = np.random.default_rng([config.seed, 1])
+        self.epoch = 0            # epochs completed
+        self.step_in_epoch = 0    # batches done in the current epoch
+        self.order = None         # this epoch's shuffle, drawn when the epoch starts
+        self.sums = dict.fromkeys(TERMS, 0.0)  # this epoch's loss sums, over images
+        self.history = []
+
+    @property
+    def checkpoint_path(self):
+        return self.out_dir / CHECKPOINT_NAME
+
+    # ------------------------------------------------------------------ the loop
+
+    def fit(self, x_train, x_test, progress=True):
+        """Train until ``config.epochs`` epochs are done; returns the history (a list)."""
+        if self.config.limit is not None:
+            x_train = x_train[:self.config.limit]
+        check_finite(x_train, "the training images")
+        check_finite(x_test, "the test images")
+        self.model.check_images(x_train[:1], "the training images")
+        steps = math.ceil(len(x_train) / self.config.batch_size)
+        while self.epoch < self.config.epochs:
+            if self.order is None:
+                self.order = self.data_rng.permutation(len(x_train))
+            started = time.perf_counter()
+            self._run_epoch(x_train, steps, progress)
+            self._finish_epoch(x_test, len(x_train), time.perf_counter() - started)
+        return self.history
+
+    def _run_epoch(self, x_train, steps, progress):
+        size = self.config.batch_size
+        bar = tqdm(total=steps, initial=self.step_in_epoch, disable=not progress,
+                   desc=f"epoch {self.epoch + 1}/{self.config.epochs}", unit="batch",
+                   dynamic_ncols=True)
+        with bar:
+            while self.step_in_epoch < steps:
+                batch = x_train[self.order[self.step_in_epoch * size:
+                                           (self.step_in_epoch + 1) * size]]
+                stats = self.model.loss_and_gradients(batch)
+                self._check_loss(stats)
+                self.optimizer.step(self.model.named_layers())
+                for term in TERMS:
+                    self.sums[term] += stats[term] * len(batch)
+                self.step_in_epoch += 1
+                bar.update()
+                bar.set_postfix(loss=f"{stats['loss']:.4g}")
+                if self._checkpoint_due():
+                    self.save()
+
+    def _checkpoint_due(self):
+        every = self.config.checkpoint_every
+        return every is not None and self.optimizer.iterations % every == 0
+
+    def _check_loss(self, stats):
+        if not math.isfinite(stats["loss"]):
+            raise TrainingDiverged(
+                f"the loss became {stats['loss']} at epoch {self.epoch + 1}, step "
+                f"{self.step_in_epoch + 1}; training stopped, and the last checkpoint "
+                f"({self.checkpoint_path}) was left as it was. Try a lower learning rate "
+                f"(now {self.config.lr:g}, e.g. --lr {self.config.lr / 10:g}) and check "
+                f"that the images are in [0, 1].")
+
+    def _finish_epoch(self, x_test, n_train, seconds):
+        # The test noise depends on (seed, epoch) only: same numbers however the run went.
+        rng = np.random.default_rng([self.config.seed, 2, self.epoch])
+        test = negative_elbo(self.model, x_test, rng)
+        self.epoch += 1
+        record = {"epoch": self.epoch, "seconds": seconds}
+        record.update({f"train_{t}": self.sums[t] / n_train for t in TERMS})
+        record.update({f"test_{t}": test[t] for t in TERMS})
+        self.history.append(record)
+        self.order, self.step_in_epoch = None, 0
+        self.sums = dict.fromkeys(TERMS, 0.0)
+        self.save()
+        self.write_history()
+
+    # ------------------------------------------------------------------ saving
+
+    def write_history(self):
+        """history.json, history.csv and loss_curve.png in ``out_dir``."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        _write_text(self.out_dir / "history.json", json.dumps(self.history, indent=2) + "\n")
+        columns = list(self.history[0]) if self.history else ["epoch"]
+        with open(self.out_dir / "history.csv.tmp", "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(self.history)
+        (self.out_dir / "history.csv.tmp").replace(self.out_dir / "history.csv")
+        if self.history:
+            plot_history(self.history, self.out_dir / "loss_curve.png")
+
+    def save(self):
+        """Write the checkpoint (atomically: the previous one stays whole until replaced)."""
+        arrays = {f"model/{k}": v for k, v in self.model.weights().items()}
+        arrays.update({f"optim/{k}": v for k, v in self.optimizer.state_dict().items()})
+        if self.order is not None:
+            arrays["data/order"] = self.order
+        meta = {"model": self.model.config, "train": dataclasses.asdict(self.config),
+                "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
+                "sums": self.sums, "history": self.history,
+                "rng": {"data": self.data_rng.bit_generator.state,
+                        "sampling": self.model.sampling.rng.bit_generator.state}}
+        return save_checkpoint(self.checkpoint_path, arrays, meta)
+
+    @classmethod
+    def resume(cls, path, **overrides):
+        """Rebuild a Trainer from a checkpoint; ``overrides`` may change e.g. ``epochs``."""
+        arrays, meta = load_checkpoint(path)
+        try:
+            config = TrainConfig(**{**meta["train"], **overrides})
+            model = VAE(**meta["model"], seed=0)
+            trainer = cls(model, config, Path(path).parent)
+            trainer._restore(arrays, meta)
+        except (KeyError, TypeError, ValueError) as error:
+            raise CheckpointError(f"{path}: this checkpoint does not fit this version of "
+                                  f"npvae ({type(error).__name__}: {error})") from error
+        return trainer
+
+    def _restore(self, arrays, meta):
+        self.model.load_weights(_with_prefix(arrays, "model/"))
+        self.optimizer.load_state_dict(_with_prefix(arrays, "optim/"))
+        self.order = arrays.get("data/order")
+        self.epoch, self.step_in_epoch = int(meta["epoch"]), int(meta["step_in_epoch"])
+        self.sums = {t: float(meta["sums"][t]) for t in TERMS}
+        self.history = list(meta["history"])
+        self.data_rng.bit_generator.state = meta["rng"]["data"]
+        self.model.sampling.rng.bit_generator.state = meta["rng"]["sampling"]
+
+
+def load_model(path):
+    """The trained VAE stored in a checkpoint (weights only, ready to use)."""
+    arrays, meta = load_checkpoint(path)
+    try:
+        model = VAE(**meta["model"], seed=0)
+        model.load_weights(_with_prefix(arrays, "model/"))
+    except (KeyError, TypeError, ValueError) as error:
+        raise CheckpointError(f"{path}: the weights do not fit the model it describes "
+                              f"({error})") from error
+    return model
+
+
+def check_finite(x, source):
+    """Raise ``ValueError`` naming ``source`` if x holds a NaN or an infinity."""
+    if not np.isfinite(x).all():
+        bad = np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0][0]
+        raise ValueError(f"{source} contain NaN or infinite values (the first in image {bad}); "
+                         f"clean the data before training")
+
+
+def _with_prefix(arrays, prefix):
+    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
+def _write_text(path, text):
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
+def _require(condition, message):
+    if not condition:
+        raise ValueError(message)
