@@ -33,8 +33,8 @@ class Optimizer:
     slots = ()
 
     def __init__(self, lr):
-        if not lr > 0:
-            raise ValueError(f"learning rate must be positive; got {lr}")
+        if not isinstance(lr, (int, float)) or not 0 < lr < float("inf"):
+            raise ValueError(f"learning rate must be a positive number; got {lr!r}")
         self.lr = float(lr)
         self.iterations = 0
         self.state = {}
@@ -65,13 +65,19 @@ class Optimizer:
         return slot
 
     def state_dict(self):
-        """Everything needed to continue exactly: slots, step count, hyper-parameters."""
+        """Everything needed to continue exactly: the slots and the step count."""
         arrays = {key: value.copy() for key, value in self.state.items()}
         arrays["iterations"] = np.array(self.iterations, dtype=np.int64)
         return arrays
 
     def load_state_dict(self, arrays):
+        """Restore what ``state_dict`` returned (from an optimizer of the same kind)."""
         arrays = dict(arrays)
+        foreign = [key for key in arrays if key != "iterations"
+                   and key.rsplit("/", 1)[-1] not in self.slots]
+        if "iterations" not in arrays or foreign:
+            raise ValueError(f"this state is not a {type(self).__name__}'s: it has "
+                             f"{foreign[:3] or 'no iterations'}; expected slots {self.slots}")
         self.iterations = int(arrays.pop("iterations"))
         self.state = {key: np.array(value) for key, value in arrays.items()}
 

@@ -23,7 +23,7 @@ class ReLU(Layer):
         return y
 
     def backward(self, dy):
-        y = self._cache
+        y = self.cached()
         self.check_gradient(dy, y.shape)
         # The gradient flows only where the unit was active (the kink at 0 gets 0).
         return dy * (y > 0)
@@ -39,7 +39,7 @@ class Sigmoid(Layer):
         return y
 
     def backward(self, dy):
-        y = self._cache
+        y = self.cached()
         self.check_gradient(dy, y.shape)
         return dy * y * (1 - y)
 

@@ -21,6 +21,7 @@ class Layer:
         self.dtype = np.dtype(dtype)
         self.params = {}
         self.grads = {}
+        self._cache = None  # what forward keeps for backward
 
     def __call__(self, *inputs, **kwargs):
         return self.forward(*inputs, **kwargs)
@@ -53,16 +54,23 @@ class Layer:
             expected = _describe_shape(ndim, last_dim)
             raise ValueError(f"{name}: {what} must have shape {expected}; got {x.shape}")
 
+    def cached(self):
+        """What the last ``forward`` kept for ``backward``; an error if there was none."""
+        if self._cache is None:
+            raise ValueError(f"{self!r}: backward called before forward")
+        return self._cache
+
     def check_gradient(self, dy, expected_shape):
         """Raise ``ValueError`` unless ``backward`` got a gradient shaped like the output."""
-        if self.__dict__.get("_cache") is None:
-            raise ValueError(f"{self!r}: backward called before forward")
         if not isinstance(dy, np.ndarray) or dy.shape != tuple(expected_shape):
             got = getattr(dy, "shape", type(dy).__name__)
             raise ValueError(
                 f"{self!r}: the gradient must have the output's shape {tuple(expected_shape)}; "
                 f"got {got}"
             )
+        if dy.dtype != self.dtype:
+            raise ValueError(f"{self!r}: the gradient must have dtype {self.dtype.name}; "
+                             f"got {dy.dtype.name}")
 
 
 def _describe_shape(ndim, last_dim):

@@ -184,7 +184,6 @@ class Conv2D(Layer):
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.scatter_form = g.stride == 1 and out_channels < in_channels
         self._scratch = _Scratch()
-        self._cache = None
 
     def __repr__(self):
         return (f"Conv2D({self.in_channels}, {self.out_channels}, "
@@ -219,7 +218,7 @@ class Conv2D(Layer):
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        x_shape, pads, saved = self._cache
+        x_shape, pads, saved = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
         self.grads["b"] = dy.reshape(-1, self.out_channels).sum(axis=0)  # db = sum of dy
@@ -261,7 +260,6 @@ class Conv2DTranspose(Layer):
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self._cache = None
 
     def __repr__(self):
         return (f"Conv2DTranspose({self.in_channels}, {self.out_channels}, "
@@ -287,7 +285,7 @@ class Conv2DTranspose(Layer):
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        x_shape, pads, x_rows = self._cache
+        x_shape, pads, x_rows = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
         dx_rows, dW_rows = _scatter_backward(dy, x_rows, W.reshape(-1, self.in_channels),

@@ -29,7 +29,6 @@ class Dense(Layer):
             "b": np.zeros(out_features, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self._cache = None
 
     def __repr__(self):
         return f"Dense({self.in_features}, {self.out_features})"
@@ -44,7 +43,7 @@ class Dense(Layer):
 
     def backward(self, dy):
         """dy: (N, D_out) -> dx: (N, D_in); fills grads["W"], grads["b"]."""
-        x = self._cache
+        x = self.cached()
         self.check_gradient(dy, (x.shape[0], self.out_features))
         self.grads["W"] = x.T @ dy          # dW = x^T dy
         self.grads["b"] = dy.sum(axis=0)    # db = sum over the batch

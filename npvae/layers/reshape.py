@@ -20,10 +20,10 @@ class Flatten(Layer):
             raise ValueError(f"Flatten: x must have a batch axis and at least one more; "
                              f"got shape {x.shape}")
         self._cache = x.shape
-        return x.reshape(x.shape[0], -1)
+        return x.reshape(x.shape[0], int(np.prod(x.shape[1:])))
 
     def backward(self, dy):
-        shape = self._cache
+        shape = self.cached()
         self.check_gradient(dy, (shape[0], int(np.prod(shape[1:]))))
         return dy.reshape(shape)
 
@@ -45,6 +45,6 @@ class Reshape(Layer):
         return x.reshape((x.shape[0],) + self.shape)
 
     def backward(self, dy):
-        n = self._cache[0]
-        self.check_gradient(dy, (n,) + self.shape)
-        return dy.reshape(self._cache)
+        x_shape = self.cached()
+        self.check_gradient(dy, (x_shape[0],) + self.shape)
+        return dy.reshape(x_shape)

@@ -34,7 +34,6 @@ class Sampling(Layer):
         super().__init__(dtype)
         self.rng = default_rng(rng)
         self.book = bool(book)
-        self._cache = None
 
     def __repr__(self):
         return "Sampling(book=True)" if self.book else "Sampling()"
@@ -59,7 +58,7 @@ class Sampling(Layer):
 
     def backward(self, dz):
         """dz: (N, D) -> (dmean, dlog_var), each (N, D)."""
-        eps, scale = self._cache
+        eps, scale = self.cached()
         self.check_gradient(dz, eps.shape)
         dscale = dz * eps
         # d scale / d log_var is scale itself for exp(log_var), half of it for exp(log_var/2).
