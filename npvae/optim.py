@@ -64,6 +64,22 @@ class Optimizer:
             slot = self.state[key] = np.zeros_like(param)
         return slot
 
+    def check_state(self, named_layers):
+        """Raise ``ValueError`` unless ``state`` has every slot of every parameter of
+        ``named_layers``, each of its parameter's shape (after the first step it must)."""
+        expected = {f"{name}/{key}/{slot}": param.shape for name, layer in named_layers
+                    for key, param in layer.params.items() for slot in self.slots}
+        if self.iterations == 0 and not self.state:
+            return
+        missing = sorted(set(expected) - set(self.state))
+        unexpected = sorted(set(self.state) - set(expected))
+        wrong = [f"{key} {self.state[key].shape} instead of {shape}"
+                 for key, shape in expected.items()
+                 if key in self.state and self.state[key].shape != shape]
+        if missing or unexpected or wrong:
+            raise ValueError(f"the optimizer's state does not fit the model: missing "
+                             f"{missing[:3]}, unexpected {unexpected[:3]}, wrong shape {wrong[:3]}")
+
     def state_dict(self):
         """Everything needed to continue exactly: the slots and the step count."""
         arrays = {key: value.copy() for key, value in self.state.items()}

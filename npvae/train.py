@@ -92,20 +92,29 @@ class Trainer:
 
     # ------------------------------------------------------------------ the loop
 
-    def fit(self, x_train, x_test, progress=True):
-        """Train until ``config.epochs`` epochs are done; returns the history (a list)."""
+    def fit(self, x_train, x_test, progress=True, on_epoch_end=None):
+        """Train until ``config.epochs`` epochs are done; returns the history (a list).
+
+        ``on_epoch_end(record)``, if given, is called with each epoch's history record
+        once that epoch's checkpoint is saved.
+        """
         if self.config.limit is not None:
             x_train = x_train[:self.config.limit]
         check_finite(x_train, "the training images")
         check_finite(x_test, "the test images")
         self.model.check_images(x_train[:1], "the training images")
         steps = math.ceil(len(x_train) / self.config.batch_size)
+        if self.history:
+            # A run killed between its checkpoint and its history files left them behind.
+            self.write_history()
         while self.epoch < self.config.epochs:
             if self.order is None:
                 self.order = self.data_rng.permutation(len(x_train))
             started = time.perf_counter()
             self._run_epoch(x_train, steps, progress)
             self._finish_epoch(x_test, len(x_train), time.perf_counter() - started)
+            if on_epoch_end is not None:
+                on_epoch_end(self.history[-1])
         return self.history
 
     def _run_epoch(self, x_train, steps, progress):
@@ -118,7 +127,7 @@ class Trainer:
                 batch = x_train[self.order[self.step_in_epoch * size:
                                            (self.step_in_epoch + 1) * size]]
                 stats = self.model.loss_and_gradients(batch)
-                self._check_loss(stats)
+                self._check_finite(stats)
                 self.optimizer.step(self.model.named_layers())
                 for term in TERMS:
                     self.sums[term] += stats[term] * len(batch)
@@ -132,14 +141,21 @@ class Trainer:
         every = self.config.checkpoint_every
         return every is not None and self.optimizer.iterations % every == 0
 
-    def _check_loss(self, stats):
-        if not math.isfinite(stats["loss"]):
+    def _check_finite(self, stats):
+        """Stop before a non-finite loss or gradient is applied (and so ever saved)."""
+        bad = None if math.isfinite(stats["loss"]) else f"the loss became {stats['loss']}"
+        for name, layer in self.model.named_layers():
+            for key, grad in layer.grads.items():
+                # One sum per array: NaN and inf anywhere make it non-finite.
+                if bad is None and not np.isfinite(grad.sum()):
+                    bad = f"the gradient of {name}/{key} became non-finite"
+        if bad is not None:
+            kept = (f"the last checkpoint ({self.checkpoint_path}) was left as it was"
+                    if self.checkpoint_path.exists() else "no checkpoint had been saved yet")
             raise TrainingDiverged(
-                f"the loss became {stats['loss']} at epoch {self.epoch + 1}, step "
-                f"{self.step_in_epoch + 1}; training stopped, and the last checkpoint "
-                f"({self.checkpoint_path}) was left as it was. Try a lower learning rate "
-                f"(now {self.config.lr:g}, e.g. --lr {self.config.lr / 10:g}) and check "
-                f"that the images are in [0, 1].")
+                f"{bad} at epoch {self.epoch + 1}, step {self.step_in_epoch + 1}; training "
+                f"stopped, and {kept}. Try a lower learning rate (now {self.config.lr:g}, "
+                f"e.g. --lr {self.config.lr / 10:g}) and check that the images are in [0, 1].")
 
     def _finish_epoch(self, x_test, n_train, seconds):
         # The test noise depends on (seed, epoch) only: same numbers however the run went.
@@ -193,13 +209,14 @@ class Trainer:
             trainer = cls(model, config, Path(path).parent)
             trainer._restore(arrays, meta)
         except (KeyError, TypeError, ValueError) as error:
-            raise CheckpointError(f"{path}: this checkpoint does not fit this version of "
-                                  f"npvae ({type(error).__name__}: {error})") from error
+            raise CheckpointError(f"{path}: cannot resume the run this checkpoint describes "
+                                  f"({type(error).__name__}: {error})") from error
         return trainer
 
     def _restore(self, arrays, meta):
         self.model.load_weights(_with_prefix(arrays, "model/"))
         self.optimizer.load_state_dict(_with_prefix(arrays, "optim/"))
+        self.optimizer.check_state(self.model.named_layers())
         self.order = arrays.get("data/order")
         self.epoch, self.step_in_epoch = int(meta["epoch"]), int(meta["step_in_epoch"])
         self.sums = {t: float(meta["sums"][t]) for t in TERMS}

@@ -68,7 +68,7 @@ matrix-*vector* product ``(N*H*W, 288) @ (288, 1)`` that runs at a few GFLOP/s.
 import numpy as np
 
 from npvae.kernels import col2im, im2col, output_size
-from npvae.layers.base import Layer, default_rng, glorot_uniform
+from npvae.layers.base import Layer, column_sums, default_rng, glorot_uniform
 
 
 def same_or_valid_padding(size, kernel, stride, padding):
@@ -221,7 +221,7 @@ class Conv2D(Layer):
         x_shape, pads, saved = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        self.grads["b"] = dy.reshape(-1, self.out_channels).sum(axis=0)  # db = sum of dy
+        self.grads["b"] = column_sums(dy.reshape(-1, self.out_channels))  # db = sum of dy
         if self.scatter_form:
             dx_rows, dW_rows = _scatter_backward(dy, saved, self._flipped_rows(W),
                                                  g.kh, g.kw, 1, pads)
@@ -291,5 +291,5 @@ class Conv2DTranspose(Layer):
         dx_rows, dW_rows = _scatter_backward(dy, x_rows, W.reshape(-1, self.in_channels),
                                              g.kh, g.kw, g.stride, pads)
         self.grads["W"] = dW_rows.reshape(W.shape)
-        self.grads["b"] = dy.reshape(-1, self.out_channels).sum(axis=0)
+        self.grads["b"] = column_sums(dy.reshape(-1, self.out_channels))
         return dx_rows.reshape(x_shape)

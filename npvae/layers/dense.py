@@ -13,7 +13,7 @@ Backward, from ``dy = dL/dy`` of shape (N, D_out), by the chain rule on
 """
 import numpy as np
 
-from npvae.layers.base import Layer, default_rng, glorot_uniform
+from npvae.layers.base import Layer, column_sums, default_rng, glorot_uniform
 
 
 class Dense(Layer):
@@ -46,5 +46,5 @@ class Dense(Layer):
         x = self.cached()
         self.check_gradient(dy, (x.shape[0], self.out_features))
         self.grads["W"] = x.T @ dy          # dW = x^T dy
-        self.grads["b"] = dy.sum(axis=0)    # db = sum over the batch
+        self.grads["b"] = column_sums(dy)   # db = sum over the batch
         return dy @ self.params["W"].T      # dx = dy W^T

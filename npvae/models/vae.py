@@ -108,7 +108,8 @@ class VAE:
         self.config = dict(input_shape=[int(s) for s in input_shape], latent_dim=int(latent_dim),
                            loss=loss, book_sampling=bool(book_sampling),
                            encoder_filters=[int(f) for f in encoder_filters],
-                           dense_units=int(dense_units), decoder_filters=int(decoder_filters))
+                           dense_units=int(dense_units), decoder_filters=int(decoder_filters),
+                           dtype=np.dtype(dtype).name)
         self.loss, self.dtype = loss, np.dtype(dtype)
         init_rng, noise_rng = np.random.default_rng(seed).spawn(2)
         self.encoder = Encoder(input_shape, latent_dim, encoder_filters, dense_units=dense_units,

@@ -1,0 +1,134 @@
+"""Pictures of a trained model: the glue between a ``VAE`` and ``npvae.plots``.
+
+``npvae.plots`` draws arrays; this module decides *which* arrays to draw for a model. Each
+function runs the model on some data, hands the result to one ``plot_*`` function and
+returns the path of the PNG it wrote. What each picture teaches:
+
+- ``save_manifold``: the decoder alone. Codes on a grid over two latent dimensions (the
+  others held at 0, the prior's mean), each decoded. Smooth morphing from digit to digit
+  means the decoder learned a continuous space, not a lookup table.
+- ``save_scatter``: the encoder alone. Each test image's mean code ``z_mean``, coloured by
+  its label. Digits cluster although the encoder never saw a label, and the KL term keeps
+  the cloud near N(0, I).
+- ``save_reconstructions``: both halves. Inputs above ``decoder(z_mean)``: what survives the
+  squeeze through a few numbers (shape, slant) and what does not (fine detail). The mean
+  code is used, not a sample, so the picture is the same every time.
+- ``save_samples``: the decoder on codes drawn from the prior N(0, I). Good samples show
+  that the encoder filled the region where the prior puts its mass (the KL term's job).
+- ``save_interpolation``: a straight line between the mean codes of two images, decoded.
+  The in-between images are plausible digits only if the space between codes is used.
+
+``summary_table`` is the model's Keras-like table (layers, output shapes, parameters).
+"""
+import numpy as np
+
+from npvae import plots
+
+ENCODE_BATCH = 256  # images per encoder pass: bounds memory on the 10,000 test images
+
+
+# --------------------------------------------------------------------------- pictures
+
+def save_manifold(model, path, n=15, dims=(0, 1), show=False):
+    """Decode an n x n grid of codes over latent ``dims`` (other dimensions 0); tile them."""
+    return plots.plot_manifold(model.decoder.generate, model.config["latent_dim"], path,
+                               n=n, dims=dims, show=show)
+
+
+def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False):
+    """Plot the encoder's mean code of every image in x_test, coloured by its label."""
+    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show)
+
+
+def save_reconstructions(model, x, path, n=10, *, rng, show=False):
+    """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean)."""
+    n = _count("n", n, maximum=len(x))
+    originals = x[np.sort(rng.choice(len(x), size=n, replace=False))]
+    reconstructions = model.decoder.generate(encode_means(model, originals))
+    return plots.plot_reconstructions(originals, reconstructions, path, show=show)
+
+
+def save_samples(model, path, n=100, *, rng, show=False):
+    """Decode ``n`` codes z ~ N(0, I) drawn from ``rng``; ten to a row."""
+    n = _count("n", n)
+    z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)
+    return plots.plot_samples(model.decoder.generate(z), path, ncols=min(n, 10), show=show)
+
+
+def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
+    """Decode ``steps`` codes evenly spaced on the line from z_mean(x_a) to z_mean(x_b).
+
+    x_a, x_b: one image each, (H, W, C).
+    """
+    steps = _count("steps", steps, minimum=2)
+    z_a, z_b = encode_means(model, np.stack([x_a, x_b]))        # (D,) each
+    t = np.linspace(0, 1, steps, dtype=z_a.dtype)[:, None]      # (steps, 1)
+    z = (1 - t) * z_a + t * z_b                                 # (steps, D)
+    return plots.plot_interpolation(model.decoder.generate(z), path, show=show)
+
+
+def encode_means(model, x, batch_size=ENCODE_BATCH):
+    """The encoder's mean codes z_mean (N, latent_dim) of images x (N, H, W, C)."""
+    model.check_images(x, "the images to encode")
+    return np.concatenate([model.encoder.forward(x[i:i + batch_size])[0]
+                           for i in range(0, len(x), batch_size)])
+
+
+def _count(name, value, minimum=1, maximum=None):
+    value = int(value)
+    if value < minimum or (maximum is not None and value > maximum):
+        allowed = f"{minimum}..{maximum}" if maximum is not None else f"at least {minimum}"
+        raise ValueError(f"{name} must be {allowed}; got {value}")
+    return value
+
+
+# --------------------------------------------------------------------------- the table
+
+def summary_table(model):
+    """The model's layers as a Keras-like table: name, type, output shape, parameters.
+
+    Output shapes are not computed from formulas: one zero image is run through the
+    encoder, and a zero code through the decoder, and the shapes are read off.
+    """
+    rows = [("encoder/input", "Input", (1, *model.config["input_shape"]), 0)]
+    h = np.zeros((1, *model.config["input_shape"]), dtype=model.dtype)
+    for name, layer in model.encoder.trunk.named_layers:
+        h = layer.forward(h)
+        rows.append((f"encoder/{name}", layer, h.shape, None))
+    mean, log_var = model.encoder.z_mean.forward(h), model.encoder.z_log_var.forward(h)
+    rows += [("encoder/z_mean", model.encoder.z_mean, mean.shape, None),
+             ("encoder/z_log_var", model.encoder.z_log_var, log_var.shape, None)]
+    # Fixed eps: the summary must not consume the model's sampling noise.
+    z = model.sampling.forward(mean, log_var, eps=np.zeros_like(mean))
+    rows.append(("sampling", model.sampling, z.shape, None))
+    for name, layer in model.decoder.named_layers:
+        z = layer.forward(z)
+        rows.append((f"decoder/{name}", layer, z.shape, None))
+    rows.append(("decoder/sigmoid", "sigmoid (in generate)", z.shape, 0))
+    return _format_table(model, rows)
+
+
+def _format_table(model, rows):
+    header = ("Layer", "Type", "Output shape", "Params")
+    cells = [header] + [
+        (name, kind if isinstance(kind, str) else type(kind).__name__,
+         "(None, " + ", ".join(map(str, shape[1:])) + ")",
+         f"{params if params is not None else _param_count(kind):,}")
+        for name, kind, shape, params in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(4)]
+    line = "  ".join(["{:<%d}" % w for w in widths[:3]] + ["{:>%d}" % widths[3]])
+    rule = "=" * len(line.format(*header))
+    encoder = sum(_param_count(layer) for _, layer in model.encoder.named_layers())
+    decoder = sum(_param_count(layer) for _, layer in model.decoder.named_layers)
+    return "\n".join(
+        [f'Model: "vae" (latent_dim={model.config["latent_dim"]}, loss={model.loss})', rule,
+         line.format(*header), rule]
+        + [line.format(*row) for row in cells[1:]]
+        + [rule, f"Total params: {model.count_params():,}",
+           f"  encoder: {encoder:,}", f"  decoder: {decoder:,}",
+           f"Size: {model.count_params() * model.dtype.itemsize / 2**20:.1f} MiB "
+           f"of {model.dtype.name}"])
+
+
+def _param_count(layer):
+    return sum(p.size for p in layer.params.values())

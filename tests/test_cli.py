@@ -1,0 +1,273 @@
+"""Tests for the command line: every command runs, writes what it says, and fails in one line.
+
+One tiny real training run (64 images, 1 epoch) is shared by the whole module; its test
+evaluation still covers all 10,000 test images, which is most of this file's run time.
+"""
+import contextlib
+import io
+import json
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from npvae import cli, report
+from npvae.models import VAE
+from npvae.checkpoint import load_checkpoint
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+TINY_RUN = ["--limit", "64", "--test-limit", "200", "--epochs", "1", "--batch-size", "32",
+            "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A 1-epoch run, with its pictures: (run folder, what it printed)."""
+    run = tmp_path_factory.mktemp("cli") / "run"
+    stdout = io.StringIO()
+    with contextlib.redirect_stdout(stdout):
+        code = cli.main(["train", *TINY_RUN, "--out", str(run)])
+    assert code == 0, stdout.getvalue()
+    return run, stdout.getvalue()
+
+
+@pytest.fixture
+def checkpoint(trained):
+    return str(trained[0] / "checkpoint.npz")
+
+
+def is_png(path):
+    return Path(path).read_bytes()[:8] == PNG_SIGNATURE
+
+
+def assert_one_line_error(code, err, expected_code=2, fragment=""):
+    """Exit code 2 (or as given) and exactly one line on stderr, with no traceback."""
+    assert code == expected_code
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("npvae: error: ") and fragment in lines[0], err
+    assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- train
+
+def test_train_prints_header_epochs_and_writes_pictures(trained):
+    run, out = trained
+    assert "550,629 parameters" in out
+    assert "64 training images, 200 test images" in out
+    assert "epoch 1/1" in out and "test loss" in out
+    assert (run / "checkpoint.npz").is_file() and (run / "history.json").is_file()
+    for name in ("manifold.png", "scatter.png", "reconstructions.png"):
+        assert is_png(run / name)
+        assert f"wrote {run / name}" in out
+
+
+def test_resume_continues_to_the_requested_epoch(trained, tmp_path, capsys):
+    run = shutil.copytree(trained[0], tmp_path / "run")
+    code = cli.main(["train", "--resume", "--epochs", "2", "--quiet", "--no-pictures",
+                     "--test-limit", "200", "--out", str(run)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "resuming after epoch 1" in out and "epoch 2/2" in out and "epoch 1/2" not in out
+    _, meta = load_checkpoint(run / "checkpoint.npz")
+    assert meta["epoch"] == 2 and [r["epoch"] for r in meta["history"]] == [1, 2]
+    assert len(json.loads((run / "history.json").read_text())) == 2
+
+
+def test_resume_of_a_finished_run_says_so(trained, tmp_path, capsys):
+    run = shutil.copytree(trained[0], tmp_path / "run")
+    assert cli.main(["train", "--resume", "--epochs", "1", "--lr", "0.5",
+                     "--out", str(run)]) == 0
+    captured = capsys.readouterr()
+    assert "already at epoch 1 of 1; nothing to do" in captured.out
+    assert "--lr ignored with --resume" in captured.err
+
+
+def test_existing_checkpoint_is_never_overwritten(trained, capsys):
+    run = trained[0]
+    before = (run / "checkpoint.npz").read_bytes()
+    code = cli.main(["train", *TINY_RUN, "--out", str(run)])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="pass --resume")
+    assert (run / "checkpoint.npz").read_bytes() == before
+
+
+def test_resume_without_a_checkpoint_fails(tmp_path, capsys):
+    code = cli.main(["train", "--resume", "--out", str(tmp_path / "empty")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="no checkpoint at")
+
+
+def test_train_into_an_unwritable_folder_fails(tmp_path, capsys):
+    (tmp_path / "afile").write_text("not a folder")
+    code = cli.main(["train", *TINY_RUN, "--out", str(tmp_path / "afile" / "run")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="is a file, not a folder")
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid:RuntimeWarning")
+def test_divergence_exits_with_code_1(tmp_path, capsys):
+    code = cli.main(["train", "--limit", "2", "--batch-size", "1", "--lr", "1e30",
+                     "--optimizer", "sgd", "--quiet", "--test-limit", "10",
+                     "--out", str(tmp_path / "run")])
+    assert_one_line_error(code, capsys.readouterr().err, expected_code=1,
+                          fragment="the loss became")
+
+
+def test_interrupt_points_to_the_last_checkpoint(trained, tmp_path, capsys, monkeypatch):
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli.Trainer, "fit", interrupted)
+    run = shutil.copytree(trained[0], tmp_path / "run")
+    code = cli.main(["train", "--resume", "--epochs", "3", "--out", str(run)])
+    err = capsys.readouterr().err
+    assert code == 130
+    assert f"the last checkpoint is at {run / 'checkpoint.npz'}" in err
+    assert "Traceback" not in err
+
+
+# --------------------------------------------------------------------------- evaluate
+
+def test_evaluate_json_is_one_object_with_consistent_terms(checkpoint, capsys):
+    code = cli.main(["evaluate", "--checkpoint", checkpoint, "--json", "--limit", "200",
+                     "--iwae", "3"])
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)   # fails unless stdout is exactly one JSON
+    for key in ("neg_elbo", "reconstruction", "kl", "loss", "iwae_nll"):
+        assert math.isfinite(result[key]), key
+    assert result["neg_elbo"] == pytest.approx(result["reconstruction"] + result["kl"])
+    assert result["iwae_k"] == 3 and result["images"] == 200
+
+
+def test_evaluate_prints_human_lines(checkpoint, capsys):
+    assert cli.main(["evaluate", "--checkpoint", checkpoint, "--limit", "50"]) == 0
+    out = capsys.readouterr().out
+    assert "50 test images" in out and "negative ELBO" in out and "KL" in out
+
+
+def test_missing_checkpoint_fails(tmp_path, capsys):
+    code = cli.main(["evaluate", "--checkpoint", str(tmp_path / "nope.npz")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="no checkpoint file")
+
+
+def test_corrupt_checkpoint_fails(tmp_path, capsys):
+    garbage = tmp_path / "checkpoint.npz"
+    garbage.write_bytes(b"PK\x03\x04 this is not a zip archive" * 10)
+    code = cli.main(["evaluate", "--checkpoint", str(garbage)])
+    assert_one_line_error(code, capsys.readouterr().err, fragment=str(garbage))
+
+
+# --------------------------------------------------------------------------- pictures
+
+@pytest.mark.parametrize("command", [
+    ["manifold", "--n", "4", "--dims", "1", "0"],
+    ["scatter", "--limit", "300"],
+    ["reconstruct", "--n", "3", "--seed", "1"],
+    ["sample", "--n", "12"],
+    ["interpolate", "--from-index", "2", "--to-index", "5", "--steps", "4"],
+])
+def test_picture_commands_write_a_png(command, checkpoint, tmp_path, capsys):
+    out = tmp_path / "new folder" / "picture.png"
+    assert cli.main([*command, "--checkpoint", checkpoint, "--out", str(out)]) == 0
+    assert is_png(out)
+    assert capsys.readouterr().out.strip() == f"wrote {out}"
+
+
+def test_picture_into_an_unwritable_folder_fails(checkpoint, tmp_path, capsys):
+    (tmp_path / "afile").write_text("not a folder")
+    code = cli.main(["sample", "--checkpoint", checkpoint,
+                     "--out", str(tmp_path / "afile" / "out.png")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="is a file, not a folder")
+
+
+def test_bad_picture_options_fail_in_one_line(checkpoint, tmp_path, capsys):
+    code = cli.main(["manifold", "--checkpoint", checkpoint, "--dims", "0", "5",
+                     "--out", str(tmp_path / "m.png")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="dims must be")
+    code = cli.main(["interpolate", "--checkpoint", checkpoint, "--to-index", "10000",
+                     "--out", str(tmp_path / "i.png")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="--to-index")
+
+
+# --------------------------------------------------------------------------- summary, usage
+
+def test_summary_needs_no_checkpoint(capsys):
+    assert cli.main(["summary"]) == 0
+    out = capsys.readouterr().out
+    assert "Total params: 550,629" in out
+    assert "encoder: 494,244" in out and "decoder: 56,385" in out
+    assert "(None, 14, 14, 64)" in out and "Conv2DTranspose" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["train", "--epochs", "-1"],
+    ["train", "--batch-size", "0"],
+    ["train", "--lr", "0"],
+    ["train", "--lr", "inf"],
+    ["train", "--limit", "0"],
+    ["train", "--optimizer", "lbfgs"],
+    ["train", "--epochs", "two"],
+    ["evaluate"],
+    ["evaluate", "--checkpoint", "c.npz", "--iwae", "0"],
+    ["sample", "--checkpoint", "c.npz", "--out", "samples.jpg"],
+    [],
+])
+def test_bad_options_are_usage_errors(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2
+    assert "error: " in err.strip().splitlines()[-1] and "Traceback" not in err
+
+
+def test_subprocess_entry_point():
+    summary = subprocess.run([sys.executable, "-m", "npvae.cli", "summary"],
+                             capture_output=True, text=True, timeout=120)
+    assert summary.returncode == 0 and "550,629" in summary.stdout
+    missing = subprocess.run([sys.executable, "-m", "npvae.cli", "evaluate", "--checkpoint",
+                              "no/such/checkpoint.npz"], capture_output=True, text=True,
+                             timeout=120)
+    assert_one_line_error(missing.returncode, missing.stderr, fragment="no checkpoint file")
+
+
+
+# --------------------------------------------------------------------------- report
+
+def tiny_vae():
+    return VAE(encoder_filters=(2, 2, 2, 2), dense_units=4, decoder_filters=2, seed=3)
+
+
+def captured_images(monkeypatch, plot_name):
+    """Replace plots.<plot_name> by a recorder; return the list its arguments go to."""
+    calls = []
+    monkeypatch.setattr(report.plots, plot_name, lambda *args, **kwargs: calls.append(args))
+    return calls
+
+
+def test_reconstructions_decode_the_mean_code(monkeypatch):
+    model, x = tiny_vae(), np.random.default_rng(0).random((20, 28, 28, 1), np.float32)
+    calls = captured_images(monkeypatch, "plot_reconstructions")
+    for _ in range(2):
+        report.save_reconstructions(model, x, "r.png", n=5, rng=np.random.default_rng(1))
+    (originals, first, _), (_, second, _) = calls
+    np.testing.assert_array_equal(first, second)   # no sampling noise: decoder(z_mean)
+    z_mean = model.encoder.forward(originals)[0]
+    np.testing.assert_allclose(first, model.decoder.generate(z_mean), rtol=1e-6)
+
+
+def test_interpolation_runs_between_the_two_mean_codes(monkeypatch):
+    model, x = tiny_vae(), np.random.default_rng(0).random((2, 28, 28, 1), np.float32)
+    calls = captured_images(monkeypatch, "plot_interpolation")
+    report.save_interpolation(model, x[0], x[1], "i.png", steps=5)
+    images = calls[0][0]
+    ends = model.decoder.generate(model.encoder.forward(x)[0])
+    assert images.shape == (5, 28, 28, 1)
+    np.testing.assert_allclose(images[[0, -1]], ends, rtol=1e-5, atol=1e-6)
+
+
+def test_summary_table_counts_every_parameter():
+    model = tiny_vae()
+    table = report.summary_table(model)
+    assert f"Total params: {model.count_params():,}" in table
+    assert "encoder/z_log_var" in table and "decoder/conv_out" in table
