@@ -56,10 +56,18 @@ def main():
         grad = layer.backward(grad)
         show(f"dL/d input of {name}", grad)
     dmean, dlog_var = model.sampling.backward(grad)
-    dx = model.encoder.backward(dmean + dmean_kl, dlog_var + dlog_var_kl)
-    show("dL/dx (the image)", dx)
+    # The KL term sends its own gradient straight to the encoder's two heads.
+    dh = (model.encoder.z_mean.backward(dmean + dmean_kl)
+          + model.encoder.z_log_var.backward(dlog_var + dlog_var_kl))
+    show("dL/d input of the heads", dh)
+    for name, layer in reversed(model.encoder.trunk.named_layers):
+        dh = layer.backward(dh)
+        if dh is not None:
+            show(f"dL/d input of {name}", dh)
     conv1 = model.encoder.trunk.named_layers[0][1]
-    print(f"  grads of conv1: W {conv1.grads['W'].shape}, b {conv1.grads['b'].shape}")
+    print(f"  conv1 skips dL/dx: its input is the image, which has nothing to learn.\n"
+          f"  It still fills its own grads: W {conv1.grads['W'].shape}, "
+          f"b {conv1.grads['b'].shape}, |dW| max {np.abs(conv1.grads['W']).max():.4f}")
 
     print("\nGradient check (float64, central differences) of a small Conv2D, stride 2:")
     rng = np.random.default_rng(1)

@@ -24,7 +24,6 @@ import matplotlib
 import numpy as np
 
 from npvae import __version__, report
-from npvae.checkpoint import CheckpointError
 from npvae.datasets import load_mnist
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.models import VAE

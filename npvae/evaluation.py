@@ -25,7 +25,7 @@ the seed scores it; IWAE always uses q(z|x) = N(mu, exp(log_var)), the correct o
 """
 import numpy as np
 
-from npvae.losses import bernoulli_reconstruction, gaussian_kl
+from npvae.losses import bernoulli_reconstruction
 
 LOG_2PI = np.log(2 * np.pi)
 

@@ -434,3 +434,17 @@ def test_a_non_contiguous_input_gives_the_same_result(name):
     np.testing.assert_allclose(dx, layer.backward(dy), rtol=1e-12)
     for key, grad in grads.items():
         np.testing.assert_allclose(grad, layer.grads[key], rtol=1e-12)
+
+
+def test_a_first_layer_skips_the_input_gradient_but_not_its_own():
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 6, 6, 1))
+    dy = rng.standard_normal((2, 3, 3, 4))
+    full = Conv2D(1, 4, 3, stride=2, rng=np.random.default_rng(1), dtype=np.float64)
+    first = Conv2D(1, 4, 3, stride=2, rng=np.random.default_rng(1), dtype=np.float64,
+                   input_grad=False)
+    np.testing.assert_array_equal(full.forward(x), first.forward(x))
+    assert full.backward(dy) is not None
+    assert first.backward(dy) is None
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(full.grads[key], first.grads[key])

@@ -13,9 +13,7 @@ import re
 import numpy as np
 import pytest
 
-import npvae.train
 from npvae.checkpoint import load_checkpoint
-from npvae.datasets.mnist import load_mnist
 from npvae.train import Trainer, TrainingDiverged
 
 from train_script import build_trainer
@@ -27,18 +25,8 @@ LAST_SAVE = 12                    # the last checkpoint before it: epoch 2, step
 TEMPORARY = re.compile(r".*\.tmp(-[0-9a-f]{16})?")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_loss_curve():
-    """matplotlib would take half of each run's time to draw a curve nothing here looks at."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(npvae.train, "plot_history", lambda history, path: path)
-        yield
+pytestmark = pytest.mark.usefixtures("no_loss_curve")
 
-
-@pytest.fixture(scope="module")
-def data():
-    (x_train, _), (x_test, _) = load_mnist()
-    return x_train[:400], x_test[:200]
 
 
 def count_steps(trainer):

@@ -25,7 +25,6 @@ import pytest
 
 import npvae.train
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from npvae.datasets.mnist import load_mnist
 from npvae.models import VAE
 from npvae.train import Trainer, TrainConfig, load_model
 
@@ -52,20 +51,8 @@ class Interrupted(Exception):
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module", autouse=True)
-def no_loss_curve_in_this_process():
-    """Drawing loss_curve.png takes matplotlib about half of a small run's time and nothing
-    here looks at the picture, so in this process it is not drawn. The training subprocesses
-    that get killed do draw it: there it is one more file that must never be half-written."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(npvae.train, "plot_history", lambda history, path: path)
-        yield
+pytestmark = pytest.mark.usefixtures("no_loss_curve")
 
-
-@pytest.fixture(scope="module")
-def data():
-    (x_train, _), (x_test, _) = load_mnist()
-    return x_train[:400], x_test[:200]  # limit=300 in the config: 400 tests the slicing too
 
 
 @pytest.fixture(scope="module")

@@ -143,13 +143,6 @@ def _gather_forward(x, W_rows, kh, kw, stride, pads, cols):
     return cols @ W_rows
 
 
-def _gather_backward(dy_rows, cols, W_rows, x_shape, kh, kw, stride, pads, dcols):
-    """(dx, dW_rows) of ``_gather_forward``, given dy_rows (N*Ho*Wo, O)."""
-    dW_rows = cols.T @ dy_rows                                   # dW = cols^T dy
-    np.matmul(dy_rows, W_rows.T, out=dcols)                      # dcols = dy W^T
-    return col2im(dcols, x_shape, kh, kw, stride, pads), dW_rows  # dx = col2im(dcols)
-
-
 def _scatter_forward(x_rows, W_rows, y_shape, kh, kw, stride, pads):
     """y = col2im(x_rows @ W_rows^T): x_rows (N*H*W, C) -> y (N, Ho, Wo, O)."""
     cols = x_rows @ W_rows.T                                     # (N*H*W, kh*kw*O)
@@ -162,32 +155,45 @@ def _scatter_backward(dy, x_rows, W_rows, kh, kw, stride, pads):
     return dcols @ W_rows, dcols.T @ x_rows                      # dx = dcols W, dW = dcols^T x
 
 
-class Conv2D(Layer):
-    """2-D convolution, NHWC. Params ``W`` (kh, kw, C, O), Glorot-uniform; ``b`` (O,), zeros.
+class _Convolution(Layer):
+    """What Conv2D and Conv2DTranspose share: geometry, channels, a Keras-shaped kernel."""
 
-    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math. Runs in
-    the gather form, or in the scatter form when stride is 1 and O < C (same result).
-    """
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32):
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
+                 kernel_channels):
         super().__init__(dtype)
         self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
+        shape = (g.kh, g.kw) + kernel_channels
         self.params = {
-            # Keras' Glorot fans for a conv kernel: receptive field times channels.
-            "W": glorot_uniform((g.kh, g.kw, in_channels, out_channels),
-                                g.kh * g.kw * in_channels, g.kh * g.kw * out_channels,
+            # Keras' Glorot fans for a kernel: receptive field times its last two axes.
+            "W": glorot_uniform(shape, g.kh * g.kw * shape[2], g.kh * g.kw * shape[3],
                                 default_rng(rng), self.dtype),
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self.scatter_form = g.stride == 1 and out_channels < in_channels
-        self._scratch = _Scratch()
 
     def __repr__(self):
-        return (f"Conv2D({self.in_channels}, {self.out_channels}, "
+        return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
                 f"{self.geometry.describe()})")
+
+
+class Conv2D(_Convolution):
+    """2-D convolution, NHWC. Params ``W`` (kh, kw, C, O), Glorot-uniform; ``b`` (O,), zeros.
+
+    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math. Runs in
+    the gather form, or in the scatter form when stride is 1 and O < C (same result).
+    ``input_grad=False`` makes ``backward`` skip dx and return None: for a first layer,
+    whose input is the data, that saves a matrix product and a col2im per step.
+    """
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
+                 rng=None, dtype=np.float32, input_grad=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
+                         kernel_channels=(in_channels, out_channels))
+        self.input_grad = bool(input_grad)
+        self.scatter_form = (self.geometry.stride == 1 and out_channels < in_channels
+                             and self.input_grad)
+        self._scratch = _Scratch()
 
     def output_shape(self, input_shape):
         """(Ho, Wo, O) for an input of shape (H, W, C)."""
@@ -217,7 +223,7 @@ class Conv2D(Layer):
         return y.reshape(n, out_h, out_w, out_c)
 
     def backward(self, dy):
-        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
+        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C) (or None); fills grads["W"], grads["b"]."""
         x_shape, pads, saved = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
@@ -229,19 +235,20 @@ class Conv2D(Layer):
             dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
             self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
             return dx_rows.reshape(x_shape)
-        dcols = self._scratch.get("dcols", saved.shape, self.dtype)
-        dx, dW_rows = _gather_backward(dy.reshape(-1, self.out_channels), saved,
-                                       W.reshape(-1, self.out_channels), x_shape,
-                                       g.kh, g.kw, g.stride, pads, dcols)
-        self.grads["W"] = dW_rows.reshape(W.shape)
-        return dx
+        cols, dy_rows = saved, dy.reshape(-1, self.out_channels)         # (N*Ho*Wo, O)
+        self.grads["W"] = (cols.T @ dy_rows).reshape(W.shape)             # dW = cols^T dy
+        if not self.input_grad:
+            return None  # the input is the data: nothing upstream needs dL/dx
+        dcols = self._scratch.get("dcols", cols.shape, self.dtype)
+        np.matmul(dy_rows, W.reshape(-1, self.out_channels).T, out=dcols)  # dcols = dy W^T
+        return col2im(dcols, x_shape, g.kh, g.kw, g.stride, pads)         # dx = col2im(dcols)
 
     def _flipped_rows(self, W):
         """The kernel as the scatter form wants it: rows (p', q', o) of W[::-1, ::-1]."""
         return W[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, self.in_channels)
 
 
-class Conv2DTranspose(Layer):
+class Conv2DTranspose(_Convolution):
     """Transposed 2-D convolution, NHWC: the adjoint of a Conv2D; upsamples by ``stride``.
 
     Params ``W`` (kh, kw, O, C) (Keras' layout), Glorot-uniform; ``b`` (O,), zeros.
@@ -250,20 +257,8 @@ class Conv2DTranspose(Layer):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
                  rng=None, dtype=np.float32):
-        super().__init__(dtype)
-        self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.params = {
-            "W": glorot_uniform((g.kh, g.kw, out_channels, in_channels),
-                                g.kh * g.kw * out_channels, g.kh * g.kw * in_channels,
-                                default_rng(rng), self.dtype),
-            "b": np.zeros(out_channels, dtype=self.dtype),
-        }
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-
-    def __repr__(self):
-        return (f"Conv2DTranspose({self.in_channels}, {self.out_channels}, "
-                f"{self.geometry.describe()})")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
+                         kernel_channels=(out_channels, in_channels))
 
     def output_shape(self, input_shape):
         """(Ho, Wo, O) for an input of shape (H, W, C)."""

@@ -29,7 +29,9 @@ class Encoder:
         self.input_shape = tuple(input_shape)
         layers, shape = [], self.input_shape
         for i, (width, stride) in enumerate(zip(filters, strides), start=1):
-            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype)
+            # The first convolution's input is the image: no gradient needed there.
+            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype,
+                          input_grad=i > 1)
             shape = conv.output_shape(shape)
             layers += [(f"conv{i}", conv), (f"relu{i}", ReLU(dtype))]
         self.conv_output_shape = shape  # (14, 14, 64) for the seed: the decoder mirrors it
@@ -49,6 +51,9 @@ class Encoder:
         return self.z_mean.forward(h), self.z_log_var.forward(h)   # (N, D) each
 
     def backward(self, dmean, dlog_var):
+        """Fill every layer's grads from dL/dz_mean and dL/dz_log_var (each (N, D)).
+
+        Returns None: the first convolution skips dL/dx, as nothing needs it."""
         # h feeds both heads, so its gradient is the sum of what each head sends back.
         dh = self.z_mean.backward(dmean) + self.z_log_var.backward(dlog_var)
         return self.trunk.backward(dh)
