@@ -8,18 +8,26 @@ Both frameworks train the same architecture on the same random batch; the first
     python benchmarks/train_step.py --batch-size 16 --steps 300 --json
     python benchmarks/train_step.py --layers                # per-layer breakdown
 
-PyTorch is timed only when it is installed (``pip install -e .[bench]``), with as many
-threads as numpy's BLAS gets (all cores) and channels_last memory, its fastest CPU form.
+PyTorch is timed only when it is installed (``pip install -e .[bench]``), in a child
+process with the user's environment, with as many threads as numpy's BLAS gets (all
+cores) and channels_last memory, its fastest CPU form.
 """
 import argparse
 import json
 import os
+import subprocess
+import sys
 import time
 
-import numpy as np
+# npvae sets OMP_WAIT_POLICY=passive for its numba threads when imported. PyTorch has an
+# OpenMP runtime of its own that would read it too, so PyTorch runs in a child process
+# that gets the environment as the user had it.
+USER_ENVIRONMENT = dict(os.environ)
 
-from npvae.models import VAE
-from npvae.optim import RMSprop
+import numpy as np  # noqa: E402
+
+from npvae.models import VAE  # noqa: E402
+from npvae.optim import RMSprop  # noqa: E402
 
 # Multiply-adds per image of the seed's model, forward (see README): a training step
 # costs about three times as much (forward, then two products per layer backward).
@@ -86,6 +94,14 @@ def time_torch(batch_size, steps, warmup, seed=0):
     return _time_steps(step, steps, warmup)
 
 
+def time_torch_in_child(batch_size, steps, warmup):
+    """``time_torch`` in a fresh process with the user's environment (see the top)."""
+    child = subprocess.run([sys.executable, __file__, "--torch-child", str(batch_size),
+                            str(steps), str(warmup)], env=USER_ENVIRONMENT, check=True,
+                           capture_output=True, text=True)
+    return float(child.stdout.split()[-1])
+
+
 def _time_steps(step, steps, warmup):
     for _ in range(warmup):
         step()
@@ -138,6 +154,10 @@ def print_breakdown(batch_size, breakdown):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--torch-child"]:
+        print(time_torch(*(int(a) for a in argv[1:4])))
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batch-size", type=int, nargs="+", default=[16, 128])
     parser.add_argument("--steps", type=int, default=200, help="timed steps (default 200)")
@@ -159,7 +179,7 @@ def main(argv=None):
                "ms_per_step": 1e3 * npvae_s,
                "gflop_per_s": TRAIN_FLOP_PER_IMAGE * batch_size / npvae_s / 1e9}
         if have_torch:
-            torch_s = time_torch(batch_size, args.steps, args.warmup)
+            torch_s = time_torch_in_child(batch_size, args.steps, args.warmup)
             row.update(torch_images_per_s=batch_size / torch_s, torch_ms_per_step=1e3 * torch_s,
                        ratio=torch_s / npvae_s)
         if args.layers:

@@ -5,7 +5,15 @@ numba-jitted kernels carry the two hot loops (im2col and col2im). Start with
 ``npvae.layers`` (one file per layer), then ``npvae.models.vae`` (the seed's VAE),
 then ``npvae.train`` (the loop). The public names are re-exported here.
 """
-from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+import os
+
+# numba's OpenMP threads spin-wait after a parallel loop, by default for long enough to
+# steal the cores BLAS wants for the next matrix product (measured here: im2col 8x and
+# the GEMM after it 4x slower when the two alternate). Passive waiting gives the cores
+# back. It must be set before numba starts its thread pool; a user's setting wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+
+from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint  # noqa: E402
 from npvae.datasets import load_mnist
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.gradcheck import check_layer, numerical_gradient, relative_error

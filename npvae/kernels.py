@@ -28,16 +28,8 @@ the batch, writing into a caller's buffer) and a plain-NumPy twin (``im2col_nump
 ``col2im_numpy``: nine strided slices, easy to read). ``tests/test_kernels.py``
 checks that they agree exactly.
 """
-import os
-
-# numba's OpenMP threads spin-wait after a parallel loop, by default for long enough to
-# steal the cores BLAS wants for the next matrix product (measured here: im2col 8x and
-# the GEMM after it 4x slower when the two alternate). Passive waiting gives the cores
-# back. It must be set before numba starts its thread pool; a user's setting wins.
-os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-
-import numba  # noqa: E402  (after the environment variable, on purpose)
-import numpy as np  # noqa: E402
+import numba
+import numpy as np
 
 
 def output_size(size, kernel, stride, pad_before, pad_after):

@@ -24,6 +24,7 @@ SGD with momentum::
 
     v <- momentum * v - lr * g;   p <- p + v
 """
+import numba
 import numpy as np
 
 
@@ -49,14 +50,6 @@ class Optimizer:
 
     def update(self, param, grad, *slots):
         raise NotImplementedError
-
-    def _scratch(self, like):
-        """A work array shaped like ``like``, reused between steps (not part of the state)."""
-        buffers = self.__dict__.setdefault("_buffers", {})
-        key = (like.shape, like.dtype.str)
-        if key not in buffers:
-            buffers[key] = np.empty_like(like)
-        return buffers[key]
 
     def _slot(self, key, param):
         slot = self.state.get(key)
@@ -123,15 +116,35 @@ class RMSprop(Optimizer):
         self.rho, self.eps = float(rho), float(eps)
 
     def update(self, param, grad, ms):
-        ms *= self.rho
-        step = np.square(grad, out=self._scratch(grad))   # in place: no temporaries
-        step *= 1 - self.rho
-        ms += step
-        np.add(ms, self.eps, out=step)
-        np.sqrt(step, out=step)
-        np.divide(grad, step, out=step)                    # g / sqrt(ms + eps)
-        step *= self.lr
-        param -= step
+        rmsprop_update(param, np.ascontiguousarray(grad), ms, self.lr, self.rho, self.eps)
+
+
+def rmsprop_update(param, grad, ms, lr, rho, eps):
+    """One RMSprop step, in place, in a single parallel pass (numba).
+
+    Eight NumPy passes over every weight, one per operation, cost more than the whole
+    update's arithmetic; the kernel reads each weight, gradient and ``ms`` once.
+    """
+    # Scalars in the arrays' precision, so that float32 stays float32 throughout.
+    dtype = param.dtype.type
+    _rmsprop_kernel(param.reshape(-1), grad.reshape(-1), ms.reshape(-1),
+                    dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps))
+
+
+@numba.njit(parallel=True, cache=True)
+def _rmsprop_kernel(param, grad, ms, lr, rho, one_minus_rho, eps):
+    for i in numba.prange(param.size):
+        # The same operations in the same order as the NumPy twin: equal bits.
+        ms[i] = ms[i] * rho + grad[i] * grad[i] * one_minus_rho
+        param[i] -= grad[i] / np.sqrt(ms[i] + eps) * lr
+
+
+def rmsprop_update_numpy(param, grad, ms, lr, rho, eps):
+    """Plain-NumPy twin of ``rmsprop_update``: the formula, one array operation at a time."""
+    dtype = param.dtype.type
+    ms *= dtype(rho)
+    ms += grad * grad * dtype(1 - rho)             # ms <- rho ms + (1 - rho) g^2
+    param -= grad / np.sqrt(ms + dtype(eps)) * dtype(lr)   # p <- p - lr g / sqrt(ms + eps)
 
 
 class Adam(Optimizer):

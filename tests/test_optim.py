@@ -209,3 +209,19 @@ def test_rmsprop_trains_a_dense_layer_on_least_squares():
     final, _ = mean_squared_error()
     assert final < initial / 1000, (initial, final)
     np.testing.assert_allclose(layer.params["W"], true_w, atol=0.05)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rmsprop_kernel_equals_its_numpy_twin_exactly(dtype):
+    from npvae.optim import rmsprop_update, rmsprop_update_numpy
+    rng = np.random.default_rng(5)
+    param = rng.standard_normal((7, 9)).astype(dtype)
+    ms = np.abs(rng.standard_normal((7, 9))).astype(dtype)
+    twin_param, twin_ms = param.copy(), ms.copy()
+    for _ in range(4):
+        grad = rng.standard_normal((7, 9)).astype(dtype)
+        rmsprop_update(param, grad, ms, 1e-3, 0.9, 1e-7)
+        rmsprop_update_numpy(twin_param, grad, twin_ms, 1e-3, 0.9, 1e-7)
+    assert param.dtype == dtype and ms.dtype == dtype
+    np.testing.assert_array_equal(param, twin_param)
+    np.testing.assert_array_equal(ms, twin_ms)
