@@ -38,9 +38,11 @@ def main():
     config = TrainConfig(epochs=args.epochs, batch_size=16, lr=1e-3, optimizer="rmsprop",
                          seed=0, limit=args.limit)
     trainer = Trainer(model, config, args.out)
-    for record in trainer.fit(x_train, x_test):
+
+    def report(record):
         print(f"epoch {record['epoch']}: train loss {record['train_loss']:.4f}, "
               f"test loss {record['test_loss']:.4f}")
+    trainer.fit(x_train, x_test, on_epoch_end=report)
 
     # The seed's last cell: decode norm.ppf(linspace(0.05, 0.95, 15)) on both axes.
     print("wrote", save_manifold(model, f"{args.out}/manifold.png"))

@@ -14,19 +14,11 @@ Metadata is stored as JSON text, which describes data and cannot describe code.
 
 Why atomic
 ----------
-Training runs for hours and may be killed at any moment (Ctrl-C, out of memory, a pre-empted
-machine). If we wrote straight onto the checkpoint path, a kill halfway through would leave a
-truncated file *in place of* the last good checkpoint, and the run could not be resumed at all.
-So we write the new checkpoint to a temporary file in the same directory, push its bytes to the
-disk (``fsync``), and only then rename it onto the target with ``os.replace``. On POSIX a
-rename within one filesystem is atomic: anyone opening the path sees either the complete old
-file or the complete new one, never half of either. That is why the temporary file must sit
-in the *same directory* as the target: a rename across filesystems is a copy, not atomic.
-
-A writer killed before the rename leaves its temporary file behind. Temporary files are named
-``.<target name>.tmp-<16 hex digits>`` (for ``run/ckpt.npz``: ``run/.ckpt.npz.tmp-3f9c...``),
-so they are hidden, never end in ``.npz``, and are never mistaken for checkpoints. They are
-safe to delete; :func:`remove_stale_temporaries` does so.
+A kill in the middle of a save must never leave a truncated file in place of the last good
+checkpoint, so the file is written through ``npvae.atomic.atomic_write``: a hidden temporary
+file in the same folder, fsync, then an atomic rename (that module explains why). A killed
+writer leaves only ``.checkpoint.npz.tmp-<hex>`` behind, never mistaken for a checkpoint;
+``remove_stale_temporaries`` deletes such files.
 
 Layout of the archive
 ---------------------
@@ -49,14 +41,13 @@ strings. Python integers of any size survive exactly, which matters for the 128-
 from __future__ import annotations
 
 import json
-import os
-import re
-import secrets
 import zipfile
 import zlib
 from pathlib import Path
 
 import numpy as np
+
+from npvae.atomic import atomic_write, remove_stale_temporaries  # noqa: F401  (re-exported)
 
 FORMAT_VERSION = 1
 FORMAT_MARKER = "npvae"
@@ -69,8 +60,6 @@ RESERVED_PREFIX = "__"
 # np.savez(file, *args, allow_pickle=..., **arrays) has arguments with these names: an array
 # passed under one of them would clash with the argument, or silently become it.
 _SAVEZ_ARGUMENT_NAMES = ("file", "allow_pickle")
-
-_TEMPORARY_NAME = re.compile(r"\..+\.tmp-[0-9a-f]{16}")
 
 # Everything np.load and the zip reader raise on a damaged file. BadZipFile and zlib.error are
 # not OSErrors; ValueError also covers JSONDecodeError and UnicodeDecodeError.
@@ -99,23 +88,9 @@ def save_checkpoint(path, arrays: dict[str, np.ndarray], meta: dict) -> Path:
     path = Path(path)
     # Validate first, so a bad call never leaves a directory or a half-written file behind.
     entries = _archive_entries(arrays, meta)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary_path(path)
-    # "x" creates the file and fails if the name is taken, so we never clean up (below) a file
-    # that is not ours. Unlike tempfile.mkstemp, which makes files readable by their owner
-    # only, open() honours the umask: the checkpoint gets the permissions of any other file.
-    file = open(temporary, "xb")
-    try:
-        with file:
-            # Through a file object np.savez writes the name as given, without adding ".npz".
-            np.savez(file, **entries)
-            file.flush()
-            os.fsync(file.fileno())  # the bytes are on disk before the name points at them
-        os.replace(temporary, path)
-    except BaseException:  # also KeyboardInterrupt: never leave a temporary file behind
-        temporary.unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
+    with atomic_write(path) as file:
+        # Through a file object np.savez writes the name as given, without adding ".npz".
+        np.savez(file, **entries)
     return path
 
 
@@ -161,42 +136,6 @@ def _numpy_scalar_to_python(value):
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"object of type {type(value).__name__} is not JSON serialisable")
-
-
-def _temporary_path(target: Path) -> Path:
-    """A fresh hidden name beside ``target``; the random part keeps concurrent writers apart."""
-    return target.with_name(f".{target.name}.tmp-{secrets.token_hex(8)}")
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable by syncing the directory entry (best effort).
-
-    Without this a power cut right after os.replace could still show the old file. Some
-    platforms (Windows) cannot open a directory; there we accept that small window.
-    """
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-def remove_stale_temporaries(directory) -> list[Path]:
-    """Delete temporary files left in ``directory`` by killed writers; return what was deleted.
-
-    Only call this when no other process is saving into ``directory``: a temporary file that
-    is being written right now looks exactly like a stale one.
-    """
-    stale = [path for path in Path(directory).iterdir()
-             if _TEMPORARY_NAME.fullmatch(path.name) and path.is_file()]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return stale
 
 
 # --------------------------------------------------------------------------- loading

@@ -24,6 +24,7 @@ import matplotlib
 import numpy as np
 
 from npvae import __version__, report
+from npvae.atomic import remove_stale_temporaries
 from npvae.datasets import load_mnist
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.models import VAE
@@ -36,8 +37,8 @@ DEFAULTS = TrainConfig()        # the seed's training settings
 DEFAULT_LATENT_DIM = 2
 DEFAULT_LOSS = "elbo"
 # Options that describe a run; with --resume they come from the checkpoint instead.
-RUN_OPTIONS = ("batch_size", "lr", "optimizer", "seed", "limit", "latent_dim", "loss",
-               "book_sampling")
+RUN_OPTIONS = ("batch_size", "lr", "optimizer", "seed", "limit", "test_limit", "latent_dim",
+               "loss", "book_sampling")
 
 
 EXAMPLES = """examples:
@@ -239,7 +240,7 @@ def run_train(args):
     _check_writable_folder(args.out, args.out)
     trainer = _resumed_trainer(args, checkpoint) if args.resume else _new_trainer(args, checkpoint)
     (x_train, _), (x_test, y_test) = load_mnist()
-    x_test, y_test = x_test[:args.test_limit], y_test[:args.test_limit]
+    x_test, y_test = x_test[:trainer.config.test_limit], y_test[:trainer.config.test_limit]
     _print_header(trainer, len(x_train), len(x_test))
     if trainer.epoch >= trainer.config.epochs:
         print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
@@ -259,12 +260,19 @@ def run_train(args):
         return 130
     print(f"checkpoint: {checkpoint}")
     if not args.no_pictures:
-        model, rng = trainer.model, np.random.default_rng(trainer.config.seed)
-        _print_paths(report.save_manifold(model, args.out / "manifold.png"),
-                     report.save_scatter(model, x_test, y_test, args.out / "scatter.png"),
-                     report.save_reconstructions(model, x_test, args.out / "reconstructions.png",
-                                                 rng=rng))
+        _draw_run_pictures(trainer, x_test, y_test, args.out)
     return 0
+
+
+def _draw_run_pictures(trainer, x_test, y_test, folder):
+    model, rng = trainer.model, np.random.default_rng(trainer.config.seed)
+    if model.config["latent_dim"] >= 2:  # the manifold and scatter span two latent dims
+        _print_paths(report.save_manifold(model, folder / "manifold.png"),
+                     report.save_scatter(model, x_test, y_test, folder / "scatter.png"))
+    else:
+        print("latent_dim 1: no manifold.png or scatter.png (they need two latent dimensions)")
+    _print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
+                                             rng=rng))
 
 
 def _new_trainer(args, checkpoint):
@@ -279,7 +287,7 @@ def _new_trainer(args, checkpoint):
                          lr=_given(args.lr, DEFAULTS.lr),
                          optimizer=_given(args.optimizer, DEFAULTS.optimizer),
                          seed=_given(args.seed, DEFAULTS.seed), limit=args.limit,
-                         checkpoint_every=args.checkpoint_every)
+                         test_limit=args.test_limit, checkpoint_every=args.checkpoint_every)
     return Trainer(model, config, args.out)
 
 
@@ -292,6 +300,8 @@ def _resumed_trainer(args, checkpoint):
     if ignored:
         print(f"{PROG}: warning: {', '.join(ignored)} ignored with --resume: the run keeps "
               f"the settings stored in its checkpoint", file=sys.stderr)
+    for stale in remove_stale_temporaries(args.out):
+        print(f"removed {stale}, left behind by a killed save", file=sys.stderr)
     overrides = {name: getattr(args, name) for name in ("epochs", "checkpoint_every")
                  if getattr(args, name) is not None}
     return Trainer.resume(checkpoint, **overrides)

@@ -15,7 +15,9 @@ model than under the encoder::
     -log p(x) <= -log (1/K sum_k w_k) = -(logsumexp_k log w_k - log K)
 
 K = 1 gives the ELBO back (in expectation); the bound tightens as K grows, so with
-K = 1000 it is the usual estimate of a VAE's test negative log-likelihood. The sum
+K = 1000 it is the usual estimate of a VAE's test negative log-likelihood. (MNIST's grey
+pixels are used as soft targets, as Keras does, so these numbers are not comparable with
+papers that binarize MNIST first.) The sum
 is done with logsumexp because the weights themselves underflow (log w ~ -100).
 
 Both functions draw their noise from the Generator they are given, never from the
@@ -30,7 +32,10 @@ from npvae.losses import bernoulli_reconstruction
 LOG_2PI = np.log(2 * np.pi)
 
 
-def negative_elbo(model, x, rng, batch_size=128):
+EVAL_BATCH = 128  # images per forward pass: bounds the memory of the layers' work arrays
+
+
+def negative_elbo(model, x, rng, batch_size=EVAL_BATCH):
     """Means over the images x (N, H, W, C) of -ELBO, reconstruction and KL (nats per
     image), and of "loss", the model's own objective (the -ELBO, or the seed's loss)."""
     model.check_images(x, "the evaluation images")

@@ -24,8 +24,8 @@ Pixels that fall in the padding are zeros in ``cols``; in ``col2im`` their sums 
 simply dropped.
 
 Each kernel comes twice: a numba-jitted loop (``im2col``, ``col2im``: parallel over
-the batch, writing into a caller's buffer) and a plain-NumPy twin (``im2col_numpy``,
-``col2im_numpy``: nine strided slices, easy to read). ``tests/test_kernels.py``
+image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_numpy``,
+``col2im_numpy``: one strided slice per kernel offset (p, q), easy to read). ``tests/test_kernels.py``
 checks that they agree exactly.
 """
 import numba
@@ -49,14 +49,14 @@ def _im2col_loop(x, kh, kw, stride, pad_top, pad_left, out_h, out_w, cols):
         for j in range(out_w):
             row = (n * out_h + i) * out_w + j
             for p in range(kh):
-                y = i * stride + p - pad_top
+                row_in = i * stride + p - pad_top  # the input row window (i, j) reads at p
                 for q in range(kw):
-                    x_col = j * stride + q - pad_left
+                    col_in = j * stride + q - pad_left
                     start = (p * kw + q) * channels
-                    if 0 <= y < height and 0 <= x_col < width:
+                    if 0 <= row_in < height and 0 <= col_in < width:
                         # The C channels of one pixel are contiguous in NHWC.
                         for c in range(channels):
-                            cols[row, start + c] = x[n, y, x_col, c]
+                            cols[row, start + c] = x[n, row_in, col_in, c]
                     else:
                         for c in range(channels):
                             cols[row, start + c] = 0.0
@@ -65,31 +65,31 @@ def _im2col_loop(x, kh, kw, stride, pad_top, pad_left, out_h, out_w, cols):
 @numba.njit(parallel=True, cache=True)
 def _col2im_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out_w, x):
     n_batch, height, width, channels = x.shape
-    # Gather, not scatter: each thread owns whole image rows (n, y) and collects every
+    # Gather, not scatter: each thread owns whole image rows (n, row_in) and collects every
     # window entry that was copied from them, so threads never write the same pixel,
     # and the sum runs over (p, q) in the same order as the NumPy twin (equal bits).
-    for ny in numba.prange(n_batch * height):
-        n, y = ny // height, ny % height
-        for x_col in range(width):
+    for n_row in numba.prange(n_batch * height):
+        n, row_in = n_row // height, n_row % height
+        for col_in in range(width):
             for c in range(channels):
-                x[n, y, x_col, c] = 0.0
+                x[n, row_in, col_in, c] = 0.0
             for p in range(kh):
-                i_scaled = y + pad_top - p  # = i * stride for the window that saw y at p
+                i_scaled = row_in + pad_top - p  # = i * stride for the window that read it at p
                 if i_scaled < 0 or i_scaled % stride != 0 or i_scaled // stride >= out_h:
                     continue
                 i = i_scaled // stride
                 for q in range(kw):
-                    j_scaled = x_col + pad_left - q
+                    j_scaled = col_in + pad_left - q
                     if j_scaled < 0 or j_scaled % stride != 0 or j_scaled // stride >= out_w:
                         continue
                     row = (n * out_h + i) * out_w + j_scaled // stride
                     start = (p * kw + q) * channels
                     for c in range(channels):
-                        x[n, y, x_col, c] += cols[row, start + c]
+                        x[n, row_in, col_in, c] += cols[row, start + c]
 
 
 def im2col(x, kh, kw, stride, padding, out=None):
-    """Unfold the windows of ``x`` into rows (numba, parallel over the batch).
+    """Unfold the windows of ``x`` into rows (numba, parallel over output rows).
 
     Args:
         x: (N, H, W, C) input.

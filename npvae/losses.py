@@ -72,7 +72,7 @@ BOOK_KL_WEIGHT = 5e-4
 
 
 def book_loss(logits, x, mean, log_var):
-    """The seed's loss, exactly: per-pixel *mean* BCE plus a KL scaled down by 5e-4.
+    """The seed's loss: per-pixel *mean* BCE plus a KL scaled down by 5e-4.
 
     Chollet's book writes ``binary_crossentropy(flatten(x), flatten(x_decoded))`` (a mean
     over pixels, not a sum) plus ``-5e-4 * mean(1 + log_var - mean^2 - exp(log_var))``
@@ -82,6 +82,8 @@ def book_loss(logits, x, mean, log_var):
 
     with P pixels and ``beta = 1e-3 * P / D`` (0.392 for MNIST and D = 2): up to the
     factor 1/P, the seed trains a beta-VAE that counts the KL less than the ELBO does.
+    (Keras computes the BCE from probabilities clipped to [1e-7, 1 - 1e-7]; from logits
+    there is nothing to clip, which differs only where the decoder is almost certain.)
 
     Returns:
         loss: (N,); (dlogits, dmean, dlog_var), gradients of the sum of ``loss``.

@@ -15,7 +15,8 @@ root as in TensorFlow/Keras: at ``ms = 0`` it bounds the step by ``lr / sqrt(eps
 Note the first step: ``ms = (1 - rho) g^2``, so every weight moves by about
 ``lr / sqrt(1 - rho) ~ 3.2 lr``, whatever the size of its gradient.
 
-Adam (Kingma & Ba, 2015), with bias-corrected moments::
+Adam (Kingma & Ba, 2015), with bias-corrected moments, eps placed as in the paper (Keras
+folds the corrections into the step size instead, a tiny difference in where eps acts)::
 
     m <- b1 m + (1 - b1) g;   v <- b2 v + (1 - b2) g^2
     p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
@@ -34,7 +35,8 @@ class Optimizer:
     slots = ()
 
     def __init__(self, lr):
-        if not isinstance(lr, (int, float)) or not 0 < lr < float("inf"):
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) \
+                or not 0 < lr < float("inf"):
             raise ValueError(f"learning rate must be a positive number; got {lr!r}")
         self.lr = float(lr)
         self.iterations = 0
@@ -116,6 +118,10 @@ class RMSprop(Optimizer):
         self.rho, self.eps = float(rho), float(eps)
 
     def update(self, param, grad, ms):
+        if not param.flags.c_contiguous:
+            # reshape(-1) of a strided array is a copy: the update would be lost.
+            raise ValueError(f"RMSprop updates parameters in place; they must be "
+                             f"C-contiguous arrays (got one of shape {param.shape})")
         rmsprop_update(param, np.ascontiguousarray(grad), ms, self.lr, self.rho, self.eps)
 
 

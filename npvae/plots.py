@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import operator
 import os
-import secrets
 import sys
 import warnings
 from pathlib import Path
@@ -44,6 +43,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from scipy.stats import norm
+
+from npvae.atomic import atomic_write
 
 # Greys_r draws 0 black and 1 white, like MNIST. NaN (gaps between tiles) is drawn white.
 _GREYS = matplotlib.colormaps["Greys_r"].with_extremes(bad="white")
@@ -204,7 +205,7 @@ def plot_history(history, path, show: bool = False) -> Path:
             if epochs:  # a run without a test set has no test curves at all
                 axes.plot(epochs, values, style, color=colour, marker="o", ms=3,
                           label=f"{split} {name}")
-    total.set(title="Total loss = reconstruction + KL", xlabel="epoch", ylabel="loss")
+    total.set(title="The loss being minimised", xlabel="epoch", ylabel="loss")
     parts.set(title="The two terms of the loss", xlabel="epoch")
     parts.set_ylabel("reconstruction", color="tab:blue")
     parts_kl.set_ylabel("KL divergence", color="tab:orange")
@@ -243,21 +244,9 @@ def _finish(figure: Figure, path: Path, show: bool) -> Path:
 
 
 def _save_atomically(figure: Figure, path: Path) -> None:
-    """Write the PNG beside ``path`` under a hidden temporary name, then rename it onto ``path``.
-
-    A rename within one folder is atomic, so ``path`` always holds a whole picture, old or new.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp-{secrets.token_hex(8)}")
-    try:
-        with open(temporary, "xb") as file:  # "x": never clobber (or later delete) a stranger
-            figure.savefig(file, format="png")
-            file.flush()
-            os.fsync(file.fileno())  # bytes on disk before the name points at them
-        os.replace(temporary, path)
-    except BaseException:  # also KeyboardInterrupt: never leave the temporary file behind
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write the PNG so that ``path`` always holds a whole picture, old or new."""
+    with atomic_write(path) as file:
+        figure.savefig(file, format="png")
 
 
 def _display_available() -> bool:

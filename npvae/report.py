@@ -23,8 +23,9 @@ returns the path of the PNG it wrote. What each picture teaches:
 import numpy as np
 
 from npvae import plots
+from npvae.evaluation import EVAL_BATCH
 
-ENCODE_BATCH = 256  # images per encoder pass: bounds memory on the 10,000 test images
+ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
 
 
 # --------------------------------------------------------------------------- pictures
@@ -118,7 +119,7 @@ def _format_table(model, rows):
     widths = [max(len(row[i]) for row in cells) for i in range(4)]
     line = "  ".join(["{:<%d}" % w for w in widths[:3]] + ["{:>%d}" % widths[3]])
     rule = "=" * len(line.format(*header))
-    encoder = sum(_param_count(layer) for _, layer in model.encoder.named_layers())
+    encoder = sum(_param_count(layer) for _, layer in model.encoder.named_layers)
     decoder = sum(_param_count(layer) for _, layer in model.decoder.named_layers)
     return "\n".join(
         [f'Model: "vae" (latent_dim={model.config["latent_dim"]}, loss={model.loss})', rule,

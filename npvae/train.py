@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from npvae.atomic import atomic_write
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
@@ -35,6 +36,7 @@ from npvae.plots import plot_history
 
 CHECKPOINT_NAME = "checkpoint.npz"
 TERMS = ("loss", "reconstruction", "kl")
+RESUMABLE_OVERRIDES = {"epochs", "checkpoint_every"}
 
 
 class TrainingDiverged(RuntimeError):
@@ -51,6 +53,7 @@ class TrainConfig:
     optimizer: str = "rmsprop"
     seed: int = 0
     limit: int | None = None           # train on the first ``limit`` images only
+    test_limit: int | None = None      # evaluate on the first ``test_limit`` test images
     checkpoint_every: int | None = None  # also save every this many steps
 
     def __post_init__(self):
@@ -62,6 +65,8 @@ class TrainConfig:
                  f"optimizer must be one of {sorted(OPTIMIZERS)}; got {self.optimizer!r}")
         _require(self.limit is None or self.limit >= 1,
                  f"limit must be at least 1; got {self.limit}")
+        _require(self.test_limit is None or self.test_limit >= 1,
+                 f"test_limit must be at least 1; got {self.test_limit}")
         _require(self.checkpoint_every is None or self.checkpoint_every >= 1,
                  f"checkpoint_every must be at least 1; got {self.checkpoint_every}")
 
@@ -85,6 +90,7 @@ class Trainer:
         self.order = None         # this epoch's shuffle, drawn when the epoch starts
         self.sums = dict.fromkeys(TERMS, 0.0)  # this epoch's loss sums, over images
         self.history = []
+        self.owns_checkpoint = False  # True once the checkpoint on disk is this run's
 
     @property
     def checkpoint_path(self):
@@ -98,11 +104,8 @@ class Trainer:
         ``on_epoch_end(record)``, if given, is called with each epoch's history record
         once that epoch's checkpoint is saved.
         """
-        if self.config.limit is not None:
-            x_train = x_train[:self.config.limit]
-        check_finite(x_train, "the training images")
-        check_finite(x_test, "the test images")
-        self.model.check_images(x_train[:1], "the training images")
+        x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
+        self._check_data(x_train, x_test)
         steps = math.ceil(len(x_train) / self.config.batch_size)
         if self.history:
             # A run killed between its checkpoint and its history files left them behind.
@@ -116,6 +119,21 @@ class Trainer:
             if on_epoch_end is not None:
                 on_epoch_end(self.history[-1])
         return self.history
+
+    def _check_data(self, x_train, x_test):
+        """Fail before the first step, not after an epoch, on data that cannot work."""
+        if not self.owns_checkpoint and self.checkpoint_path.exists():
+            raise FileExistsError(f"{self.checkpoint_path} already exists: continue that run "
+                                  f"with Trainer.resume (npvae train --resume), or choose "
+                                  f"another output folder")
+        for x, source in ((x_train, "the training images"), (x_test, "the test images")):
+            if len(x) == 0:
+                raise ValueError(f"{source} are empty")
+            self.model.check_images(x[:1], source)
+            check_finite(x, source)
+        if self.order is not None and len(self.order) != len(x_train):
+            raise ValueError(f"this run shuffles {len(self.order)} training images, but "
+                             f"{len(x_train)} were given: resume it with the same data")
 
     def _run_epoch(self, x_train, steps, progress):
         size = self.config.batch_size
@@ -176,13 +194,13 @@ class Trainer:
     def write_history(self):
         """history.json, history.csv and loss_curve.png in ``out_dir``."""
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        _write_text(self.out_dir / "history.json", json.dumps(self.history, indent=2) + "\n")
+        with atomic_write(self.out_dir / "history.json", "w") as f:
+            f.write(json.dumps(self.history, indent=2) + "\n")
         columns = list(self.history[0]) if self.history else ["epoch"]
-        with open(self.out_dir / "history.csv.tmp", "w", newline="") as f:
+        with atomic_write(self.out_dir / "history.csv", "w", newline="") as f:
             writer = csv.DictWriter(f, fieldnames=columns)
             writer.writeheader()
             writer.writerows(self.history)
-        (self.out_dir / "history.csv.tmp").replace(self.out_dir / "history.csv")
         if self.history:
             plot_history(self.history, self.out_dir / "loss_curve.png")
 
@@ -197,17 +215,25 @@ class Trainer:
                 "sums": self.sums, "history": self.history,
                 "rng": {"data": self.data_rng.bit_generator.state,
                         "sampling": self.model.sampling.rng.bit_generator.state}}
-        return save_checkpoint(self.checkpoint_path, arrays, meta)
+        path = save_checkpoint(self.checkpoint_path, arrays, meta)
+        self.owns_checkpoint = True
+        return path
 
     @classmethod
     def resume(cls, path, **overrides):
-        """Rebuild a Trainer from a checkpoint; ``overrides`` may change e.g. ``epochs``."""
+        """Rebuild a Trainer from a checkpoint; ``overrides`` may change only ``epochs``
+        and ``checkpoint_every`` (anything else would change the run being resumed)."""
+        unchangeable = sorted(set(overrides) - RESUMABLE_OVERRIDES)
+        if unchangeable:
+            raise ValueError(f"a resumed run keeps its settings: cannot change {unchangeable} "
+                             f"(only {sorted(RESUMABLE_OVERRIDES)})")
         arrays, meta = load_checkpoint(path)
         try:
             config = TrainConfig(**{**meta["train"], **overrides})
             model = VAE(**meta["model"], seed=0)
             trainer = cls(model, config, Path(path).parent)
             trainer._restore(arrays, meta)
+            trainer.owns_checkpoint = True
         except (KeyError, TypeError, ValueError) as error:
             raise CheckpointError(f"{path}: cannot resume the run this checkpoint describes "
                                   f"({type(error).__name__}: {error})") from error
@@ -247,12 +273,6 @@ def check_finite(x, source):
 
 def _with_prefix(arrays, prefix):
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
-
-
-def _write_text(path, text):
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text)
-    temporary.replace(path)
 
 
 def _require(condition, message):

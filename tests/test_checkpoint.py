@@ -10,6 +10,7 @@ import textwrap
 import numpy as np
 import pytest
 
+import npvae.atomic
 from npvae import checkpoint
 from npvae.checkpoint import (FORMAT_KEY, FORMAT_VERSION, META_KEY, VERSION_KEY,
                               CheckpointError, load_checkpoint, remove_stale_temporaries,
@@ -132,7 +133,7 @@ def fail_during_write(monkeypatch):
 def fail_during_rename(monkeypatch):
     def refuse(source, target):
         raise KeyboardInterrupt  # also the user pressing Ctrl-C at the worst moment
-    monkeypatch.setattr(checkpoint.os, "replace", refuse)
+    monkeypatch.setattr(npvae.atomic.os, "replace", refuse)
 
 
 @pytest.mark.parametrize("fail", [fail_during_write, fail_during_rename])

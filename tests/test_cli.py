@@ -1,7 +1,7 @@
 """Tests for the command line: every command runs, writes what it says, and fails in one line.
 
-One tiny real training run (64 images, 1 epoch) is shared by the whole module; its test
-evaluation still covers all 10,000 test images, which is most of this file's run time.
+One tiny real training run (64 images, 1 epoch, evaluated on 200 test images with
+--test-limit) is shared by the whole module.
 """
 import contextlib
 import io

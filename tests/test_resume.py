@@ -38,9 +38,9 @@ KILL_TIMEOUT = 60  # seconds to wait for a subprocess to reach its pause point
 
 # What may lie in a run's folder besides the finished files: the temporary files of writers
 # that were killed. Everything else must be whole.
-TEMPORARY_NAMES = re.compile(r"\.checkpoint\.npz\.tmp-[0-9a-f]{16}"
-                             r"|\.loss_curve\.png\.tmp-[0-9a-f]{16}"
-                             r"|history\.(json|csv)\.tmp")
+# Every file of a run is written by npvae.atomic.atomic_write, through one of these names.
+TEMPORARY_NAMES = re.compile(r"\.(checkpoint\.npz|loss_curve\.png|history\.json|history\.csv)"
+                             r"\.tmp-[0-9a-f]{16}")
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
 
 

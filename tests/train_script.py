@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-import npvae.checkpoint
+import npvae.atomic
 import npvae.train
 from npvae.models import VAE
 from npvae.train import Trainer, TrainConfig
@@ -113,32 +113,24 @@ def install_pause(trainer, point, count, marker):
         trainer._finish_epoch = finish_epoch_then_pause
 
     elif point == "in-write":
-        # save_checkpoint opens its temporary file with the name ``open``; a module global of
-        # that name shadows the builtin for npvae.checkpoint alone.
+        # npvae.atomic opens its temporary files with the name ``open``; a module global of
+        # that name shadows the builtin for npvae.atomic alone.
         def open_slowly(path, mode, *args, **kwargs):
             file = open(path, mode, *args, **kwargs)
-            return PausingFile(file, pause, path) if reached() else file
-        npvae.checkpoint.open = open_slowly
+            if _is_checkpoint(path) and reached():
+                return PausingFile(file, pause, path)
+            return file
+        npvae.atomic.open = open_slowly
 
-    elif point == "before-rename":
+    elif point in ("before-rename", "in-history"):
+        target_name = "checkpoint.npz" if point == "before-rename" else "history.json"
+
         def replace_after_pause(source, target):
-            if reached():
+            if Path(target).name == target_name and reached():
                 pause(temporary=str(source))
             return os.replace(source, target)
-        # A stand-in for ``os`` inside npvae.checkpoint only: the PNG writer, which also
-        # calls os.replace, is not affected.
-        npvae.checkpoint.os = OsWith(replace=replace_after_pause)
-
-    elif point == "in-history":
-        write_text = npvae.train._write_text
-
-        def write_text_pausing(path, text):
-            if path.name == "history.json" and reached():
-                temporary = path.with_name(path.name + ".tmp")
-                temporary.write_text(text)
-                pause(temporary=str(temporary))
-            return write_text(path, text)
-        npvae.train._write_text = write_text_pausing
+        # A stand-in for ``os`` inside npvae.atomic only; it pauses before one rename.
+        npvae.atomic.os = OsWith(replace=replace_after_pause)
 
     else:
         raise SystemExit(f"train_script: unknown pause point {point!r}")
@@ -168,6 +160,10 @@ class PausingFile:
 
     def __exit__(self, *exc_info):
         self._file.close()
+
+
+def _is_checkpoint(path):
+    return Path(path).name.startswith(f".{npvae.train.CHECKPOINT_NAME}.tmp-")
 
 
 class OsWith:

@@ -98,8 +98,10 @@ def glorot_uniform(shape, fan_in, fan_out, rng, dtype):
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
 
-def default_rng(rng):
-    """The generator to draw from: ``rng`` itself, or a fresh seeded one if it is an int."""
+def as_generator(rng):
+    """The generator to draw from: ``rng`` itself, a new one seeded with ``rng`` if it is
+    an int, or -- for ``None`` -- a new unseeded one (fresh OS entropy: not reproducible;
+    pass a seed or a Generator to get the same numbers again)."""
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or isinstance(rng, (int, np.integer)):

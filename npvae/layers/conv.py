@@ -63,12 +63,13 @@ is the same as scattering with the kernel flipped (``W[::-1, ::-1]``) and the pa
 mirrored (``kh - 1 - pad``). When a Conv2D has fewer output channels than input
 channels -- the decoder's last layer maps 32 channels to 1 -- that form is much
 cheaper: ``(N*H*W, 32) @ (32, 9)`` instead of building a ``(N*H*W, 288)`` matrix for a
-matrix-*vector* product ``(N*H*W, 288) @ (288, 1)`` that runs at a few GFLOP/s.
+matrix-*vector* product ``(N*H*W, 288) @ (288, 1)`` that runs at a few GFLOP/s. (Its
+backward always yields dx, so a first layer built with ``input_grad=False`` gathers.)
 """
 import numpy as np
 
 from npvae.kernels import col2im, im2col, output_size
-from npvae.layers.base import Layer, column_sums, default_rng, glorot_uniform
+from npvae.layers.base import Layer, as_generator, column_sums, glorot_uniform
 
 
 def same_or_valid_padding(size, kernel, stride, padding):
@@ -167,7 +168,7 @@ class _Convolution(Layer):
         self.params = {
             # Keras' Glorot fans for a kernel: receptive field times its last two axes.
             "W": glorot_uniform(shape, g.kh * g.kw * shape[2], g.kh * g.kw * shape[3],
-                                default_rng(rng), self.dtype),
+                                as_generator(rng), self.dtype),
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}

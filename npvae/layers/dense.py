@@ -13,7 +13,7 @@ Backward, from ``dy = dL/dy`` of shape (N, D_out), by the chain rule on
 """
 import numpy as np
 
-from npvae.layers.base import Layer, column_sums, default_rng, glorot_uniform
+from npvae.layers.base import Layer, as_generator, column_sums, glorot_uniform
 
 
 class Dense(Layer):
@@ -22,7 +22,7 @@ class Dense(Layer):
     def __init__(self, in_features, out_features, rng=None, dtype=np.float32):
         super().__init__(dtype)
         self.in_features, self.out_features = in_features, out_features
-        rng = default_rng(rng)
+        rng = as_generator(rng)
         self.params = {
             "W": glorot_uniform((in_features, out_features), in_features, out_features,
                                 rng, self.dtype),

@@ -21,7 +21,7 @@ the difference can be measured (see the README).
 """
 import numpy as np
 
-from npvae.layers.base import Layer, default_rng
+from npvae.layers.base import Layer, as_generator
 
 
 class Sampling(Layer):
@@ -32,7 +32,7 @@ class Sampling(Layer):
 
     def __init__(self, rng=None, dtype=np.float32, book=False):
         super().__init__(dtype)
-        self.rng = default_rng(rng)
+        self.rng = as_generator(rng)
         self.book = bool(book)
 
     def __repr__(self):

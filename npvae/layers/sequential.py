@@ -12,8 +12,9 @@ class Sequential(Layer):
     """Named layers in order. ``named_layers`` lists ``(name, layer)`` for optimizers."""
 
     def __init__(self, named_layers):
-        first = named_layers[0][1]
-        super().__init__(first.dtype)
+        if not named_layers:
+            raise ValueError("Sequential needs at least one (name, layer) pair")
+        super().__init__(named_layers[0][1].dtype)
         self.named_layers = list(named_layers)
 
     def __repr__(self):

@@ -42,7 +42,9 @@ class Encoder:
         self.z_mean = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
         self.z_log_var = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
 
+    @property
     def named_layers(self):
+        """(name, layer) pairs, as ``Sequential.named_layers``: the trunk, then both heads."""
         return self.trunk.named_layers + [("z_mean", self.z_mean),
                                           ("z_log_var", self.z_log_var)]
 
@@ -128,7 +130,7 @@ class VAE:
 
     def named_layers(self):
         """(name, layer) for every layer, names like "encoder/conv1": what optimizers walk."""
-        return ([(f"encoder/{name}", layer) for name, layer in self.encoder.named_layers()]
+        return ([(f"encoder/{name}", layer) for name, layer in self.encoder.named_layers]
                 + [(f"decoder/{name}", layer) for name, layer in self.decoder.named_layers])
 
     # ------------------------------------------------------------------ training
