@@ -3,8 +3,9 @@
     python benchmarks/memory.py                              # batch 128, 1 epoch on 4096 images
     python benchmarks/memory.py --batch-size 16 --limit 60000
 
-The run includes what a real epoch holds at its peak: all of MNIST in float32, the
-model, the optimizer's slots, the layers' work arrays, and the test evaluation.
+The run is ``npvae train`` itself, so it holds what a real run holds at its peak: all of
+MNIST in float32, the model, the optimizer's slots, the layers' work arrays, the test
+evaluation, and the pictures drawn at the end.
 """
 import argparse
 import json
@@ -19,7 +20,7 @@ def peak_rss_mib(batch_size, limit, epochs):
     with tempfile.TemporaryDirectory() as out_dir:
         subprocess.run([sys.executable, "-m", "npvae.cli", "train", "--batch-size",
                         str(batch_size), "--limit", str(limit), "--epochs", str(epochs),
-                        "--out", out_dir, "--quiet", "--no-pictures"], check=True,
+                        "--out", out_dir, "--quiet"], check=True,
                        stdout=subprocess.DEVNULL)
     # ru_maxrss of the children is in KiB on Linux: the largest of any waited-for child.
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
