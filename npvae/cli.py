@@ -318,7 +318,8 @@ def _print_header(trainer, n_train, n_test):
           f"{', book sampling' if model.config['book_sampling'] else ''}, "
           f"{model.count_params():,} parameters")
     print(f"data: {used:,} training images, {n_test:,} test images")
-    print(f"training: {config.epochs} epochs, batch size {config.batch_size}, "
+    epochs = f"{config.epochs} epoch" + ("s" if config.epochs != 1 else "")
+    print(f"training: {epochs}, batch size {config.batch_size}, "
           f"{config.optimizer} lr {config.lr:g}, seed {config.seed}"
           + (f", checkpoint every {config.checkpoint_every} steps"
              if config.checkpoint_every else ""))
