@@ -176,6 +176,9 @@ def _read_archive(path: Path) -> dict[str, np.ndarray]:
 
 def _damaged(path: Path, cause: BaseException) -> CheckpointError:
     reason = str(cause).rstrip(".")  # numpy's messages end with a full stop, ours continues
+    if "allow_pickle" in reason:
+        # numpy suggests loading the file with pickle; for a damaged file that is bad advice.
+        reason = "the bytes are not a NumPy archive (numpy took them for pickled data)"
     return CheckpointError(f"cannot read checkpoint {path}: {type(cause).__name__}: {reason}. "
                            f"The file is truncated or corrupt (was it copied while being "
                            f"written?); use an earlier checkpoint or retrain")
