@@ -4,7 +4,7 @@ A step is what ``npvae train`` does per batch: forward, backward, RMSprop update
 Both frameworks train the same architecture on the same random batch; the first
 ``--warmup`` steps are not timed (numba compilation, BLAS and allocator warm-up).
 
-    python benchmarks/train_step.py                         # batch 16 and 128
+    python benchmarks/train_step.py                         # batch 16 and 128, 3 rounds
     python benchmarks/train_step.py --batch-size 16 --steps 300 --json
     python benchmarks/train_step.py --layers                # per-layer breakdown
 
@@ -154,6 +154,27 @@ def print_breakdown(batch_size, breakdown):
     print(f"{'total':<24}{total_f:>10.3f}{total_b:>10.3f}")
 
 
+def measure(batch_size, args, have_torch):
+    """Median seconds per step over ``--repeats`` rounds; npvae and PyTorch alternate, so
+    both see the same drift of this machine's speed, and the ratio is the median of the
+    rounds' ratios."""
+    npvae_s, torch_s = [], []
+    for _ in range(args.repeats):
+        npvae_s.append(time_npvae(batch_size, args.steps, args.warmup))
+        if have_torch:
+            torch_s.append(time_torch_in_child(batch_size, args.steps, args.warmup))
+    seconds = float(np.median(npvae_s))
+    row = {"batch_size": batch_size, "images_per_s": batch_size / seconds,
+           "ms_per_step": 1e3 * seconds,
+           "gflop_per_s": TRAIN_FLOP_PER_IMAGE * batch_size / seconds / 1e9}
+    if have_torch:
+        torch_seconds = float(np.median(torch_s))
+        row.update(torch_images_per_s=batch_size / torch_seconds,
+                   torch_ms_per_step=1e3 * torch_seconds,
+                   ratio=float(np.median(np.array(torch_s) / np.array(npvae_s))))
+    return row
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--torch-child"]:
@@ -163,6 +184,8 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, nargs="+", default=[16, 128])
     parser.add_argument("--steps", type=int, default=200, help="timed steps (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed steps first")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="rounds of npvae then PyTorch; medians are reported (default 3)")
     parser.add_argument("--layers", action="store_true", help="print a per-layer breakdown")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if present")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -175,14 +198,7 @@ def main(argv=None):
 
     results = []
     for batch_size in args.batch_size:
-        npvae_s = time_npvae(batch_size, args.steps, args.warmup)
-        row = {"batch_size": batch_size, "images_per_s": batch_size / npvae_s,
-               "ms_per_step": 1e3 * npvae_s,
-               "gflop_per_s": TRAIN_FLOP_PER_IMAGE * batch_size / npvae_s / 1e9}
-        if have_torch:
-            torch_s = time_torch_in_child(batch_size, args.steps, args.warmup)
-            row.update(torch_images_per_s=batch_size / torch_s, torch_ms_per_step=1e3 * torch_s,
-                       ratio=torch_s / npvae_s)
+        row = measure(batch_size, args, have_torch)
         if args.layers:
             row["layers_ms"] = layer_breakdown(batch_size, args.steps, args.warmup)
         results.append(row)
