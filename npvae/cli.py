@@ -421,7 +421,7 @@ def _print_paths(*paths):
 # --------------------------------------------------------------------------- summary
 
 def run_summary(args):
-    print(report.summary_table(VAE(latent_dim=args.latent_dim)))
+    VAE(latent_dim=args.latent_dim).summary()
     return 0
 
 

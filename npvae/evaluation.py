@@ -28,6 +28,7 @@ the seed scores it; IWAE always uses q(z|x) = N(mu, exp(log_var)), the correct o
 import numpy as np
 
 from npvae.losses import bernoulli_reconstruction
+from npvae.models.vae import check_finite
 
 LOG_2PI = np.log(2 * np.pi)
 
@@ -39,6 +40,7 @@ def negative_elbo(model, x, rng, batch_size=EVAL_BATCH):
     """Means over the images x (N, H, W, C) of -ELBO, reconstruction and KL (nats per
     image), and of "loss", the model's own objective (the -ELBO, or the seed's loss)."""
     model.check_images(x, "the evaluation images")
+    check_finite(x, "the evaluation images")
     totals = np.zeros(3)
     for start in range(0, len(x), batch_size):
         batch = x[start:start + batch_size]
@@ -56,6 +58,7 @@ def iwae_nll(model, x, k, rng, batch_size=256):
     no more memory than any other batch.
     """
     model.check_images(x, "the evaluation images")
+    check_finite(x, "the evaluation images")
     if k < 1:
         raise ValueError(f"the number of importance samples must be at least 1; got {k}")
     total = 0.0

@@ -31,6 +31,7 @@ from npvae.atomic import atomic_write
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
+from npvae.models.vae import check_finite
 from npvae.optim import OPTIMIZERS
 from npvae.plots import plot_history
 
@@ -151,7 +152,8 @@ class Trainer:
                     self.sums[term] += stats[term] * len(batch)
                 self.step_in_epoch += 1
                 bar.update()
-                bar.set_postfix(loss=f"{stats['loss']:.4g}")
+                seen = min(self.step_in_epoch * size, len(x_train))
+                bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}")  # the epoch's mean so far
                 if self._checkpoint_due():
                     self.save()
 
@@ -261,14 +263,6 @@ def load_model(path):
         raise CheckpointError(f"{path}: the weights do not fit the model it describes "
                               f"({error})") from error
     return model
-
-
-def check_finite(x, source):
-    """Raise ``ValueError`` naming ``source`` if x holds a NaN or an infinity."""
-    if not np.isfinite(x).all():
-        bad = np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0][0]
-        raise ValueError(f"{source} contain NaN or infinite values (the first in image {bad}); "
-                         f"clean the data before training")
 
 
 def _with_prefix(arrays, prefix):

@@ -16,8 +16,9 @@ import numpy as np
 import pytest
 
 from npvae import cli, report
-from npvae.models import VAE
 from npvae.checkpoint import load_checkpoint
+from npvae.models import VAE
+from npvae.models.summary import summary_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TINY_RUN = ["--limit", "64", "--test-limit", "200", "--epochs", "1", "--batch-size", "32",
@@ -268,6 +269,6 @@ def test_interpolation_runs_between_the_two_mean_codes(monkeypatch):
 
 def test_summary_table_counts_every_parameter():
     model = tiny_vae()
-    table = report.summary_table(model)
+    table = summary_table(model)
     assert f"Total params: {model.count_params():,}" in table
     assert "encoder/z_log_var" in table and "decoder/conv_out" in table

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from npvae.checkpoint import load_checkpoint
+from npvae.models import VAE
 from npvae.train import Trainer, TrainingDiverged
 
-from train_script import build_trainer
+from train_script import SMALL_MODEL, build_trainer
 
 SEED = 11
 EVERY = 3
@@ -173,3 +174,15 @@ def test_a_nan_gradient_never_reaches_the_checkpoint(data, tmp_path):
     arrays, _ = load_checkpoint(trainer.checkpoint_path)
     bad = [k for k, v in arrays.items() if not np.isfinite(v).all()]
     assert not bad, f"the checkpoint holds non-finite arrays: {bad}"
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_evaluation_refuses_non_finite_images(bad):
+    from npvae.evaluation import iwae_nll, negative_elbo
+    x = np.zeros((3, 28, 28, 1), np.float32)
+    x[2, 5, 5, 0] = bad
+    model = VAE(seed=0, **SMALL_MODEL)
+    for evaluate in (lambda: negative_elbo(model, x, np.random.default_rng(0)),
+                     lambda: iwae_nll(model, x, 2, np.random.default_rng(0))):
+        with pytest.raises(ValueError, match="evaluation images contain NaN or infinite"):
+            evaluate()

@@ -205,3 +205,16 @@ class VAE:
 
     def count_params(self):
         return sum(p.size for p in self.weights().values())
+
+    def summary(self):
+        """Print a Keras-like table of the layers, their output shapes and parameters."""
+        from npvae.models.summary import summary_table  # it builds a VAE's table: no cycle
+        print(summary_table(self))
+
+
+def check_finite(x, source):
+    """Raise ``ValueError`` naming ``source`` if x holds a NaN or an infinity."""
+    if not np.isfinite(x).all():
+        bad = np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0][0]
+        raise ValueError(f"{source} contain NaN or infinite values (the first in image {bad}); "
+                         f"clean the data first")
