@@ -8,7 +8,7 @@ then ``npvae.train`` (the loop). The public names are re-exported here.
 import os
 
 # numba's OpenMP threads spin-wait after a parallel loop, by default for long enough to
-# steal the cores BLAS wants for the next matrix product (measured here: im2col 8x and
+# steal the cores BLAS wants for the next matrix product (measured here: im2col 16x and
 # the GEMM after it 4x slower when the two alternate). Passive waiting gives the cores
 # back. It must be set before numba starts its thread pool; a user's setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
