@@ -154,16 +154,11 @@ def build_parser():
 
     reconstruct = _picture_parser(commands, "reconstruct",
                                   "test images above their reconstructions")
-    reconstruct.add_argument("--n", type=positive_int, default=10,
-                             help="how many images (default 10)")
-    reconstruct.add_argument("--seed", type=int, default=0,
-                             help="which images, at random (default 0)")
+    _add_count_and_seed(reconstruct, 10, "images", "which images, at random")
     reconstruct.set_defaults(run=run_reconstruct)
 
     sample = _picture_parser(commands, "sample", "decode codes drawn from the prior")
-    sample.add_argument("--n", type=positive_int, default=100,
-                        help="how many samples (default 100)")
-    sample.add_argument("--seed", type=int, default=0, help="seed of the draws (default 0)")
+    _add_count_and_seed(sample, 100, "samples", "seed of the draws")
     sample.set_defaults(run=run_sample)
 
     interpolate = _picture_parser(commands, "interpolate",
@@ -187,6 +182,12 @@ def build_parser():
 def _add_checkpoint(parser):
     parser.add_argument("--checkpoint", type=Path, required=True, metavar="PATH",
                         help="a checkpoint.npz written by 'npvae train'")
+
+
+def _add_count_and_seed(parser, default_n, things, seed_help):
+    parser.add_argument("--n", type=positive_int, default=default_n,
+                        help=f"how many {things} (default {default_n})")
+    parser.add_argument("--seed", type=int, default=0, help=f"{seed_help} (default 0)")
 
 
 def _picture_parser(commands, name, what):
