@@ -19,15 +19,15 @@ import subprocess
 import sys
 import time
 
-# npvae sets OMP_WAIT_POLICY=passive for its numba threads when imported. PyTorch has an
-# OpenMP runtime of its own that would read it too, so PyTorch runs in a child process
-# that gets the environment as the user had it.
+# npvae sets the thread pools' waiting policies when imported (see npvae/__init__.py).
+# PyTorch has an OpenMP runtime of its own that would read them too, so PyTorch runs in a
+# child process that gets the environment as the user had it.
 USER_ENVIRONMENT = dict(os.environ)
 
-import numpy as np  # noqa: E402
-
-from npvae.models import VAE  # noqa: E402
+# npvae before numpy, as the ``npvae`` command does it: OpenBLAS reads its setting then.
+from npvae.models import VAE  # noqa: E402, I001
 from npvae.optim import RMSprop  # noqa: E402
+import numpy as np  # noqa: E402
 
 # FLOPs (2 per multiply-add) of one image through the seed's model, forward: 45.4 M, of
 # which the four convolutions and the transposed one are 44 M. A training step costs about

@@ -11,8 +11,8 @@ in nats per image (the seed's loss is ``--loss book``; see the README).
 """
 import argparse
 
+import npvae  # noqa: F401 -- before numpy, so its thread settings reach numpy's BLAS
 import numpy as np
-
 from npvae.datasets import load_mnist
 from npvae.models import VAE
 from npvae.report import save_manifold, save_reconstructions, save_scatter

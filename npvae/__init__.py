@@ -7,11 +7,16 @@ then ``npvae.train`` (the loop). The public names are re-exported here.
 """
 import os
 
-# numba's OpenMP threads spin-wait after a parallel loop, by default for long enough to
-# steal the cores BLAS wants for the next matrix product (measured here: im2col 16x and
-# the GEMM after it 4x slower when the two alternate). Passive waiting gives the cores
-# back. It must be set before numba starts its thread pool; a user's setting wins.
+# Two thread pools share the cores: numba's (im2col, col2im, ReLU, RMSprop) and the BLAS
+# one under numpy's matrix products. Each spin-waits after its work by default, burning a
+# core the other one wants next. Measured here: numba's spinning made im2col 16x and the
+# GEMM after it 4x slower; OpenBLAS's (2^28 cycles, ~0.1 s, after every product) made
+# im2col after a GEMM 4x slower, and a whole training step 17% slower at batch 16 and
+# 128. So both sleep as soon as their work is done. numba reads its setting when it
+# starts its pool (later), OpenBLAS when numpy is first imported: import npvae before
+# numpy for that one to apply (the ``npvae`` command does). A user's setting wins.
 os.environ.setdefault("OMP_WAIT_POLICY", "passive")
+os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")  # 2^4 cycles: OpenBLAS's minimum
 
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint  # noqa: E402
 from npvae.datasets import load_mnist

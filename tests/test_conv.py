@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling,
                           Sigmoid)
+from npvae.layers import conv as conv_module
 from npvae.models.vae import VAE
 
 F64 = np.float64
@@ -448,3 +449,35 @@ def test_a_first_layer_skips_the_input_gradient_but_not_its_own():
     assert first.backward(dy) is None
     for key in ("W", "b"):
         np.testing.assert_array_equal(full.grads[key], first.grads[key])
+
+
+@pytest.mark.parametrize("name", ["Conv2D", "Conv2D-valid", "Conv2D-narrowing",
+                                  "Conv2DTranspose"])
+@pytest.mark.parametrize("first_layer", [False, True], ids=["", "input_grad=False"])
+def test_a_batch_of_several_blocks_gives_what_each_image_gives_alone(name, first_layer):
+    """Convolutions walk the batch IMAGES_PER_BLOCK images at a time (and a last,
+    partial block): each image's output and input gradient must be its own, and the
+    weight gradients the sum over all images."""
+    layer, shape = all_layers(F64)[name]
+    if first_layer:
+        if not isinstance(layer, Conv2D) or layer.scatter_form:
+            pytest.skip("only a gathering Conv2D can skip its input gradient")
+        layer.input_grad = False
+    n_images = 2 * conv_module.IMAGES_PER_BLOCK + 3
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((n_images,) + shape[1:])
+    y = layer.forward(x)
+    dy = rng.standard_normal(y.shape)
+    dx = layer.backward(dy)
+    grads = {key: grad.copy() for key, grad in layer.grads.items()}
+    summed = {key: np.zeros_like(grad) for key, grad in grads.items()}
+    for n in range(n_images):
+        np.testing.assert_allclose(layer.forward(x[n:n + 1])[0], y[n], rtol=1e-12, atol=1e-12)
+        dx_alone = layer.backward(dy[n:n + 1])
+        if not first_layer:
+            np.testing.assert_allclose(dx_alone[0], dx[n], rtol=1e-12, atol=1e-12)
+        for key in summed:
+            summed[key] += layer.grads[key]
+    assert (dx is None) == first_layer
+    for key, grad in grads.items():
+        np.testing.assert_allclose(grad, summed[key], rtol=1e-10, atol=1e-12)

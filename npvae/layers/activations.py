@@ -7,7 +7,13 @@ cheapest to write in terms of the output::
     Sigmoid  y = 1 / (1 + e^-x)     dx = dy * y * (1 - y)
 
 Shapes: any; ``y`` and ``dx`` have the shape of ``x``.
+
+ReLU runs after every convolution of the model, so its two passes are numba loops
+(``relu``, ``relu_backward``): one read and one write per element, split over the
+cores. The NumPy expressions above are their twins (``relu_numpy``,
+``relu_backward_numpy``), and ``tests/test_kernels.py`` checks that both agree exactly.
 """
+import numba
 import numpy as np
 
 from npvae.layers.base import Layer
@@ -18,7 +24,7 @@ class ReLU(Layer):
 
     def forward(self, x):
         self.check_input(x)
-        y = np.maximum(x, 0)
+        y = relu(x)
         self._cache = y
         return y
 
@@ -26,7 +32,7 @@ class ReLU(Layer):
         y = self.cached()
         self.check_gradient(dy, y.shape)
         # The gradient flows only where the unit was active (the kink at 0 gets 0).
-        return dy * (y > 0)
+        return relu_backward(dy, y)
 
 
 class Sigmoid(Layer):
@@ -52,3 +58,46 @@ def sigmoid(x):
     """
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+# ------------------------------------------------------- ReLU's loops and their twins
+
+
+@numba.njit(parallel=True, cache=True)
+def _relu_loop(x, y):
+    for i in numba.prange(x.size):
+        # "not x < 0" rather than "x > 0": a NaN stays NaN, as in np.maximum, so a
+        # diverging run shows up in the loss instead of being zeroed here.
+        y[i] = x[i] if not x[i] < 0 else 0
+
+
+@numba.njit(parallel=True, cache=True)
+def _relu_backward_loop(dy, y, dx):
+    for i in numba.prange(dy.size):
+        dx[i] = dy[i] * (y[i] > 0)
+
+
+def relu(x):
+    """``max(x, 0)`` of an array of any shape, as a new array (numba, parallel)."""
+    x = np.ascontiguousarray(x)
+    y = np.empty_like(x)
+    _relu_loop(x.reshape(-1), y.reshape(-1))
+    return y
+
+
+def relu_backward(dy, y):
+    """``dy * [y > 0]``: the gradient through a ReLU whose output was ``y`` (numba)."""
+    dy, y = np.ascontiguousarray(dy), np.ascontiguousarray(y)
+    dx = np.empty_like(dy)
+    _relu_backward_loop(dy.reshape(-1), y.reshape(-1), dx.reshape(-1))
+    return dx
+
+
+def relu_numpy(x):
+    """Plain-NumPy twin of ``relu``."""
+    return np.maximum(x, 0)
+
+
+def relu_backward_numpy(dy, y):
+    """Plain-NumPy twin of ``relu_backward``."""
+    return dy * (y > 0)

@@ -131,29 +131,79 @@ class _Scratch:
             array = self._arrays[name] = np.empty(shape, dtype=dtype)
         return array
 
+    def block(self, name, n_images, rows_per_image, width, dtype):
+        """A work array for the rows of one block of images (see IMAGES_PER_BLOCK)."""
+        rows = min(n_images, IMAGES_PER_BLOCK) * rows_per_image
+        return self.get(name, (rows, width), dtype)
+
 
 # ------------------------------------------------- the two forms of one convolution
 # Both take the kernel as a matrix of rows: W_rows (kh*kw*C, O) for gather,
 # (kh*kw*O, C) for scatter. ``pads`` is (top, bottom, left, right) of the *gathering*
 # convolution, the one over the larger image for a transposed convolution.
+#
+# Both walk the batch in blocks of IMAGES_PER_BLOCK images: the same sums, in smaller
+# matrix products, whose window matrices stay in cache between im2col and the GEMM, and
+# work arrays of one block instead of the whole batch. Measured here, a training step of
+# the seed's model at batch 128 (medians of 3): 206 ms in blocks of 16 images, 226 in
+# blocks of 8, 235 in blocks of 32, 252 in one piece. At the seed's batch of 16 there is
+# one block. ``block`` is a caller's work array with the rows of one block.
+
+IMAGES_PER_BLOCK = 16
+
+
+def _image_blocks(n_images, rows_per_image):
+    """(images, rows) slice pairs covering a batch, IMAGES_PER_BLOCK images at a time:
+    ``images`` slices the batch axis, ``rows`` the same images' rows of a row matrix."""
+    for start in range(0, n_images, IMAGES_PER_BLOCK):
+        stop = min(start + IMAGES_PER_BLOCK, n_images)
+        yield slice(start, stop), slice(start * rows_per_image, stop * rows_per_image)
 
 
 def _gather_forward(x, W_rows, kh, kw, stride, pads, cols):
-    """y = im2col(x) @ W_rows: (N, H, W, C) -> (N*Ho*Wo, O). Fills the buffer ``cols``."""
-    im2col(x, kh, kw, stride, pads, out=cols)                    # (N*Ho*Wo, kh*kw*C)
-    return cols @ W_rows
+    """y = im2col(x) @ W_rows: (N, H, W, C) -> (N*Ho*Wo, O). Fills ``cols`` (all rows),
+    which backward needs."""
+    y = np.empty((len(cols), W_rows.shape[1]), dtype=cols.dtype)
+    for images, rows in _image_blocks(len(x), len(cols) // len(x)):
+        im2col(x[images], kh, kw, stride, pads, out=cols[rows])      # (n*Ho*Wo, kh*kw*C)
+        np.matmul(cols[rows], W_rows, out=y[rows])
+    return y
 
 
-def _scatter_forward(x_rows, W_rows, y_shape, kh, kw, stride, pads):
+def _gather_backward(dy_rows, cols, W_rows, x_shape, kh, kw, stride, pads, block):
+    """(dx, dW_rows) of ``_gather_forward`` from dy_rows (N*Ho*Wo, O); with ``block``
+    None, dx is skipped (None)."""
+    dW_rows = np.zeros((cols.shape[1], dy_rows.shape[1]), dtype=cols.dtype)
+    dx = None if block is None else np.empty(x_shape, dtype=cols.dtype)
+    for images, rows in _image_blocks(x_shape[0], len(cols) // x_shape[0]):
+        dW_rows += cols[rows].T @ dy_rows[rows]                        # dW = cols^T dy
+        if dx is not None:
+            dcols = block[:rows.stop - rows.start]
+            np.matmul(dy_rows[rows], W_rows.T, out=dcols)              # dcols = dy W^T
+            col2im(dcols, dx[images].shape, kh, kw, stride, pads, out=dx[images])
+    return dx, dW_rows
+
+
+def _scatter_forward(x_rows, W_rows, y_shape, kh, kw, stride, pads, block):
     """y = col2im(x_rows @ W_rows^T): x_rows (N*H*W, C) -> y (N, Ho, Wo, O)."""
-    cols = x_rows @ W_rows.T                                     # (N*H*W, kh*kw*O)
-    return col2im(cols, y_shape, kh, kw, stride, pads)
+    y = np.empty(y_shape, dtype=x_rows.dtype)
+    for images, rows in _image_blocks(y_shape[0], len(x_rows) // y_shape[0]):
+        cols = block[:rows.stop - rows.start]
+        np.matmul(x_rows[rows], W_rows.T, out=cols)                    # (n*H*W, kh*kw*O)
+        col2im(cols, y[images].shape, kh, kw, stride, pads, out=y[images])
+    return y
 
 
-def _scatter_backward(dy, x_rows, W_rows, kh, kw, stride, pads):
+def _scatter_backward(dy, x_rows, W_rows, kh, kw, stride, pads, block):
     """(dx_rows, dW_rows) of ``_scatter_forward``, given dy (N, Ho, Wo, O)."""
-    dcols = im2col(dy, kh, kw, stride, pads)                     # (N*H*W, kh*kw*O)
-    return dcols @ W_rows, dcols.T @ x_rows                      # dx = dcols W, dW = dcols^T x
+    dx_rows = np.empty_like(x_rows)
+    dW_rows = np.zeros_like(W_rows)
+    for images, rows in _image_blocks(len(dy), len(x_rows) // len(dy)):
+        dcols = im2col(dy[images], kh, kw, stride, pads,
+                       out=block[:rows.stop - rows.start])             # (n*H*W, kh*kw*O)
+        np.matmul(dcols, W_rows, out=dx_rows[rows])                    # dx = dcols W
+        dW_rows += dcols.T @ x_rows[rows]                              # dW = dcols^T x
+    return dx_rows, dW_rows
 
 
 class _Convolution(Layer):
@@ -172,6 +222,7 @@ class _Convolution(Layer):
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self._scratch = _Scratch()
 
     def __repr__(self):
         return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
@@ -194,7 +245,6 @@ class Conv2D(_Convolution):
         self.input_grad = bool(input_grad)
         self.scatter_form = (self.geometry.stride == 1 and out_channels < in_channels
                              and self.input_grad)
-        self._scratch = _Scratch()
 
     def output_shape(self, input_shape):
         """(Ho, Wo, O) for an input of shape (H, W, C)."""
@@ -212,8 +262,10 @@ class Conv2D(_Convolution):
         if self.scatter_form:
             flipped = tuple(k - 1 - p for k, p in zip((g.kh, g.kh, g.kw, g.kw), pads))
             x_rows = x.reshape(-1, self.in_channels)
+            block = self._scratch.block("cols", n, height * width, g.kh * g.kw * out_c,
+                                        self.dtype)
             y = _scatter_forward(x_rows, self._flipped_rows(W), (n, out_h, out_w, out_c),
-                                 g.kh, g.kw, 1, flipped)
+                                 g.kh, g.kw, 1, flipped, block)
             self._cache = (x.shape, flipped, x_rows)
         else:
             cols = self._scratch.get("cols", (n * out_h * out_w, g.kh * g.kw * x.shape[3]),
@@ -229,20 +281,24 @@ class Conv2D(_Convolution):
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
         self.grads["b"] = column_sums(dy.reshape(-1, self.out_channels))  # db = sum of dy
+        n, height, width, _ = x_shape
         if self.scatter_form:
+            block = self._scratch.block("dcols", n, height * width,
+                                        g.kh * g.kw * self.out_channels, self.dtype)
             dx_rows, dW_rows = _scatter_backward(dy, saved, self._flipped_rows(W),
-                                                 g.kh, g.kw, 1, pads)
+                                                 g.kh, g.kw, 1, pads, block)
             # Undo the flip: dW_rows[(p', q', o), c] is the gradient of W[kh-1-p', kw-1-q', c, o].
             dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
             self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
             return dx_rows.reshape(x_shape)
         cols, dy_rows = saved, dy.reshape(-1, self.out_channels)         # (N*Ho*Wo, O)
-        self.grads["W"] = (cols.T @ dy_rows).reshape(W.shape)             # dW = cols^T dy
-        if not self.input_grad:
-            return None  # the input is the data: nothing upstream needs dL/dx
-        dcols = self._scratch.get("dcols", cols.shape, self.dtype)
-        np.matmul(dy_rows, W.reshape(-1, self.out_channels).T, out=dcols)  # dcols = dy W^T
-        return col2im(dcols, x_shape, g.kh, g.kw, g.stride, pads)         # dx = col2im(dcols)
+        # The input is the data for a first layer: nothing upstream needs dL/dx, so no block.
+        block = (self._scratch.block("dcols", n, len(cols) // n, cols.shape[1], self.dtype)
+                 if self.input_grad else None)
+        dx, dW_rows = _gather_backward(dy_rows, cols, W.reshape(-1, self.out_channels),
+                                       x_shape, g.kh, g.kw, g.stride, pads, block)
+        self.grads["W"] = dW_rows.reshape(W.shape)
+        return dx
 
     def _flipped_rows(self, W):
         """The kernel as the scatter form wants it: rows (p', q', o) of W[::-1, ::-1]."""
@@ -273,8 +329,10 @@ class Conv2DTranspose(_Convolution):
         pads = g.pads(out_h, out_w)  # the padding of the Conv2D this layer transposes
         x_rows = x.reshape(-1, self.in_channels)                       # (N*H*W, C)
         W_rows = self.params["W"].reshape(-1, self.in_channels)        # (kh*kw*O, C)
+        block = self._scratch.block("cols", len(x), x.shape[1] * x.shape[2], len(W_rows),
+                                    self.dtype)
         y = _scatter_forward(x_rows, W_rows, (len(x), out_h, out_w, out_c),
-                             g.kh, g.kw, g.stride, pads)
+                             g.kh, g.kw, g.stride, pads, block)
         y += self.params["b"]
         self._cache = (x.shape, pads, x_rows)
         return y
@@ -284,8 +342,11 @@ class Conv2DTranspose(_Convolution):
         x_shape, pads, x_rows = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        dx_rows, dW_rows = _scatter_backward(dy, x_rows, W.reshape(-1, self.in_channels),
-                                             g.kh, g.kw, g.stride, pads)
+        W_rows = W.reshape(-1, self.in_channels)                       # (kh*kw*O, C)
+        block = self._scratch.block("dcols", x_shape[0], x_shape[1] * x_shape[2], len(W_rows),
+                                    self.dtype)
+        dx_rows, dW_rows = _scatter_backward(dy, x_rows, W_rows, g.kh, g.kw, g.stride, pads,
+                                             block)
         self.grads["W"] = dW_rows.reshape(W.shape)
         self.grads["b"] = column_sums(dy.reshape(-1, self.out_channels))
         return dx_rows.reshape(x_shape)
