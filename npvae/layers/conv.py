@@ -160,20 +160,21 @@ def _image_blocks(n_images, rows_per_image):
         yield slice(start, stop), slice(start * rows_per_image, stop * rows_per_image)
 
 
-def _gather_forward(x, W_rows, kh, kw, stride, pads, cols):
-    """y = im2col(x) @ W_rows, block by block: (N, H, W, C) -> (N*Ho*Wo, O). ``cols`` has
-    the rows of one block; the last block's window matrix is left in it."""
+def _gather_forward(x, W_rows, b, kh, kw, stride, pads, cols):
+    """y = im2col(x) @ W_rows + b, block by block: (N, H, W, C) -> (N*Ho*Wo, O). ``cols``
+    has the rows of one block; the last block's window matrix is left in it."""
     rows_per_image = len(cols) // min(len(x), IMAGES_PER_BLOCK)
     y = np.empty((len(x) * rows_per_image, W_rows.shape[1]), dtype=cols.dtype)
     for images, rows in _image_blocks(len(x), rows_per_image):
         block_cols = cols[:rows.stop - rows.start]
         im2col(x[images], kh, kw, stride, pads, out=block_cols)      # (n*Ho*Wo, kh*kw*C)
         np.matmul(block_cols, W_rows, out=y[rows])
+        y[rows] += b  # while the block's output is still in cache
     return y
 
 
 def _gather_backward(dy_rows, x, W_rows, kh, kw, stride, pads, cols, dcols):
-    """(dx, dW_rows) of ``_gather_forward`` from dy_rows (N*Ho*Wo, O); ``cols`` and
+    """(dx, dW_rows, db) of ``_gather_forward`` from dy_rows (N*Ho*Wo, O); ``cols`` and
     ``dcols`` have the rows of one block. With ``dcols`` None, dx is skipped (None).
 
     dW needs every block's window matrix again. With one block (the seed's batch of
@@ -186,39 +187,44 @@ def _gather_backward(dy_rows, x, W_rows, kh, kw, stride, pads, cols, dcols):
     rows_per_image = len(dy_rows) // len(x)
     rebuild = len(x) > IMAGES_PER_BLOCK
     dW_rows = np.zeros((cols.shape[1], dy_rows.shape[1]), dtype=cols.dtype)
+    db = np.zeros(dy_rows.shape[1], dtype=cols.dtype)
     dx = None if dcols is None else np.empty(x.shape, dtype=cols.dtype)
     for images, rows in _image_blocks(len(x), rows_per_image):
         block_cols = cols[:rows.stop - rows.start]
         if rebuild:
             im2col(x[images], kh, kw, stride, pads, out=block_cols)
         dW_rows += block_cols.T @ dy_rows[rows]                        # dW = cols^T dy
+        db += column_sums(dy_rows[rows])                               # db = sum of dy
         if dx is not None:
             block_dcols = dcols[:rows.stop - rows.start]
             np.matmul(dy_rows[rows], W_rows.T, out=block_dcols)        # dcols = dy W^T
             col2im(block_dcols, dx[images].shape, kh, kw, stride, pads, out=dx[images])
-    return dx, dW_rows
+    return dx, dW_rows, db
 
 
-def _scatter_forward(x_rows, W_rows, y_shape, kh, kw, stride, pads, block):
-    """y = col2im(x_rows @ W_rows^T): x_rows (N*H*W, C) -> y (N, Ho, Wo, O)."""
+def _scatter_forward(x_rows, W_rows, b, y_shape, kh, kw, stride, pads, block):
+    """y = col2im(x_rows @ W_rows^T) + b: x_rows (N*H*W, C) -> y (N, Ho, Wo, O)."""
     y = np.empty(y_shape, dtype=x_rows.dtype)
     for images, rows in _image_blocks(y_shape[0], len(x_rows) // y_shape[0]):
         cols = block[:rows.stop - rows.start]
         np.matmul(x_rows[rows], W_rows.T, out=cols)                    # (n*H*W, kh*kw*O)
         col2im(cols, y[images].shape, kh, kw, stride, pads, out=y[images])
+        y[images] += b
     return y
 
 
 def _scatter_backward(dy, x_rows, W_rows, kh, kw, stride, pads, block):
-    """(dx_rows, dW_rows) of ``_scatter_forward``, given dy (N, Ho, Wo, O)."""
+    """(dx_rows, dW_rows, db) of ``_scatter_forward``, given dy (N, Ho, Wo, O)."""
     dx_rows = np.empty_like(x_rows)
     dW_rows = np.zeros_like(W_rows)
+    db = np.zeros(dy.shape[-1], dtype=dy.dtype)
     for images, rows in _image_blocks(len(dy), len(x_rows) // len(dy)):
         dcols = im2col(dy[images], kh, kw, stride, pads,
                        out=block[:rows.stop - rows.start])             # (n*H*W, kh*kw*O)
         np.matmul(dcols, W_rows, out=dx_rows[rows])                    # dx = dcols W
         dW_rows += dcols.T @ x_rows[rows]                              # dW = dcols^T x
-    return dx_rows, dW_rows
+        db += column_sums(dy[images].reshape(-1, dy.shape[-1]))        # db = sum of dy
+    return dx_rows, dW_rows, db
 
 
 class _Convolution(Layer):
@@ -268,7 +274,7 @@ class Conv2D(_Convolution):
     def forward(self, x):
         """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
         self.check_input(x, ndim=4, last_dim=self.in_channels)
-        g, W = self.geometry, self.params["W"]
+        g, W, b = self.geometry, self.params["W"], self.params["b"]
         n, height, width, _ = x.shape
         out_h, out_w, out_c = self.output_shape(x.shape[1:])
         if out_h < 1 or out_w < 1:
@@ -279,15 +285,14 @@ class Conv2D(_Convolution):
             x_rows = x.reshape(-1, self.in_channels)
             block = self._scratch.block("cols", n, height * width, g.kh * g.kw * out_c,
                                         self.dtype)
-            y = _scatter_forward(x_rows, self._flipped_rows(W), (n, out_h, out_w, out_c),
+            y = _scatter_forward(x_rows, self._flipped_rows(W), b, (n, out_h, out_w, out_c),
                                  g.kh, g.kw, 1, flipped, block)
             self._cache = (x.shape, flipped, x_rows)
         else:
             cols = self._scratch.block("cols", n, out_h * out_w, g.kh * g.kw * x.shape[3],
                                        self.dtype)
-            y = _gather_forward(x, W.reshape(-1, out_c), g.kh, g.kw, g.stride, pads, cols)
+            y = _gather_forward(x, W.reshape(-1, out_c), b, g.kh, g.kw, g.stride, pads, cols)
             self._cache = (x.shape, pads, x)
-        y += self.params["b"]
         return y.reshape(n, out_h, out_w, out_c)
 
     def backward(self, dy):
@@ -295,13 +300,12 @@ class Conv2D(_Convolution):
         x_shape, pads, saved = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        self.grads["b"] = column_sums(dy.reshape(-1, self.out_channels))  # db = sum of dy
         n, height, width, _ = x_shape
         if self.scatter_form:
             block = self._scratch.block("dcols", n, height * width,
                                         g.kh * g.kw * self.out_channels, self.dtype)
-            dx_rows, dW_rows = _scatter_backward(dy, saved, self._flipped_rows(W),
-                                                 g.kh, g.kw, 1, pads, block)
+            dx_rows, dW_rows, self.grads["b"] = _scatter_backward(
+                dy, saved, self._flipped_rows(W), g.kh, g.kw, 1, pads, block)
             # Undo the flip: dW_rows[(p', q', o), c] is the gradient of W[kh-1-p', kw-1-q', c, o].
             dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
             self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
@@ -312,8 +316,8 @@ class Conv2D(_Convolution):
         # The input is the data for a first layer: nothing upstream needs dL/dx.
         dcols = (self._scratch.block("dcols", n, dy.shape[1] * dy.shape[2], cols.shape[1],
                                      self.dtype) if self.input_grad else None)
-        dx, dW_rows = _gather_backward(dy_rows, x, W.reshape(-1, self.out_channels),
-                                       g.kh, g.kw, g.stride, pads, cols, dcols)
+        dx, dW_rows, self.grads["b"] = _gather_backward(
+            dy_rows, x, W.reshape(-1, self.out_channels), g.kh, g.kw, g.stride, pads, cols, dcols)
         self.grads["W"] = dW_rows.reshape(W.shape)
         return dx
 
@@ -348,9 +352,8 @@ class Conv2DTranspose(_Convolution):
         W_rows = self.params["W"].reshape(-1, self.in_channels)        # (kh*kw*O, C)
         block = self._scratch.block("cols", len(x), x.shape[1] * x.shape[2], len(W_rows),
                                     self.dtype)
-        y = _scatter_forward(x_rows, W_rows, (len(x), out_h, out_w, out_c),
+        y = _scatter_forward(x_rows, W_rows, self.params["b"], (len(x), out_h, out_w, out_c),
                              g.kh, g.kw, g.stride, pads, block)
-        y += self.params["b"]
         self._cache = (x.shape, pads, x_rows)
         return y
 
@@ -362,8 +365,7 @@ class Conv2DTranspose(_Convolution):
         W_rows = W.reshape(-1, self.in_channels)                       # (kh*kw*O, C)
         block = self._scratch.block("dcols", x_shape[0], x_shape[1] * x_shape[2], len(W_rows),
                                     self.dtype)
-        dx_rows, dW_rows = _scatter_backward(dy, x_rows, W_rows, g.kh, g.kw, g.stride, pads,
-                                             block)
+        dx_rows, dW_rows, self.grads["b"] = _scatter_backward(dy, x_rows, W_rows, g.kh, g.kw,
+                                                              g.stride, pads, block)
         self.grads["W"] = dW_rows.reshape(W.shape)
-        self.grads["b"] = column_sums(dy.reshape(-1, self.out_channels))
         return dx_rows.reshape(x_shape)
