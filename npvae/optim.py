@@ -130,18 +130,29 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
 
     Eight NumPy passes over every weight, one per operation, cost more than the whole
     update's arithmetic; the kernel reads each weight, gradient and ``ms`` once.
+
+    An ``ms`` below the smallest normal number is set to 0. A weight whose gradient
+    stays 0 (behind a ReLU that never fires) sees its ``ms`` shrink by rho per step into
+    the subnormal numbers, and stay there: 0.9 times the smallest subnormal rounds back
+    to itself. x86 CPUs compute on subnormals about 100 times slower; after the seed's
+    10 epochs 360,000 of the 550,000 ``ms`` were subnormal, and a training step took
+    28.3 ms instead of 25.6. No update changes: ``eps`` (1e-7), added to ``ms`` under the
+    square root, is 10^31 times larger than any subnormal.
     """
     # Scalars in the arrays' precision, so that float32 stays float32 throughout.
     dtype = param.dtype.type
     _rmsprop_kernel(param.reshape(-1), grad.reshape(-1), ms.reshape(-1),
-                    dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps))
+                    dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps),
+                    np.finfo(dtype).tiny)
 
 
 @numba.njit(parallel=True, cache=True)
-def _rmsprop_kernel(param, grad, ms, lr, rho, one_minus_rho, eps):
+def _rmsprop_kernel(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
     for i in numba.prange(param.size):
         # The same operations in the same order as the NumPy twin: equal bits.
         ms[i] = ms[i] * rho + grad[i] * grad[i] * one_minus_rho
+        if ms[i] < smallest_normal:
+            ms[i] = 0
         param[i] -= grad[i] / np.sqrt(ms[i] + eps) * lr
 
 
@@ -150,6 +161,7 @@ def rmsprop_update_numpy(param, grad, ms, lr, rho, eps):
     dtype = param.dtype.type
     ms *= dtype(rho)
     ms += grad * grad * dtype(1 - rho)             # ms <- rho ms + (1 - rho) g^2
+    ms[ms < np.finfo(dtype).tiny] = 0              # no subnormals (see rmsprop_update)
     param -= grad / np.sqrt(ms + dtype(eps)) * dtype(lr)   # p <- p - lr g / sqrt(ms + eps)
 
 
