@@ -42,7 +42,6 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
-from scipy.stats import norm
 
 from npvae.atomic import atomic_write
 
@@ -52,6 +51,16 @@ _GRID_LOW, _GRID_HIGH = 0.05, 0.95  # probabilities: the grid avoids the prior's
 _GAP = 2  # white pixels between tiled images, so neighbours do not merge into one picture
 
 # --------------------------------------------------------------------------- the latent grid
+
+
+def normal_quantiles(probabilities):
+    """``scipy.stats.norm.ppf``: the standard normal's quantiles, as the seed's grid uses.
+
+    scipy.stats is imported here, when a picture needs it, not with the module: the
+    import takes half a second, which every start of ``npvae train`` would pay first.
+    """
+    from scipy.stats import norm
+    return norm.ppf(probabilities)
 
 
 def latent_grid(latent_dim: int, n: int = 15, dims=(0, 1), low: float = _GRID_LOW,
@@ -67,7 +76,7 @@ def latent_grid(latent_dim: int, n: int = 15, dims=(0, 1), low: float = _GRID_LO
     dims = _check_dims(dims, latent_dim)
     if not 0 < low < high < 1:
         raise ValueError(f"need 0 < low < high < 1 (they are probabilities), got {low=}, {high=}")
-    grid = norm.ppf(np.linspace(low, high, n))
+    grid = normal_quantiles(np.linspace(low, high, n))
     rows, cols = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")  # each (n, n)
     z = np.zeros((n * n, latent_dim), dtype=np.float32)
     z[:, dims[0]] = grid[cols.ravel()]  # across the columns: left to right
@@ -141,7 +150,7 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False) -> Path:
     colorbar.set_label("digit")
     colorbar.solids.set_alpha(1)  # the key should not be as faint as the dots
     # The window plot_manifold decodes: dots outside it never appear in the manifold.
-    edge = norm.ppf([_GRID_LOW, _GRID_HIGH])
+    edge = normal_quantiles([_GRID_LOW, _GRID_HIGH])
     axes.plot(edge[[0, 1, 1, 0, 0]], edge[[0, 0, 1, 1, 0]], "k--", lw=1,
               label="window decoded by plot_manifold")
     axes.invert_yaxis()  # downwards, like the manifold's rows (see the module docstring)
