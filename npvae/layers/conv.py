@@ -287,35 +287,30 @@ class Conv2D(_Convolution):
                                         self.dtype)
             y = _scatter_forward(x_rows, self._flipped_rows(W), b, (n, out_h, out_w, out_c),
                                  g.kh, g.kw, 1, flipped, block)
-            self._cache = (x.shape, flipped, x_rows)
+            # backward needs the input, and reuses the work array (its im2col has this shape).
+            self._cache = (x.shape, flipped, (x_rows, block))
         else:
             cols = self._scratch.block("cols", n, out_h * out_w, g.kh * g.kw * x.shape[3],
                                        self.dtype)
             y = _gather_forward(x, W.reshape(-1, out_c), b, g.kh, g.kw, g.stride, pads, cols)
-            self._cache = (x.shape, pads, x)
+            self._cache = (x.shape, pads, (x, cols))  # cols: the last block's windows
         return y.reshape(n, out_h, out_w, out_c)
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C) (or None); fills grads["W"], grads["b"]."""
-        x_shape, pads, saved = self.cached()
+        x_shape, pads, (saved, cols) = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        n, height, width, _ = x_shape
         if self.scatter_form:
-            block = self._scratch.block("dcols", n, height * width,
-                                        g.kh * g.kw * self.out_channels, self.dtype)
             dx_rows, dW_rows, self.grads["b"] = _scatter_backward(
-                dy, saved, self._flipped_rows(W), g.kh, g.kw, 1, pads, block)
+                dy, saved, self._flipped_rows(W), g.kh, g.kw, 1, pads, cols)
             # Undo the flip: dW_rows[(p', q', o), c] is the gradient of W[kh-1-p', kw-1-q', c, o].
             dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
             self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
             return dx_rows.reshape(x_shape)
         x, dy_rows = saved, dy.reshape(-1, self.out_channels)            # (N*Ho*Wo, O)
-        cols = self._scratch.block("cols", n, dy.shape[1] * dy.shape[2],
-                                   g.kh * g.kw * self.in_channels, self.dtype)
         # The input is the data for a first layer: nothing upstream needs dL/dx.
-        dcols = (self._scratch.block("dcols", n, dy.shape[1] * dy.shape[2], cols.shape[1],
-                                     self.dtype) if self.input_grad else None)
+        dcols = self._scratch.get("dcols", cols.shape, self.dtype) if self.input_grad else None
         dx, dW_rows, self.grads["b"] = _gather_backward(
             dy_rows, x, W.reshape(-1, self.out_channels), g.kh, g.kw, g.stride, pads, cols, dcols)
         self.grads["W"] = dW_rows.reshape(W.shape)
@@ -354,17 +349,15 @@ class Conv2DTranspose(_Convolution):
                                     self.dtype)
         y = _scatter_forward(x_rows, W_rows, self.params["b"], (len(x), out_h, out_w, out_c),
                              g.kh, g.kw, g.stride, pads, block)
-        self._cache = (x.shape, pads, x_rows)
+        self._cache = (x.shape, pads, (x_rows, block))  # backward reuses the work array
         return y
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        x_shape, pads, x_rows = self.cached()
+        x_shape, pads, (x_rows, block) = self.cached()
         g, W = self.geometry, self.params["W"]
         self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
         W_rows = W.reshape(-1, self.in_channels)                       # (kh*kw*O, C)
-        block = self._scratch.block("dcols", x_shape[0], x_shape[1] * x_shape[2], len(W_rows),
-                                    self.dtype)
         dx_rows, dW_rows, self.grads["b"] = _scatter_backward(dy, x_rows, W_rows, g.kh, g.kw,
                                                               g.stride, pads, block)
         self.grads["W"] = dW_rows.reshape(W.shape)
