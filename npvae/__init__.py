@@ -1,9 +1,9 @@
 """npvae: a convolutional variational autoencoder written from scratch in NumPy.
 
 Every layer, every backward pass, the loss and the optimizer are written by hand;
-numba-jitted kernels carry the hot loops (im2col, col2im, the RMSprop update). Start with
-``npvae.layers`` (one file per layer), then ``npvae.models.vae`` (the seed's VAE),
-then ``npvae.train`` (the loop). The public names are re-exported here.
+numba-jitted kernels carry the hot loops (im2col, col2im, ReLU, the RMSprop update).
+Start with ``npvae.layers`` (one file per layer), then ``npvae.models.vae`` (the seed's
+VAE), then ``npvae.train`` (the loop). The public names are re-exported here.
 """
 import os
 

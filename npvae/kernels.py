@@ -25,8 +25,8 @@ simply dropped.
 
 Each kernel comes twice: a numba-jitted loop (``im2col``, ``col2im``: parallel over
 image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_numpy``,
-``col2im_numpy``: one strided slice per kernel offset (p, q), easy to read). ``tests/test_kernels.py``
-checks that they agree exactly.
+``col2im_numpy``: one strided slice per kernel offset (p, q), easy to read).
+``tests/test_kernels.py`` checks that they agree exactly.
 """
 import numba
 import numpy as np
