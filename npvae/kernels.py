@@ -27,6 +27,12 @@ Each kernel comes twice: a numba-jitted loop (``im2col``, ``col2im``: parallel o
 image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_numpy``,
 ``col2im_numpy``: one strided slice per kernel offset (p, q), easy to read).
 ``tests/test_kernels.py`` checks that they agree exactly.
+
+The numba loops copy one pixel's C channels at a time, which is fast when C is 32 or
+64. A one-channel image (the model's input, and the gradient of its one-channel
+output) would pay that loop's overhead for every single number, so one-channel images
+take loops of their own that run along whole image rows instead (3-5x faster here:
+``python benchmarks/kernels.py`` times both). Both give the twins' results exactly.
 """
 import numba
 import numpy as np
@@ -88,6 +94,56 @@ def _col2im_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out_w, x):
                         x[n, row_in, col_in, c] += cols[row, start + c]
 
 
+@numba.njit(cache=True)
+def _inside(offset, stride, size, n_windows):
+    """The windows j in [j0, j1) whose tap reads inside the image: 0 <= j*stride + offset < size."""
+    j0 = min(n_windows, max(0, -(offset // stride)))         # ceil(-offset / stride)
+    j1 = max(j0, min(n_windows, -((offset - size) // stride)))  # ceil((size - offset) / stride)
+    return j0, j1
+
+
+@numba.njit(parallel=True, cache=True)
+def _im2col_one_channel_loop(x, kh, kw, stride, pad_top, pad_left, out_h, out_w, cols):
+    n_batch, height, width = x.shape
+    for ni in numba.prange(n_batch * out_h):  # one row of windows (n, i) per thread
+        n, i = ni // out_h, ni % out_h
+        first_row = ni * out_w  # the row of cols that holds window (n, i, 0)
+        for p in range(kh):
+            row_in = i * stride + p - pad_top
+            for q in range(kw):
+                # Column p*kw + q of this row of windows, as three runs: padding on the
+                # left, a strided run of image row ``row_in``, padding on the right.
+                j0, j1 = _inside(q - pad_left, stride, width, out_w)
+                if row_in < 0 or row_in >= height:
+                    j0 = j1 = out_w  # the whole row of taps lies in the padding
+                for j in range(j0):
+                    cols[first_row + j, p * kw + q] = 0.0
+                for j in range(j0, j1):
+                    cols[first_row + j, p * kw + q] = x[n, row_in, j * stride + q - pad_left]
+                for j in range(j1, out_w):
+                    cols[first_row + j, p * kw + q] = 0.0
+
+
+@numba.njit(parallel=True, cache=True)
+def _col2im_one_channel_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out_w, x):
+    n_batch, height, width = x.shape
+    for n_row in numba.prange(n_batch * height):  # one image row per thread, as above
+        n, row_in = n_row // height, n_row % height
+        for col_in in range(width):
+            x[n, row_in, col_in] = 0.0
+        for p in range(kh):
+            i_scaled = row_in + pad_top - p
+            if i_scaled < 0 or i_scaled % stride != 0 or i_scaled // stride >= out_h:
+                continue
+            first_row = (n * out_h + i_scaled // stride) * out_w
+            for q in range(kw):
+                # Along the row, (p, q) adds the same column of cols to every stride-th
+                # pixel; per pixel the taps still come in (p, q) order, as in the twin.
+                j0, j1 = _inside(q - pad_left, stride, width, out_w)
+                for j in range(j0, j1):
+                    x[n, row_in, j * stride + q - pad_left] += cols[first_row + j, p * kw + q]
+
+
 def im2col(x, kh, kw, stride, padding, out=None):
     """Unfold the windows of ``x`` into rows (numba, parallel over output rows).
 
@@ -107,7 +163,12 @@ def im2col(x, kh, kw, stride, padding, out=None):
     out_w = output_size(width, kw, stride, left, right)
     shape = (n_batch * out_h * out_w, kh * kw * channels)
     cols = _buffer(out, shape, x.dtype)
-    _im2col_loop(np.ascontiguousarray(x), kh, kw, stride, top, left, out_h, out_w, cols)
+    x = np.ascontiguousarray(x)
+    if channels == 1:
+        _im2col_one_channel_loop(x.reshape(x.shape[:3]), kh, kw, stride, top, left,
+                                 out_h, out_w, cols)
+    else:
+        _im2col_loop(x, kh, kw, stride, top, left, out_h, out_w, cols)
     return cols
 
 
@@ -129,7 +190,12 @@ def col2im(cols, x_shape, kh, kw, stride, padding, out=None):
     out_w = output_size(width, kw, stride, left, right)
     _check_cols_shape(cols, (n_batch * out_h * out_w, kh * kw * channels))
     x = _buffer(out, tuple(x_shape), cols.dtype)
-    _col2im_loop(np.ascontiguousarray(cols), kh, kw, stride, top, left, out_h, out_w, x)
+    cols = np.ascontiguousarray(cols)
+    if channels == 1:
+        _col2im_one_channel_loop(cols, kh, kw, stride, top, left, out_h, out_w,
+                                 x.reshape(x.shape[:3]))
+    else:
+        _col2im_loop(cols, kh, kw, stride, top, left, out_h, out_w, x)
     return x
 
 
