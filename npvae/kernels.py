@@ -31,7 +31,7 @@ image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_num
 The numba loops copy one pixel's C channels at a time, which is fast when C is 32 or
 64. A one-channel image (the model's input, and the gradient of its one-channel
 output) would pay that loop's overhead for every single number, so one-channel images
-take loops of their own that run along whole image rows instead (3-5x faster here:
+take loops of their own that run along whole image rows instead (2.5-5x faster here:
 ``python benchmarks/kernels.py`` times both). Both give the twins' results exactly.
 """
 import numba
