@@ -13,6 +13,7 @@ PyTorch (``pip install ".[bench]"``) runs in a child process with the user's
 environment, as in ``benchmarks/train_step.py``.
 """
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -137,11 +138,7 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=50, help="timed calls (default 50)")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if present")
     args = parser.parse_args(argv)
-    try:
-        import torch  # noqa: F401
-        have_torch = not args.no_torch
-    except ImportError:
-        have_torch = False
+    have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
     for batch_size in args.batch_size:
         npvae_ms = time_npvae(batch_size, args.repeats)
         torch_ms = time_torch_in_child(batch_size, args.repeats) if have_torch else None

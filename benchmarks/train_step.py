@@ -13,6 +13,7 @@ process with the user's environment, with as many threads as numpy's BLAS gets (
 cores) and channels_last memory, its fastest CPU form.
 """
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -190,11 +191,7 @@ def main(argv=None):
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if present")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    try:
-        import torch  # noqa: F401
-        have_torch = not args.no_torch
-    except ImportError:
-        have_torch = False
+    have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
 
     results = []
     for batch_size in args.batch_size:
