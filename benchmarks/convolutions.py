@@ -21,9 +21,11 @@ import sys
 import time
 
 USER_ENVIRONMENT = dict(os.environ)  # before npvae sets its thread pools' policies
+TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
-from npvae.layers import Conv2D, Conv2DTranspose  # noqa: I001
-import numpy as np
+if not TORCH_CHILD:  # the PyTorch child keeps the user's environment: no npvae there
+    from npvae.layers import Conv2D, Conv2DTranspose
+import numpy as np  # noqa: E402
 
 # name: (input (H, W, C), output channels, stride, transposed?, input gradient needed?)
 CONVOLUTIONS = {
@@ -72,15 +74,14 @@ def time_torch(batch_size, repeats):
     for name, (hwc, out_c, stride, transposed, input_grad) in CONVOLUTIONS.items():
         if transposed:
             layer = nn.ConvTranspose2d(hwc[2], out_c, 3, stride, padding=1, output_padding=1)
-        elif stride == 2:  # TensorFlow's 'same' for an even size: pad bottom/right only
-            layer = nn.Sequential(nn.ZeroPad2d((0, 1, 0, 1)), nn.Conv2d(hwc[2], out_c, 3, 2))
-        else:
-            layer = nn.Conv2d(hwc[2], out_c, 3, padding=1)
+        else:  # at stride 2, windows a pixel off TensorFlow's 'same'; the same work
+            layer = nn.Conv2d(hwc[2], out_c, 3, stride, padding=1)
         layer = layer.to(memory_format=torch.channels_last)
         x = torch.rand(batch_size, hwc[2], hwc[0], hwc[1]).contiguous(
             memory_format=torch.channels_last).requires_grad_(input_grad)
         dy = torch.rand_like(layer(x))
-        times[name] = _median_ms(layer, _torch_backward, x, dy, repeats)
+        times[name] = _median_ms(layer, _torch_backward, x, dy, repeats,
+                                 before=_torch_forgetting_grads(layer, x))
     return times
 
 
@@ -92,10 +93,21 @@ def _torch_backward(y, dy):
     y.backward(dy)
 
 
-def _median_ms(forward, backward, x, dy, repeats):
-    """Median ms of ``y = forward(x)`` and of ``backward(y, dy)`` right after it."""
+def _torch_forgetting_grads(layer, x):
+    """A function that drops the gradients PyTorch kept: backward would otherwise add
+    into them, a pass over x and the weights that npvae's backward does not make."""
+    def forget():
+        layer.zero_grad(set_to_none=True)
+        x.grad = None
+    return forget
+
+
+def _median_ms(forward, backward, x, dy, repeats, before=lambda: None):
+    """Median ms of ``y = forward(x)`` and of ``backward(y, dy)`` right after it
+    (``before`` runs first, untimed)."""
     forward_s, backward_s = [], []
     for i in range(repeats + 1):  # the first call warms up: numba's cache, BLAS buffers
+        before()
         start = time.perf_counter()
         y = forward(x)
         middle = time.perf_counter()
@@ -130,7 +142,7 @@ def print_table(batch_size, npvae_ms, torch_ms):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["--torch-child"]:
+    if TORCH_CHILD:
         print(json.dumps(time_torch(int(argv[1]), int(argv[2]))))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

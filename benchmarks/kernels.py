@@ -17,7 +17,7 @@ import numpy as np
 # (name, input shape without the batch, stride, (top, bottom, left, right)) of every
 # im2col/col2im in a training step of the seed's model; all kernels are 3x3.
 SHAPES = [
-    ("conv1 x, conv_out dy", (28, 28, 1), 1, (1, 1, 1, 1)),
+    ("conv1 x, conv_out y/dy", (28, 28, 1), 1, (1, 1, 1, 1)),  # conv_out: col2im paints y
     ("conv2 x, deconv y", (28, 28, 32), 2, (0, 1, 0, 1)),
     ("conv3/conv4 x", (14, 14, 64), 1, (1, 1, 1, 1)),
 ]

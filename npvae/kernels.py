@@ -29,10 +29,13 @@ image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_num
 ``tests/test_kernels.py`` checks that they agree exactly.
 
 The numba loops copy one pixel's C channels at a time, which is fast when C is 32 or
-64. A one-channel image (the model's input, and the gradient of its one-channel
-output) would pay that loop's overhead for every single number, so one-channel images
-take loops of their own that run along whole image rows instead (2.5-5x faster here:
-``python benchmarks/kernels.py`` times both). Both give the twins' results exactly.
+64. A one-channel image would pay that loop's overhead for every single number, so
+one-channel images take loops of their own that run along whole image rows instead. In
+the seed's model they serve im2col of the input image (the first layer) and of the
+gradient of the one-channel output, and col2im that paints that output (the last layer
+runs in the scatter form, see ``npvae.layers.conv``). ``python benchmarks/kernels.py``
+times both kinds of loop: 2.5-2.8x faster at batch 16 here, about 5x at batch 128. Both
+give the twins' results exactly.
 """
 import numba
 import numpy as np
@@ -95,10 +98,11 @@ def _col2im_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out_w, x):
 
 
 @numba.njit(cache=True)
-def _inside(offset, stride, size, n_windows):
-    """The windows j in [j0, j1) whose tap reads inside the image: 0 <= j*stride + offset < size."""
-    j0 = min(n_windows, max(0, -(offset // stride)))         # ceil(-offset / stride)
-    j1 = max(j0, min(n_windows, -((offset - size) // stride)))  # ceil((size - offset) / stride)
+def _windows_inside(tap_offset, stride, size, n_windows):
+    """Windows j in [j0, j1) that read inside the image at a tap (a kernel offset q):
+    those with ``0 <= j*stride + tap_offset < size``, where ``tap_offset = q - pad``."""
+    j0 = min(n_windows, max(0, -(tap_offset // stride)))            # ceil(-offset / s)
+    j1 = max(j0, min(n_windows, -((tap_offset - size) // stride)))  # ceil((size - offset) / s)
     return j0, j1
 
 
@@ -113,9 +117,10 @@ def _im2col_one_channel_loop(x, kh, kw, stride, pad_top, pad_left, out_h, out_w,
             for q in range(kw):
                 # Column p*kw + q of this row of windows, as three runs: padding on the
                 # left, a strided run of image row ``row_in``, padding on the right.
-                j0, j1 = _inside(q - pad_left, stride, width, out_w)
                 if row_in < 0 or row_in >= height:
                     j0 = j1 = out_w  # the whole row of taps lies in the padding
+                else:
+                    j0, j1 = _windows_inside(q - pad_left, stride, width, out_w)
                 for j in range(j0):
                     cols[first_row + j, p * kw + q] = 0.0
                 for j in range(j0, j1):
@@ -139,7 +144,7 @@ def _col2im_one_channel_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out
             for q in range(kw):
                 # Along the row, (p, q) adds the same column of cols to every stride-th
                 # pixel; per pixel the taps still come in (p, q) order, as in the twin.
-                j0, j1 = _inside(q - pad_left, stride, width, out_w)
+                j0, j1 = _windows_inside(q - pad_left, stride, width, out_w)
                 for j in range(j0, j1):
                     x[n, row_in, j * stride + q - pad_left] += cols[first_row + j, p * kw + q]
 

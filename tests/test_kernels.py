@@ -110,6 +110,16 @@ def test_one_channel_loops_match_numpy_twins_exactly(g):
                           col2im_numpy(cols, g["shape"], *args))
 
 
+def test_one_channel_col2im_writes_only_its_slice_of_a_batch():
+    """As a convolution calls it: out= is the block's slice of the whole batch's output."""
+    shape, args = (3, 7, 6, 1), (3, 3, 2, (0, 1, 1, 1))
+    cols = random_array(cols_shape(shape, *args), np.float64, 8)
+    batch = np.full((7,) + shape[1:], np.nan)
+    col2im(cols, shape, *args, out=batch[2:5])
+    assert np.array_equal(batch[2:5], col2im_numpy(cols, shape, *args))
+    assert np.isnan(batch[:2]).all() and np.isnan(batch[5:]).all()
+
+
 @SETTINGS
 @given(geometries(dtypes=(np.float64,)))
 def test_col2im_is_the_adjoint_of_im2col(g):
