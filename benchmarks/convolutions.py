@@ -9,8 +9,8 @@ PyTorch's run oneDNN's direct convolution kernels.
     python benchmarks/convolutions.py                    # batch 16
     python benchmarks/convolutions.py --batch-size 128 --repeats 20
 
-PyTorch (``pip install ".[bench]"``) runs in a child process with the user's
-environment, as in ``benchmarks/train_step.py``.
+PyTorch (``pip install ".[bench]"``) runs in a child process without npvae, as in
+``benchmarks/train_step.py``.
 """
 import argparse
 import importlib.util
@@ -20,10 +20,9 @@ import subprocess
 import sys
 import time
 
-USER_ENVIRONMENT = dict(os.environ)  # before npvae sets its thread pools' policies
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
-if not TORCH_CHILD:  # the PyTorch child keeps the user's environment: no npvae there
+if not TORCH_CHILD:  # no npvae beside PyTorch: they would share OpenMP's wait policy
     from npvae.layers import Conv2D, Conv2DTranspose
 import numpy as np  # noqa: E402
 
@@ -120,7 +119,7 @@ def _median_ms(forward, backward, x, dy, repeats, before=lambda: None):
 
 def time_torch_in_child(batch_size, repeats):
     child = subprocess.run([sys.executable, __file__, "--torch-child", str(batch_size),
-                            str(repeats)], env=USER_ENVIRONMENT, check=True,
+                            str(repeats)], check=True,
                            capture_output=True, text=True)
     return json.loads(child.stdout)
 

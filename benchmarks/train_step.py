@@ -9,7 +9,7 @@ Both frameworks train the same architecture on the same random batch; the first
     python benchmarks/train_step.py --layers                # per-layer breakdown
 
 PyTorch is timed only when it is installed (``pip install ".[bench]"``), in a child
-process with the user's environment, with as many threads as numpy's BLAS gets (all
+process without npvae (see below), with as many threads as numpy's BLAS gets (all
 cores) and channels_last memory, its fastest CPU form.
 """
 import argparse
@@ -20,11 +20,10 @@ import subprocess
 import sys
 import time
 
-# npvae sets the thread pools' waiting policies when imported (see npvae/__init__.py).
-# PyTorch has an OpenMP runtime of its own that would read them too, so PyTorch runs in a
-# child process (this file, run with --torch-child) that gets the environment as the user
-# had it, and does not import npvae.
-USER_ENVIRONMENT = dict(os.environ)
+# npvae tells numba's OpenMP threads to sleep between loops (see npvae/__init__.py), and
+# PyTorch's threads live in the same OpenMP runtime: in one process, PyTorch would sleep
+# too. So PyTorch runs in a child process (this file, run with --torch-child) that does
+# not import npvae.
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
 # npvae before numpy, as the ``npvae`` command does it: OpenBLAS reads its setting then.
@@ -103,9 +102,9 @@ def time_torch(batch_size, steps, warmup, seed=0):
 
 
 def time_torch_in_child(batch_size, steps, warmup):
-    """``time_torch`` in a fresh process with the user's environment (see the top)."""
+    """``time_torch`` in a fresh process without npvae (see the top)."""
     child = subprocess.run([sys.executable, __file__, "--torch-child", str(batch_size),
-                            str(steps), str(warmup)], env=USER_ENVIRONMENT, check=True,
+                            str(steps), str(warmup)], check=True,
                            capture_output=True, text=True)
     return float(child.stdout.split()[-1])
 
