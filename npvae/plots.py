@@ -200,7 +200,7 @@ def plot_interpolation(images, path, show: bool = False) -> Path:
     return _finish(figure, path, show)
 
 
-def plot_history(history, path, show: bool = False) -> Path:
+def plot_history(history, path, steps=(), show: bool = False) -> Path:
     """Draw per-epoch loss curves (train solid, test dashed) from a list of epoch dicts."""
     path = _png_path(path)
     curves = _history_curves(history)

@@ -16,9 +16,8 @@ ends with the same weights, bit for bit, as one that never stopped.
 If the loss becomes NaN or infinite, training stops with ``TrainingDiverged`` and
 nothing is saved, so the last checkpoint on disk is still the last good state.
 """
-import csv
+import collections
 import dataclasses
-import json
 import math
 import time
 from pathlib import Path
@@ -26,18 +25,22 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from npvae.atomic import atomic_write
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.datasets.pixels import as_float_images
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
+from npvae.history import is_point_due, write_history
 from npvae.optim import OPTIMIZERS
-from npvae.plots import plot_history
 from npvae.train import TrainingDiverged, train_epoch
 
 CHECKPOINT_NAME = "checkpoint.npz"
 TERMS = ("loss", "reconstruction", "kl")
 RESUMABLE_OVERRIDES = {"epochs", "checkpoint_every"}
+SPIKE = 10          # a step whose loss is this many times the recent steps' is a spike
+RECENT_STEPS = 50   # how many steps "recent" means
+SPIKE_NOTE = ("RMSprop's first steps move every weight by about 3x the learning rate, "
+              "whatever its gradient, and z_log_var can jump; the run usually recovers "
+              "within a few steps (docs/05-training.md explains it; --lr-warmup 50 avoids it)")
 
 
 @dataclasses.dataclass
@@ -51,7 +54,8 @@ class TrainConfig:
     seed: int = 0
     limit: int | None = None           # train on the first ``limit`` images only
     test_limit: int | None = None      # evaluate on the first ``test_limit`` test images
-    checkpoint_every: int | None = None  # also save every this many steps
+    checkpoint_every: int | None = None  # also save every this many steps of the run
+    lr_warmup: int = 0                 # raise the learning rate linearly over this many steps
 
     def __post_init__(self):
         _require(self.epochs >= 0, f"epochs must be 0 or more; got {self.epochs}")
@@ -64,6 +68,12 @@ class TrainConfig:
                  f"test_limit must be at least 1; got {self.test_limit}")
         _require(self.checkpoint_every is None or self.checkpoint_every >= 1,
                  f"checkpoint_every must be at least 1; got {self.checkpoint_every}")
+        _require(self.lr_warmup >= 0, f"lr_warmup must be 0 or more; got {self.lr_warmup}")
+
+    def learning_rate(self, iterations):
+        """The step size of the step after ``iterations`` steps: ``lr``, or during the
+        warm-up ``lr * (iterations + 1) / lr_warmup``."""
+        return self.lr * min(1.0, (iterations + 1) / max(self.lr_warmup, 1))
 
 
 class Trainer:
@@ -84,8 +94,11 @@ class Trainer:
         self.step_in_epoch = 0    # batches done in the current epoch
         self.order = None         # this epoch's shuffle, drawn when the epoch starts
         self.sums = dict.fromkeys(TERMS, 0.0)  # this epoch's loss sums, over images
-        self.history = []
+        self.history = []         # one record per epoch
+        self.steps = []           # points within epochs: the training loss so far
         self.owns_checkpoint = False  # True once the checkpoint on disk is this run's
+        self.recent = collections.deque(maxlen=RECENT_STEPS)  # for spotting a spike only
+        self.spiked = False
 
     @property
     def checkpoint_path(self):
@@ -93,26 +106,31 @@ class Trainer:
 
     # ------------------------------------------------------------------ the loop
 
-    def fit(self, x_train, x_test, progress=True, on_epoch_end=None):
+    def fit(self, x_train, x_test, progress=True, on_epoch_end=None, say=tqdm.write):
         """Train until ``config.epochs`` epochs are done; returns the history (a list).
 
         ``on_epoch_end(record)``, if given, is called with each epoch's history record
-        once that epoch's checkpoint is saved.
+        once that epoch's checkpoint is saved; ``say(line)`` prints a note (a spike).
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
         self._check_data(x_train, x_test)
         steps = math.ceil(len(x_train) / self.config.batch_size)
         if self.history:
             # A run killed between its checkpoint and its history files left them behind.
-            self.write_history()
-        while self.epoch < self.config.epochs:
-            if self.order is None:
-                self.order = self.data_rng.permutation(len(x_train))
-            started = time.perf_counter()
-            self._run_epoch(x_train, steps, progress)
-            self._finish_epoch(x_test, len(x_train), time.perf_counter() - started)
-            if on_epoch_end is not None:
-                on_epoch_end(self.history[-1])
+            write_history(self.out_dir, self.history, self.steps)
+        with tqdm(total=self.config.epochs * steps, initial=self.epoch * steps
+                  + self.step_in_epoch, disable=not progress, unit="batch",
+                  dynamic_ncols=True) as bar:   # one bar for the run: its ETA is the run's
+            while self.epoch < self.config.epochs:
+                if self.order is None:
+                    self.order = self.data_rng.permutation(len(x_train))
+                started = time.perf_counter()
+                bar.set_description(f"epoch {self.epoch + 1}/{self.config.epochs}")
+                self._run_epoch(x_train, steps, bar, say)
+                bar.set_description(f"epoch {self.epoch + 1}/{self.config.epochs}: testing")
+                self._finish_epoch(x_test, len(x_train), time.perf_counter() - started)
+                if on_epoch_end is not None:
+                    on_epoch_end(self.history[-1])
         return self.history
 
     def _check_data(self, x_train, x_test):
@@ -129,23 +147,34 @@ class Trainer:
             raise ValueError(f"this run shuffles {len(self.order)} training images, but "
                              f"{len(x_train)} were given: resume it with the same data")
 
-    def _run_epoch(self, x_train, steps, progress):
-        size = self.config.batch_size
-        bar = tqdm(total=steps, initial=self.step_in_epoch, disable=not progress,
-                   desc=f"epoch {self.epoch + 1}/{self.config.epochs}", unit="batch",
-                   dynamic_ncols=True)
-        with bar:
-            for step, stats in self._diverging_run(train_epoch(
-                    self.model, self.optimizer, x_train, self.order, size,
-                    first_step=self.step_in_epoch)):
-                for term in TERMS:
-                    self.sums[term] += stats[term] * stats["images"]
-                self.step_in_epoch = step + 1
-                bar.update()
-                seen = min(self.step_in_epoch * size, len(x_train))
-                bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}")  # the epoch's mean so far
-                if self._checkpoint_due():
-                    self.save()
+    def _run_epoch(self, x_train, steps, bar, say):
+        size, config = self.config.batch_size, self.config
+        learning_rate = config.learning_rate if config.lr_warmup else None
+        for step, stats in self._diverging_run(train_epoch(
+                self.model, self.optimizer, x_train, self.order, size,
+                first_step=self.step_in_epoch, learning_rate=learning_rate)):
+            for term in TERMS:
+                self.sums[term] += stats[term] * stats["images"]
+            self.step_in_epoch = step + 1
+            seen = min(self.step_in_epoch * size, len(x_train))
+            bar.update()
+            bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}")  # the epoch's mean so far
+            self._watch_for_a_spike(stats["loss"], say)
+            if is_point_due(self.step_in_epoch, steps):
+                self.steps.append({"epoch": self.epoch + self.step_in_epoch / steps,
+                                   "train_loss": self.sums["loss"] / seen})
+            if self._checkpoint_due():
+                self.save()
+
+    def _watch_for_a_spike(self, loss, say):
+        """Say once per run when a step's loss is far above the recent steps'."""
+        if not self.spiked and len(self.recent) >= 5:
+            typical = float(np.median(self.recent))
+            if loss > SPIKE * typical:
+                self.spiked = True
+                say(f"note: step {self.optimizer.iterations}'s loss is {loss:.4g}, "
+                    f"{loss / typical:.0f}x the recent steps' ({typical:.4g}): {SPIKE_NOTE}")
+        self.recent.append(loss)
 
     def _checkpoint_due(self):
         every = self.config.checkpoint_every
@@ -182,16 +211,7 @@ class Trainer:
 
     def write_history(self):
         """history.json, history.csv and loss_curve.png in ``out_dir``."""
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_write(self.out_dir / "history.json", "w") as f:
-            f.write(json.dumps(self.history, indent=2) + "\n")
-        columns = list(self.history[0]) if self.history else ["epoch"]
-        with atomic_write(self.out_dir / "history.csv", "w", newline="") as f:
-            writer = csv.DictWriter(f, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(self.history)
-        if self.history:
-            plot_history(self.history, self.out_dir / "loss_curve.png")
+        return write_history(self.out_dir, self.history, self.steps)
 
     def save(self):
         """Write the checkpoint (atomically: the previous one stays whole until replaced)."""
@@ -201,7 +221,7 @@ class Trainer:
             arrays["data/order"] = self.order
         meta = {"model": self.model.config, "train": dataclasses.asdict(self.config),
                 "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
-                "sums": self.sums, "history": self.history,
+                "sums": self.sums, "history": self.history, "steps": self.steps,
                 "rng": {"data": self.data_rng.bit_generator.state,
                         "sampling": self.model.sampling.rng.bit_generator.state}}
         path = save_checkpoint(self.checkpoint_path, arrays, meta)
@@ -236,6 +256,7 @@ class Trainer:
         self.epoch, self.step_in_epoch = int(meta["epoch"]), int(meta["step_in_epoch"])
         self.sums = {t: float(meta["sums"][t]) for t in TERMS}
         self.history = list(meta["history"])
+        self.steps = list(meta.get("steps", []))  # older checkpoints kept no points
         self.data_rng.bit_generator.state = meta["rng"]["data"]
         self.model.sampling.rng.bit_generator.state = meta["rng"]["sampling"]
 
