@@ -20,6 +20,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 from matplotlib.colors import BoundaryNorm
+from matplotlib.ticker import MaxNLocator
 
 from npvae import png
 from npvae.plot_inputs import as_finite, as_images, check_dims, check_labels, count, history_curves
@@ -201,6 +202,8 @@ def plot_history(history, path, show: bool = False) -> Path:
     parts.set(title="The two terms of the loss", xlabel="epoch")
     parts.set_ylabel(f"reconstruction ({UNITS})", color="tab:blue")
     parts_kl.set_ylabel(f"KL divergence ({UNITS})", color="tab:orange")
+    for axes in (total, parts):
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     total.legend()
     lines = parts.get_lines() + parts_kl.get_lines()
     # Reconstruction falls and KL rises, which usually leaves the middle right empty.
