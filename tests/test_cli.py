@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from npvae import cli, report
-from npvae.train import Trainer
+from npvae.trainer import Trainer
 from npvae.checkpoint import load_checkpoint
 from npvae.models import VAE
 from npvae.models.summary import summary_table

@@ -268,9 +268,9 @@ def relu_input_margin(model, x, eps):
             h = layer.forward(h)
         return h
 
-    h = run(model.encoder.trunk.named_layers, x)
+    h = run(model.encoder.trunk.named_layers(), x)
     mean, log_var = model.encoder.z_mean.forward(h), model.encoder.z_log_var.forward(h)
-    run(model.decoder.named_layers, model.sampling.forward(mean, log_var, eps))
+    run(model.decoder.named_layers(), model.sampling.forward(mean, log_var, eps))
     return min(margins)
 
 
@@ -293,7 +293,8 @@ def test_vae_parameter_gradient_matches_central_differences(config, param_name):
     # No ReLU input within 50 h of its kink: a step of h in one weight moves these inputs
     # by about h times an activation of order 1, so the loss is smooth where it is probed.
     assert relu_input_margin(model, x, eps) > 50 * H
-    model.loss_and_gradients(x, eps=eps)
+    model(x, eps=eps)
+    model.backward()
     layer_name, key = param_name.rsplit("/", 1)
     layer = dict(model.named_layers())[layer_name]
     analytic = layer.grads[key].copy()
@@ -301,7 +302,7 @@ def test_vae_parameter_gradient_matches_central_differences(config, param_name):
     assert_not_all_zero(**{param_name: analytic})
 
     def loss():
-        return model.loss_and_gradients(x, eps=eps)["loss"]
+        return float(model(x, eps=eps).loss.mean())
 
     numeric = numerical_gradient(loss, model.weights()[param_name], H)
     errors = record(f"VAE[{config}] {param_name}",

@@ -1,6 +1,6 @@
 """The command-line front door: ``npvae train | evaluate | summary | <picture>``.
 
-This package only reads options and reports results; the work is done by ``npvae.train``
+This package only reads options and reports results; the work is done by ``npvae.trainer``
 (Trainer), ``npvae.evaluation`` (negative ELBO, IWAE) and ``npvae.report`` (pictures,
 the summary table). Each command group is one module (``train``, ``evaluate``,
 ``pictures``, ``summary``) exposing ``add_parser(commands)``, which adds its subcommand(s)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from npvae.datasets import load_mnist
 from npvae.models import VAE
-from npvae.train import TrainConfig, load_model
+from npvae.trainer import TrainConfig, load_model
 
 PROG = "npvae"
 MODEL_DEFAULTS = {name: parameter.default

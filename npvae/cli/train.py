@@ -13,7 +13,7 @@ from npvae.datasets import load_mnist
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
-from npvae.train import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer
+from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer
 
 # Options that go to VAE(...) and to TrainConfig(...) when given; left out, the owner's
 # default applies. With --resume all of them come from the checkpoint instead.
