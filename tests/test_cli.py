@@ -8,18 +8,13 @@ import io
 import json
 import math
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from npvae import cli, report
 from npvae.trainer import Trainer
 from npvae.checkpoint import load_checkpoint
-from npvae.models import VAE
-from npvae.models.summary import summary_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TINY_RUN = ["--limit", "64", "--test-limit", "200", "--epochs", "1", "--batch-size", "32",
@@ -206,21 +201,6 @@ def test_summary_needs_no_checkpoint(capsys):
     assert "(None, 14, 14, 64)" in out and "Conv2DTranspose" in out
 
 
-@pytest.mark.parametrize("argv", [
-    ["train", "--optimizer", "lbfgs"],
-    ["train", "--epochs", "two"],
-    ["train", "--lr", "fast"],
-    ["evaluate"],
-    [],
-])
-def test_bad_options_are_usage_errors(argv, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        cli.main(argv)
-    err = capsys.readouterr().err
-    assert exit_.value.code == 2
-    assert "error: " in err.strip().splitlines()[-1] and "Traceback" not in err
-
-
 @pytest.mark.parametrize("argv, fragment", [
     (["train", "--epochs", "-1"], "epochs"),
     (["train", "--batch-size", "0"], "batch size"),
@@ -248,56 +228,8 @@ def test_values_refused_by_their_owner_fail_in_one_line(argv, fragment, checkpoi
     assert not (tmp_path / "run").exists() and not (tmp_path / "picture.png").exists()
 
 
-def test_subprocess_entry_point():
-    summary = subprocess.run([sys.executable, "-m", "npvae.cli", "summary"],
-                             capture_output=True, text=True, timeout=120)
-    assert summary.returncode == 0 and "550,629" in summary.stdout
-    missing = subprocess.run([sys.executable, "-m", "npvae.cli", "evaluate", "--checkpoint",
-                              "no/such/checkpoint.npz"], capture_output=True, text=True,
-                             timeout=120)
-    assert_one_line_error(missing.returncode, missing.stderr, fragment="no checkpoint file")
 
 
-
-# --------------------------------------------------------------------------- report
-
-def tiny_vae():
-    return VAE(encoder_filters=(2, 2, 2, 2), dense_units=4, decoder_filters=2, seed=3)
-
-
-def captured_images(monkeypatch, plot_name):
-    """Replace plots.<plot_name> by a recorder; return the list its arguments go to."""
-    calls = []
-    monkeypatch.setattr(report.plots, plot_name, lambda *args, **kwargs: calls.append(args))
-    return calls
-
-
-def test_reconstructions_decode_the_mean_code(monkeypatch):
-    model, x = tiny_vae(), np.random.default_rng(0).random((20, 28, 28, 1), np.float32)
-    calls = captured_images(monkeypatch, "plot_reconstructions")
-    for _ in range(2):
-        report.save_reconstructions(model, x, "r.png", n=5, rng=np.random.default_rng(1))
-    (originals, first, _), (_, second, _) = calls
-    np.testing.assert_array_equal(first, second)   # no sampling noise: decoder(z_mean)
-    z_mean = model.encoder.forward(originals)[0]
-    np.testing.assert_allclose(first, model.decoder.generate(z_mean), rtol=1e-6)
-
-
-def test_interpolation_runs_between_the_two_mean_codes(monkeypatch):
-    model, x = tiny_vae(), np.random.default_rng(0).random((2, 28, 28, 1), np.float32)
-    calls = captured_images(monkeypatch, "plot_interpolation")
-    report.save_interpolation(model, x[0], x[1], "i.png", steps=5)
-    images = calls[0][0]
-    ends = model.decoder.generate(model.encoder.forward(x)[0])
-    assert images.shape == (5, 28, 28, 1)
-    np.testing.assert_allclose(images[[0, -1]], ends, rtol=1e-5, atol=1e-6)
-
-
-def test_summary_table_counts_every_parameter():
-    model = tiny_vae()
-    table = summary_table(model)
-    assert f"Total params: {model.count_params():,}" in table
-    assert "encoder/z_log_var" in table and "decoder/conv_out" in table
 
 
 # --------------------------------------------------------------------------- first-hour messages
@@ -349,26 +281,3 @@ def test_interrupt_while_drawing_says_the_checkpoint_is_whole(trained, tmp_path,
     assert code == 130 and "Traceback" not in err
     assert f"checkpoint {run / 'checkpoint.npz'} is whole" in err
     assert f"npvae manifold --checkpoint {run / 'checkpoint.npz'}" in err
-
-
-def command_help(*argv):
-    stdout = io.StringIO()
-    with contextlib.redirect_stdout(stdout), pytest.raises(SystemExit):
-        cli.main([*argv, "--help"])
-    return " ".join(stdout.getvalue().split())
-
-
-@pytest.mark.parametrize("command", ["manifold", "scatter", "reconstruct", "sample",
-                                     "interpolate"])
-def test_picture_help_reads_as_a_sentence(command):
-    text = command_help(command)
-    description = text.split(" options: ")[0].split("] ")[-1]  # between usage and options
-    assert "Draw decode" not in description and description.endswith(".")
-    assert "beside the checkpoint" in text
-
-
-def test_train_help_says_the_book_and_how_checkpoint_every_counts():
-    text = command_help("train")
-    assert "seed's" not in text and "as the seed" not in text
-    assert "'book' (the book's loss)" in text and "as the book does" in text
-    assert "every N steps, counted over the whole run" in text
