@@ -1,15 +1,16 @@
-"""Pictures of a trained model: the glue between a ``VAE`` and ``npvae.plots``.
+"""Pictures of a trained model, and what each one teaches.
 
 ``npvae.plots`` draws arrays; this module decides *which* arrays to draw for a model. Each
 function runs the model on some data, hands the result to one ``plot_*`` function and
-returns the path of the PNG it wrote. What each picture teaches:
+returns the path of the PNG it wrote. A VAE has two halves, and each picture looks at one
+of them, or both:
 
 - ``save_manifold``: the decoder alone. Codes on a grid over two latent dimensions (the
   others held at 0, the prior's mean), each decoded. Smooth morphing from digit to digit
   means the decoder learned a continuous space, not a lookup table.
 - ``save_scatter``: the encoder alone. Each test image's mean code ``z_mean``, coloured by
   its label. Digits cluster although the encoder never saw a label, and the KL term keeps
-  the cloud near N(0, I).
+  the cloud near N(0, I). The dashed square is the window the manifold decodes.
 - ``save_reconstructions``: both halves. Inputs above ``decoder(z_mean)``: what survives the
   squeeze through a few numbers (shape, slant) and what does not (fine detail). The mean
   code is used, not a sample, so the picture is the same every time.
@@ -17,16 +18,22 @@ returns the path of the PNG it wrote. What each picture teaches:
   that the encoder filled the region where the prior puts its mass (the KL term's job).
 - ``save_interpolation``: a straight line between the mean codes of two images, decoded.
   The in-between images are plausible digits only if the space between codes is used.
+- ``plots.plot_history`` (drawn by the training loop, ``loss_curve.png``): the loss and its
+  two terms, the tug of war between "copy the input" (reconstruction) and "keep codes
+  close to the prior" (KL).
+
+Sizes and paths are checked before the model runs, so a bad one fails at once.
 """
 import numpy as np
 
-from npvae import plots
+from npvae import plots, png
 from npvae.evaluation import EVAL_BATCH
+from npvae.plot_inputs import check_dims, count
 
 ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
+# What a 2-number code cannot keep apart, said where the user looks.
+TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"
 
-
-# --------------------------------------------------------------------------- pictures
 
 def save_manifold(model, path, n=15, dims=(0, 1), show=False):
     """Decode an n x n grid of codes over latent ``dims`` (other dimensions 0); tile them."""
@@ -36,20 +43,25 @@ def save_manifold(model, path, n=15, dims=(0, 1), show=False):
 
 def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False):
     """Plot the encoder's mean code of every image in x_test, coloured by its label."""
+    png.png_path(path)
+    check_dims(dims, model.config["latent_dim"])
     return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show)
 
 
 def save_reconstructions(model, x, path, n=10, *, rng, show=False):
     """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean)."""
-    n = _count("n", n, maximum=len(x))
+    png.png_path(path)
+    n = count("n", n, maximum=len(x))
     originals = x[np.sort(rng.choice(len(x), size=n, replace=False))]
     reconstructions = model.decoder.generate(encode_means(model, originals))
-    return plots.plot_reconstructions(originals, reconstructions, path, show=show)
+    note = TWO_DIM_NOTE if model.config["latent_dim"] == 2 else ""
+    return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
 
 
 def save_samples(model, path, n=100, *, rng, show=False):
     """Decode ``n`` codes z ~ N(0, I) drawn from ``rng``; ten to a row."""
-    n = _count("n", n)
+    png.png_path(path)
+    n = count("n", n)
     z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)
     return plots.plot_samples(model.decoder.generate(z), path, ncols=min(n, 10), show=show)
 
@@ -59,7 +71,8 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
 
     x_a, x_b: one image each, (H, W, C).
     """
-    steps = _count("steps", steps, minimum=2)
+    png.png_path(path)
+    steps = count("steps", steps, minimum=2)
     z_a, z_b = encode_means(model, np.stack([x_a, x_b]))        # (D,) each
     t = np.linspace(0, 1, steps, dtype=z_a.dtype)[:, None]      # (steps, 1)
     z = (1 - t) * z_a + t * z_b                                 # (steps, D)
@@ -71,11 +84,3 @@ def encode_means(model, x, batch_size=ENCODE_BATCH):
     model.check_images(x, "the images to encode")
     return np.concatenate([model.encoder.forward(x[i:i + batch_size])[0]
                            for i in range(0, len(x), batch_size)])
-
-
-def _count(name, value, minimum=1, maximum=None):
-    value = int(value)
-    if value < minimum or (maximum is not None and value > maximum):
-        allowed = f"{minimum}..{maximum}" if maximum is not None else f"at least {minimum}"
-        raise ValueError(f"{name} must be {allowed}; got {value}")
-    return value

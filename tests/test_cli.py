@@ -8,17 +8,13 @@ import io
 import json
 import math
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from npvae import cli, report
+from npvae.trainer import Trainer
 from npvae.checkpoint import load_checkpoint
-from npvae.models import VAE
-from npvae.models.summary import summary_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TINY_RUN = ["--limit", "64", "--test-limit", "200", "--epochs", "1", "--batch-size", "32",
@@ -61,6 +57,9 @@ def test_train_prints_header_epochs_and_writes_pictures(trained):
     assert "550,629 parameters" in out
     assert "64 training images, 200 test images" in out
     assert "epoch 1/1" in out and "test loss" in out
+    epoch_line = next(line for line in out.splitlines() if line.startswith("epoch 1/1"))
+    assert "nats per image" in epoch_line
+    assert out.index("drawing pictures") < out.index("wrote ")  # said before the wait
     assert (run / "checkpoint.npz").is_file() and (run / "history.json").is_file()
     for name in ("manifold.png", "scatter.png", "reconstructions.png"):
         assert is_png(run / name)
@@ -92,7 +91,7 @@ def test_existing_checkpoint_is_never_overwritten(trained, capsys):
     run = trained[0]
     before = (run / "checkpoint.npz").read_bytes()
     code = cli.main(["train", *TINY_RUN, "--out", str(run)])
-    assert_one_line_error(code, capsys.readouterr().err, fragment="pass --resume")
+    assert_one_line_error(code, capsys.readouterr().err, fragment="already exists")
     assert (run / "checkpoint.npz").read_bytes() == before
 
 
@@ -119,7 +118,7 @@ def test_divergence_exits_with_code_1(tmp_path, capsys):
 def test_interrupt_points_to_the_last_checkpoint(trained, tmp_path, capsys, monkeypatch):
     def interrupted(self, *args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(cli.Trainer, "fit", interrupted)
+    monkeypatch.setattr(Trainer, "fit", interrupted)
     run = shutil.copytree(trained[0], tmp_path / "run")
     code = cli.main(["train", "--resume", "--epochs", "3", "--out", str(run)])
     err = capsys.readouterr().err
@@ -145,6 +144,7 @@ def test_evaluate_prints_human_lines(checkpoint, capsys):
     assert cli.main(["evaluate", "--checkpoint", checkpoint, "--limit", "50"]) == 0
     out = capsys.readouterr().out
     assert "50 test images" in out and "negative ELBO" in out and "KL" in out
+    assert "nats per image" in out.splitlines()[0]
 
 
 def test_missing_checkpoint_fails(tmp_path, capsys):
@@ -172,7 +172,7 @@ def test_picture_commands_write_a_png(command, checkpoint, tmp_path, capsys):
     out = tmp_path / "new folder" / "picture.png"
     assert cli.main([*command, "--checkpoint", checkpoint, "--out", str(out)]) == 0
     assert is_png(out)
-    assert capsys.readouterr().out.strip() == f"wrote {out}"
+    assert capsys.readouterr().out.strip().splitlines()[-1] == f"wrote {out}"
 
 
 def test_picture_into_an_unwritable_folder_fails(checkpoint, tmp_path, capsys):
@@ -201,74 +201,83 @@ def test_summary_needs_no_checkpoint(capsys):
     assert "(None, 14, 14, 64)" in out and "Conv2DTranspose" in out
 
 
-@pytest.mark.parametrize("argv", [
-    ["train", "--epochs", "-1"],
-    ["train", "--batch-size", "0"],
-    ["train", "--lr", "0"],
-    ["train", "--lr", "inf"],
-    ["train", "--limit", "0"],
-    ["train", "--optimizer", "lbfgs"],
-    ["train", "--epochs", "two"],
-    ["evaluate"],
-    ["evaluate", "--checkpoint", "c.npz", "--iwae", "0"],
-    ["sample", "--checkpoint", "c.npz", "--out", "samples.jpg"],
-    [],
+@pytest.mark.parametrize("argv, fragment", [
+    (["train", "--epochs", "-1"], "epochs"),
+    (["train", "--batch-size", "0"], "batch size"),
+    (["train", "--lr", "0"], "learning rate"),
+    (["train", "--lr", "inf"], "learning rate"),
+    (["train", "--limit", "0"], "limit"),
+    (["train", "--latent-dim", "0"], "latent_dim"),
+    (["evaluate", "--checkpoint", "CHECKPOINT", "--iwae", "0"], "importance samples"),
+    (["evaluate", "--checkpoint", "CHECKPOINT", "--limit", "0"], "--limit"),
+    (["sample", "--checkpoint", "CHECKPOINT", "--out", "samples.jpg"], ".png"),
+    (["sample", "--checkpoint", "CHECKPOINT", "--n", "0"], "n must"),
+    (["interpolate", "--checkpoint", "CHECKPOINT", "--steps", "1"], "steps"),
 ])
-def test_bad_options_are_usage_errors(argv, capsys):
-    with pytest.raises(SystemExit) as exit_:
-        cli.main(argv)
+def test_values_refused_by_their_owner_fail_in_one_line(argv, fragment, checkpoint, tmp_path,
+                                                        capsys, monkeypatch):
+    """The CLI parses; the code that owns a value checks it, and the CLI reports it."""
+    monkeypatch.chdir(tmp_path)
+    argv = [checkpoint if arg == "CHECKPOINT" else arg for arg in argv]
+    if argv[0] == "train":
+        argv += ["--quiet", "--out", str(tmp_path / "run")]
+    elif argv[0] != "evaluate" and "--out" not in argv:
+        argv += ["--out", str(tmp_path / "picture.png")]
+    code = cli.main(argv)
+    assert_one_line_error(code, capsys.readouterr().err, fragment=fragment)
+    assert not (tmp_path / "run").exists() and not (tmp_path / "picture.png").exists()
+
+
+
+
+
+
+# --------------------------------------------------------------------------- first-hour messages
+
+def test_picture_out_defaults_to_a_name_beside_the_checkpoint(trained, tmp_path, capsys):
+    run = shutil.copytree(trained[0], tmp_path / "run")
+    assert cli.main(["sample", "--n", "4", "--checkpoint", str(run / "checkpoint.npz")]) == 0
+    assert is_png(run / "samples.png")
+    assert capsys.readouterr().out.strip() == f"wrote {run / 'samples.png'}"
+
+
+def test_scatter_says_what_it_is_doing_before_the_wait(checkpoint, tmp_path, capsys):
+    out = tmp_path / "s.png"
+    assert cli.main(["scatter", "--limit", "50", "--checkpoint", checkpoint,
+                     "--out", str(out)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["encoding 50 test images ...",
+                                                    f"wrote {out}"]
+
+
+def test_out_of_memory_is_one_line_saying_what_to_lower(tmp_path, capsys, monkeypatch):
+    def out_of_memory(self, *args, **kwargs):
+        raise MemoryError("Unable to allocate 9.34 GiB for an array with shape "
+                          "(60000, 28, 28, 64) and data type float32")
+    monkeypatch.setattr(Trainer, "fit", out_of_memory)
+    code = cli.main(["train", *TINY_RUN, "--out", str(tmp_path / "run")])
+    assert_one_line_error(code, capsys.readouterr().err, fragment="lower --batch-size")
+
+
+def test_a_batch_larger_than_the_data_is_said_before_training(tmp_path, capsys, monkeypatch):
+    started = []
+    monkeypatch.setattr(Trainer, "fit", lambda self, *a, **k: started.append(True) or [])
+    code = cli.main(["train", "--limit", "8", "--batch-size", "16", "--test-limit", "10",
+                     "--quiet", "--no-pictures", "--out", str(tmp_path / "run")])
+    assert code == 0 and started
     err = capsys.readouterr().err
-    assert exit_.value.code == 2
-    assert "error: " in err.strip().splitlines()[-1] and "Traceback" not in err
+    assert "warning: the batch size 16 is larger than the 8 training images" in err
 
 
-def test_subprocess_entry_point():
-    summary = subprocess.run([sys.executable, "-m", "npvae.cli", "summary"],
-                             capture_output=True, text=True, timeout=120)
-    assert summary.returncode == 0 and "550,629" in summary.stdout
-    missing = subprocess.run([sys.executable, "-m", "npvae.cli", "evaluate", "--checkpoint",
-                              "no/such/checkpoint.npz"], capture_output=True, text=True,
-                             timeout=120)
-    assert_one_line_error(missing.returncode, missing.stderr, fragment="no checkpoint file")
-
-
-
-# --------------------------------------------------------------------------- report
-
-def tiny_vae():
-    return VAE(encoder_filters=(2, 2, 2, 2), dense_units=4, decoder_filters=2, seed=3)
-
-
-def captured_images(monkeypatch, plot_name):
-    """Replace plots.<plot_name> by a recorder; return the list its arguments go to."""
-    calls = []
-    monkeypatch.setattr(report.plots, plot_name, lambda *args, **kwargs: calls.append(args))
-    return calls
-
-
-def test_reconstructions_decode_the_mean_code(monkeypatch):
-    model, x = tiny_vae(), np.random.default_rng(0).random((20, 28, 28, 1), np.float32)
-    calls = captured_images(monkeypatch, "plot_reconstructions")
-    for _ in range(2):
-        report.save_reconstructions(model, x, "r.png", n=5, rng=np.random.default_rng(1))
-    (originals, first, _), (_, second, _) = calls
-    np.testing.assert_array_equal(first, second)   # no sampling noise: decoder(z_mean)
-    z_mean = model.encoder.forward(originals)[0]
-    np.testing.assert_allclose(first, model.decoder.generate(z_mean), rtol=1e-6)
-
-
-def test_interpolation_runs_between_the_two_mean_codes(monkeypatch):
-    model, x = tiny_vae(), np.random.default_rng(0).random((2, 28, 28, 1), np.float32)
-    calls = captured_images(monkeypatch, "plot_interpolation")
-    report.save_interpolation(model, x[0], x[1], "i.png", steps=5)
-    images = calls[0][0]
-    ends = model.decoder.generate(model.encoder.forward(x)[0])
-    assert images.shape == (5, 28, 28, 1)
-    np.testing.assert_allclose(images[[0, -1]], ends, rtol=1e-5, atol=1e-6)
-
-
-def test_summary_table_counts_every_parameter():
-    model = tiny_vae()
-    table = summary_table(model)
-    assert f"Total params: {model.count_params():,}" in table
-    assert "encoder/z_log_var" in table and "decoder/conv_out" in table
+def test_interrupt_while_drawing_says_the_checkpoint_is_whole(trained, tmp_path, capsys,
+                                                              monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(Trainer, "fit", lambda self, *a, **k: self.history)
+    monkeypatch.setattr(report, "save_manifold", interrupted)
+    run = shutil.copytree(trained[0], tmp_path / "run")
+    code = cli.main(["train", "--resume", "--epochs", "2", "--quiet", "--test-limit", "20",
+                     "--out", str(run)])
+    err = capsys.readouterr().err
+    assert code == 130 and "Traceback" not in err
+    assert f"checkpoint {run / 'checkpoint.npz'} is whole" in err
+    assert f"npvae manifold --checkpoint {run / 'checkpoint.npz'}" in err

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from npvae import plots
+from npvae import plots, png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -55,14 +55,14 @@ def leftovers(folder):
 # --------------------------------------------------------------------------- latent grid
 
 
-def test_latent_grid_values_are_the_seeds_prior_quantiles():
+def test_latent_grid_values_are_the_books_prior_quantiles():
     grid, z = plots.latent_grid(2)
     np.testing.assert_allclose(grid, norm.ppf(np.linspace(0.05, 0.95, 15)))
     assert z.shape == (225, 2) and z.dtype == np.float32
 
 
-def test_latent_grid_orientation_follows_the_seed():
-    """Seed: for i, yi in enumerate(grid): for j, xi in enumerate(grid): tile (i, j) <- [xi, yi]."""
+def test_latent_grid_orientation_follows_the_book():
+    """The book: for i, yi in enumerate(grid): for j, xi in enumerate(grid): tile (i, j) <- [xi, yi]."""
     grid, z = plots.latent_grid(4, n=5, dims=(3, 1))
     tiles = z.reshape(5, 5, 4)  # (row i, column j, latent)
     for i in range(5):
@@ -124,7 +124,7 @@ def test_every_plot_writes_a_valid_png_and_returns_its_path(tmp_path):
 
 
 def test_show_without_a_display_warns_and_still_saves(tmp_path, monkeypatch):
-    monkeypatch.setattr(plots, "_display_available", lambda: False)
+    monkeypatch.setattr(png, "display_available", lambda: False)
     with pytest.warns(UserWarning, match="no display"):
         path = plots.plot_samples(blank_images(2), tmp_path / "s.png", show=True)
     assert_png(path)
@@ -186,3 +186,34 @@ def test_saving_replaces_an_existing_png(tmp_path):
     assert path.read_bytes() != first
     assert_png(path)
     assert leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------- words on the pictures
+
+
+@pytest.fixture
+def drawn_figures(monkeypatch):
+    """Keep every figure png.save is handed (still saving it); return the list."""
+    figures, save = [], png.save
+    monkeypatch.setattr(png, "save", lambda figure, *a, **k: figures.append(figure) or save(figure, *a, **k))
+    return figures
+
+
+def test_loss_curve_axes_carry_units(tmp_path, drawn_figures):
+    plots.plot_history(example_history(), tmp_path / "history.png")
+    labels = [axes.get_ylabel() for axes in drawn_figures[0].axes]
+    assert len(labels) == 3 and all(label.endswith("(nats per image)") for label in labels)
+
+
+def test_scatter_legend_names_the_manifolds_window_not_a_function(tmp_path, drawn_figures):
+    rng = np.random.default_rng(0)
+    plots.plot_scatter(rng.standard_normal((50, 2)), rng.integers(0, 10, 50), tmp_path / "s.png")
+    (legend_text,) = [t.get_text() for t in drawn_figures[0].axes[0].get_legend().get_texts()]
+    assert legend_text == "the manifold's window (prior 5%-95%)"
+
+
+def test_reconstructions_note_is_a_second_title_line(tmp_path, drawn_figures):
+    plots.plot_reconstructions(blank_images(2), blank_images(2), tmp_path / "r.png", note="hello")
+    plots.plot_reconstructions(blank_images(2), blank_images(2), tmp_path / "r.png")
+    with_note, without = (figure.axes[0].get_title() for figure in drawn_figures)
+    assert with_note.splitlines()[1] == "hello" and len(without.splitlines()) == 1

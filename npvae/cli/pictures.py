@@ -1,0 +1,131 @@
+"""``npvae manifold | scatter | reconstruct | sample | interpolate``: one picture of a
+trained model each, written as a PNG beside its checkpoint unless ``--out`` says where.
+
+What each picture shows is said in ``npvae.report``, which draws them.
+"""
+from pathlib import Path
+
+import numpy as np
+
+from npvae import png, report
+from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
+                               check_writable_folder, load_checkpoint_model, mnist_test_set,
+                               print_paths, whole_number)
+
+
+def add_parser(commands):
+    manifold = _picture_parser(
+        commands, "manifold", "manifold.png", "decode a grid of latent codes into one picture",
+        "Decode an n x n grid of latent codes over two latent dimensions (the others 0) and "
+        "tile the images: the decoder's map of the latent space.")
+    manifold.add_argument("--n", type=whole_number, default=15,
+                          help="grid size: n x n images (default 15)")
+    _add_dims(manifold, "span")
+    manifold.set_defaults(run=run_manifold)
+
+    scatter = _picture_parser(
+        commands, "scatter", "scatter.png", "plot the test images' codes, coloured by digit",
+        "Encode the test images and plot each one's mean code, coloured by its digit.")
+    _add_dims(scatter, "plot")
+    add_test_limit(scatter)
+    scatter.set_defaults(run=run_scatter)
+
+    reconstruct = _picture_parser(
+        commands, "reconstruct", "reconstructions.png",
+        "draw test images above their reconstructions",
+        "Draw test images picked at random above what the VAE rebuilds from their codes.")
+    _add_count_and_seed(reconstruct, 10, "images", "which images")
+    reconstruct.set_defaults(run=run_reconstruct)
+
+    sample = _picture_parser(
+        commands, "sample", "samples.png", "decode codes drawn from the prior",
+        "Draw codes from the prior N(0, I) and decode them.")
+    _add_count_and_seed(sample, 100, "samples", "the draws")
+    sample.set_defaults(run=run_sample)
+
+    interpolate = _picture_parser(
+        commands, "interpolate", "interpolation.png",
+        "decode a line between two test images' codes",
+        "Decode codes evenly spaced on the straight line between two test images' codes.")
+    interpolate.add_argument("--from-index", type=whole_number, default=0,
+                             help="first test image (default 0)")
+    interpolate.add_argument("--to-index", type=whole_number, default=1,
+                             help="last test image (default 1)")
+    interpolate.add_argument("--steps", type=whole_number, default=10,
+                             help="images along the line, at least 2 (default 10)")
+    interpolate.set_defaults(run=run_interpolate)
+
+
+def _picture_parser(commands, name, default_file, summary, description):
+    parser = commands.add_parser(name, help=summary, description=description)
+    add_checkpoint(parser)
+    parser.add_argument("--out", type=Path, metavar="FILE.png",
+                        help=f"where to write the picture (default: {default_file} beside "
+                             f"the checkpoint)")
+    parser.add_argument("--show", action="store_true", help="also open it in a window")
+    parser.set_defaults(default_file=default_file, memory_hint="lower --n or --limit")
+    return parser
+
+
+def _add_dims(parser, verb):
+    parser.add_argument("--dims", type=whole_number, nargs=2, default=(0, 1),
+                        metavar=("X", "Y"), help=f"latent dimensions to {verb} (default 0 1)")
+
+
+def _add_count_and_seed(parser, default_n, things, drawn):
+    parser.add_argument("--n", type=whole_number, default=default_n,
+                        help=f"how many {things} (default {default_n})")
+    parser.add_argument("--seed", type=whole_number, default=0,
+                        help=f"random seed of {drawn} (default 0)")
+
+
+def _model_and_out(args):
+    """The checkpoint's model and the picture's path, checked before the slow part."""
+    out = png.png_path(args.out if args.out is not None
+                       else args.checkpoint.parent / args.default_file)
+    check_writable_folder(out.parent, out)
+    return load_checkpoint_model(args.checkpoint), out
+
+
+def run_manifold(args):
+    model, out = _model_and_out(args)
+    print_paths(report.save_manifold(model, out, n=args.n, dims=args.dims, show=args.show))
+    return 0
+
+
+def run_scatter(args):
+    model, out = _model_and_out(args)
+    x_test, y_test = mnist_test_set(args.limit)
+    print(f"encoding {len(x_test):,} test images ...", flush=True)
+    print_paths(report.save_scatter(model, x_test, y_test, out, dims=args.dims,
+                                    show=args.show))
+    return 0
+
+
+def run_reconstruct(args):
+    model, out = _model_and_out(args)
+    x_test, _ = mnist_test_set()
+    print_paths(report.save_reconstructions(model, x_test, out, n=args.n,
+                                            rng=np.random.default_rng(args.seed),
+                                            show=args.show))
+    return 0
+
+
+def run_sample(args):
+    model, out = _model_and_out(args)
+    print_paths(report.save_samples(model, out, n=args.n, rng=np.random.default_rng(args.seed),
+                                    show=args.show))
+    return 0
+
+
+def run_interpolate(args):
+    model, out = _model_and_out(args)
+    x_test, _ = mnist_test_set()
+    for option, index in (("--from-index", args.from_index), ("--to-index", args.to_index)):
+        if not 0 <= index < len(x_test):
+            raise CommandError(f"{option} must be a test image index, 0..{len(x_test) - 1}; "
+                               f"got {index}")
+    print_paths(report.save_interpolation(model, x_test[args.from_index],
+                                          x_test[args.to_index], out, steps=args.steps,
+                                          show=args.show))
+    return 0
