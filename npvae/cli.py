@@ -23,7 +23,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
-from npvae import __version__, report
+from npvae import __version__, explorer, report
 from npvae.atomic import remove_stale_temporaries
 from npvae.datasets import load_mnist
 from npvae.evaluation import iwae_nll, negative_elbo
@@ -170,6 +170,8 @@ def build_parser():
     interpolate.add_argument("--steps", type=int_at_least(2), default=10,
                              help="images along the line (default 10)")
     interpolate.set_defaults(run=run_interpolate)
+
+    _add_explore(commands)
 
     summary = commands.add_parser("summary", help="the model's layers and parameter counts",
                                   description="Print the model's layers (no checkpoint needed).")
@@ -417,6 +419,67 @@ def _load_for_picture(args):
 def _print_paths(*paths):
     for path in paths:
         print(f"wrote {path}")
+
+
+# --------------------------------------------------------------------------- explore
+
+def _add_explore(commands):
+    explore = commands.add_parser(
+        "explore", help="move through the latent space in a window",
+        description="Open a window: left the latent plane with the test images' codes, right "
+                    "the decoder's image at the mouse. Click pins a point, i interpolates "
+                    "between the last two pins, s saves a PNG beside the checkpoint, ? lists "
+                    "the keys. With --at and --out, draw that view for one code into a PNG.")
+    _add_checkpoint(explore)
+    explore.add_argument("--dims", type=non_negative_int, nargs=2, default=(0, 1),
+                         metavar=("X", "Y"), help="latent dimensions spanning the plane; each "
+                                                  "other one gets a slider (default 0 1)")
+    explore.add_argument("--limit", type=positive_int, default=2000, metavar="N",
+                         help="show the codes of the first N test images (default 2000)")
+    explore.add_argument("--at", type=code, metavar="Z1,Z2[,...]",
+                         help="draw the view at this code, one number per latent dimension, "
+                              "without a window (write --at=-1,0.5 for a leading minus)")
+    explore.add_argument("--out", type=png_path, metavar="FILE.png",
+                         help="with --at: where to write the picture")
+    # show=True: main must not force the Agg backend, a window may open.
+    explore.set_defaults(run=run_explore, show=True)
+
+
+def code(text):
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, such as "
+                                         f"0.5,-1; got {text!r}") from None
+    if not all(map(math.isfinite, values)):
+        raise argparse.ArgumentTypeError(f"expected finite numbers, got {text!r}")
+    return values
+
+
+def run_explore(args):
+    if (args.at is None) != (args.out is None):
+        raise CommandError("--at and --out go together: --at Z1,Z2 --out FILE.png draws one view")
+    problem = None if args.at else explorer.display_problem()
+    if problem:
+        raise CommandError(f"cannot open a window: {problem}; draw one view into a file "
+                           f"instead: {PROG} explore --checkpoint {args.checkpoint} "
+                           f"--at 0,0 --out explore.png")
+    model = _load_for_picture(args) if args.out else _load(args.checkpoint)
+    latent_dim = model.config["latent_dim"]
+    dims = (0,) if latent_dim == 1 else args.dims
+    if latent_dim == 1:
+        print("the latent has one dimension: x is z[0]; the y axis only spreads the codes by "
+              "digit, and the mouse's height is ignored")
+    if args.at is not None and len(args.at) != latent_dim:
+        raise CommandError(f"--at needs {latent_dim} numbers (the checkpoint's latent_dim), "
+                           f"got {len(args.at)}")
+    _, (x_test, y_test) = load_mnist()
+    x_test, y_test = x_test[:args.limit], y_test[:args.limit]
+    if args.at is not None:
+        _print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims))
+    else:
+        explorer.open_window(model, x_test, y_test, dims, save_folder=args.checkpoint.parent)
+    return 0
 
 
 # --------------------------------------------------------------------------- summary

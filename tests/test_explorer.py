@@ -219,3 +219,60 @@ def test_no_display_is_reported(monkeypatch):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     monkeypatch.setattr("sys.platform", "linux")
     assert "DISPLAY" in display_problem()
+
+
+# --------------------------------------------------------------------------- the command line
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    from npvae.checkpoint import save_checkpoint
+    model = tiny_vae(latent_dim=3, shape=(28, 28))
+    path = tmp_path_factory.mktemp("run") / "checkpoint.npz"
+    save_checkpoint(path, {f"model/{k}": v for k, v in model.weights().items()},
+                    {"model": model.config})
+    return path
+
+
+def run_cli(argv, capsys):
+    from npvae import cli
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_explore_without_a_display_says_so_in_one_line(checkpoint, monkeypatch, capsys):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    code, out, err = run_cli(["explore", "--checkpoint", checkpoint], capsys)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and "no display" in err and "--at" in err
+
+
+def test_explore_at_writes_the_view_the_window_shows(checkpoint, tmp_path, capsys):
+    from npvae.datasets import load_mnist
+    from npvae.train import load_model
+    out = tmp_path / "view.png"
+    code, printed, err = run_cli(["explore", "--checkpoint", checkpoint, "--dims", 2, 0,
+                                  "--limit", 50, "--at=0.4,-1.5,0.8", "--out", out], capsys)
+    assert (code, err) == (0, "") and str(out) in printed
+    _, (x_test, y_test) = load_mnist()
+    ex = Explorer(load_model(checkpoint), x_test[:50], y_test[:50], dims=(2, 0))
+    ex.move_to([0.4, -1.5, 0.8])
+    assert ex.sliders[1].val == pytest.approx(-1.5)
+    saved = np.round(matplotlib.image.imread(out) * 255).astype(np.uint8)
+    np.testing.assert_array_equal(saved, ex.pixels())
+
+
+@pytest.mark.parametrize("options, fragment", [
+    (["--at", "1,2"], "--at and --out go together"),
+    (["--at", "1,2", "--out", "v.png"], "--at needs 3 numbers"),
+    (["--dims", 0, 5, "--at", "1,2,3", "--out", "v.png"], "dims must be two different"),
+])
+def test_bad_explore_options_fail_in_one_line(checkpoint, tmp_path, monkeypatch, capsys,
+                                              options, fragment):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(["explore", "--checkpoint", checkpoint, "--limit", 5] + options,
+                           capsys)
+    assert code == 2 and len(err.splitlines()) == 1 and fragment in err
+    assert not (tmp_path / "v.png").exists()
