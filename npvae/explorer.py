@@ -73,7 +73,7 @@ class Explorer:
         self.line, = self.plane.plot([], [], "k-", lw=1)
         self.pin_labels = []
         self.help = self.figure.text(0.5, 0.5, view.KEYS, ha="center", va="center",
-                                     family="monospace", visible=False,
+                                     family="monospace", multialignment="left", visible=False,
                                      bbox=dict(facecolor="white", edgecolor="k"))
         self.status = self.figure.text(0.01, 0.005, "", fontsize="small")
         self._pending, self._scheduled = None, False
