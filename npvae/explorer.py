@@ -15,6 +15,7 @@ Moving the mouse sends many events. Each one only records where the mouse is; a 
 scheduled once, decodes the newest point. Moves that arrive while a redraw is pending are
 thus merged into it, not queued behind it, and the image never lags behind the mouse.
 """
+import contextlib
 import sys
 from pathlib import Path
 
@@ -80,9 +81,16 @@ class Explorer:
         self._timer = self.figure.canvas.new_timer(interval=0)
         self._timer.single_shot = True
         self._timer.add_callback(self.flush)
+        # What changes as the mouse moves is drawn over a saved background (blitting):
+        # redrawing the whole figure, scatter and all, for each move would lag behind it.
+        self.moving = [self.image, self.cursor, self.image_axes.title]
+        for artist in self.moving:
+            artist.set_animated(True)
+        self._background = None
         self._draw_strip()
         self._redraw_image()
         canvas = self.figure.canvas
+        canvas.mpl_connect("draw_event", self._on_draw)
         canvas.mpl_connect("motion_notify_event", self._on_motion)
         canvas.mpl_connect("button_press_event", self._on_click)
         canvas.mpl_connect("key_press_event", self._on_key)
@@ -130,7 +138,38 @@ class Explorer:
             self.cursor.set_xdata([x, x])
         shown = ", ".join(f"z[{d}]={self.z[d]:.2f}" for d in self.dims)
         self.image_axes.set_title(f"decoder(z) at {shown}", fontsize="medium")
-        self.figure.canvas.draw_idle()
+        self._blit()
+
+    def _blit(self):
+        """Draw the moving parts over the background saved at the last full draw."""
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw_idle()  # no full draw yet: it will draw the moving parts too
+            return
+        canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        canvas.blit(self.figure.bbox)
+
+    def _on_draw(self, event):
+        """After a full draw (which leaves the animated moving parts out): keep it as the
+        background, then put the moving parts on it."""
+        if self.moving[0].get_animated():
+            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+            for artist in self.moving:
+                self.figure.draw_artist(artist)
+
+    @contextlib.contextmanager
+    def _all_still(self):
+        """Draw every artist in a normal draw, as a saved picture needs (animated ones are
+        left out of it)."""
+        for artist in self.moving:
+            artist.set_animated(False)
+        try:
+            yield
+        finally:
+            for artist in self.moving:
+                artist.set_animated(True)
 
     def _plane_xy(self, z):
         return (z[self.dims[0]], z[self.dims[1]] if len(self.dims) == 2 else 0.0)
@@ -191,14 +230,17 @@ class Explorer:
             folder = Path(self.save_folder)
             path = next(folder / f"explore-{k}.png" for k in range(1, 10**6)
                         if not (folder / f"explore-{k}.png").exists())
-        with atomic_write(path) as file:
+        with self._all_still(), atomic_write(path) as file:
             self.figure.savefig(file, format="png")
         return path
 
     def pixels(self):
         """What the figure shows now: an (height, width, 4) uint8 RGBA array."""
-        self.figure.canvas.draw()
-        return np.asarray(self.figure.canvas.buffer_rgba()).copy()
+        with self._all_still():
+            self.figure.canvas.draw()
+            pixels = np.asarray(self.figure.canvas.buffer_rgba()).copy()
+        self.figure.canvas.draw()  # back to a background without the moving parts
+        return pixels
 
     def _say(self, text):
         self.status.set_text(text)
