@@ -23,7 +23,7 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 
-from npvae import __version__, explorer, report
+from npvae import __version__, explorer, explorer_window, report
 from npvae.atomic import remove_stale_temporaries
 from npvae.datasets import load_mnist
 from npvae.evaluation import iwae_nll, negative_elbo
@@ -459,7 +459,7 @@ def code(text):
 def run_explore(args):
     if (args.at is None) != (args.out is None):
         raise CommandError("--at and --out go together: --at Z1,Z2 --out FILE.png draws one view")
-    problem = None if args.at else explorer.display_problem()
+    problem = None if args.at else explorer_window.display_problem()
     if problem:
         raise CommandError(f"cannot open a window: {problem}; draw one view into a file "
                            f"instead: {PROG} explore --checkpoint {args.checkpoint} "
@@ -478,7 +478,8 @@ def run_explore(args):
     if args.at is not None:
         _print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims))
     else:
-        explorer.open_window(model, x_test, y_test, dims, save_folder=args.checkpoint.parent)
+        explorer_window.open_window(model, x_test, y_test, dims,
+                                    save_folder=args.checkpoint.parent)
     return 0
 
 

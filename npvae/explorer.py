@@ -8,7 +8,7 @@ line between the last two pins. A latent of more than two dimensions shows two o
 (``dims``); a slider holds each of the others, so the plane is a slice through z.
 
 ``Explorer`` draws on a ``matplotlib.figure.Figure`` and answers its canvas's events; it
-never touches pyplot, so the same object drives a window (``open_window``), renders a PNG
+never touches pyplot, so the same object drives a window (``npvae.explorer_window``), renders a PNG
 without one (``render_at``) and runs in tests, which send it synthetic events.
 
 Moving the mouse sends many events. Each one only records where the mouse is; a redraw,
@@ -16,10 +16,8 @@ scheduled once, decodes the newest point. Moves that arrive while a redraw is pe
 thus merged into it, not queued behind it, and the image never lags behind the mouse.
 """
 import contextlib
-import sys
 from pathlib import Path
 
-import matplotlib
 import numpy as np
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -28,7 +26,6 @@ from matplotlib.widgets import Slider
 
 from npvae import explorer_view as view
 from npvae.atomic import atomic_write
-from npvae.plots import _display_available
 from npvae.report import encode_means
 
 MAX_PINS = 10           # the strip stays readable
@@ -278,37 +275,6 @@ def render_at(model, z, out, x=None, labels=None, dims=(0, 1)):
     explorer = Explorer(model, x, labels, dims)
     explorer.move_to(z)
     return explorer.save(out)
-
-
-def display_problem():
-    """Why no window can open here (one line), or None if one can.
-
-    Importing pyplot chooses matplotlib's backend, so this is where it happens.
-    """
-    if not _display_available():
-        return "no display (DISPLAY and WAYLAND_DISPLAY are unset)"
-    import matplotlib.pyplot  # noqa: F401  (resolves the backend)
-    from matplotlib.backends import BackendFilter, backend_registry
-    backend = matplotlib.get_backend()
-    if backend.lower() not in backend_registry.list_builtin(BackendFilter.INTERACTIVE):
-        return (f"matplotlib's backend {backend!r} cannot open windows (is MPLBACKEND set, "
-                f"or tkinter missing?)")
-    return None
-
-
-def open_window(model, x=None, labels=None, dims=(0, 1), save_folder="."):
-    """Open the explorer in a window and return when it is closed."""
-    import matplotlib.pyplot as plt
-    figure = plt.figure(num="npvae explore")
-    manager = figure.canvas.manager
-    # matplotlib's own keys ("s" opens a save dialog, "c" goes back) would shadow ours.
-    if getattr(manager, "key_press_handler_id", None) is not None:
-        figure.canvas.mpl_disconnect(manager.key_press_handler_id)
-    figure.canvas.mpl_connect("key_press_event",
-                              lambda event: plt.close(figure) if event.key == "q" else None)
-    explorer = Explorer(model, x, labels, dims, save_folder, figure=figure)
-    plt.show()
-    return explorer
 
 
 def _check_dims(dims, latent_dim):

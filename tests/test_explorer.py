@@ -5,7 +5,8 @@ import pytest
 from matplotlib.backend_bases import KeyEvent, MouseEvent
 
 from npvae import explorer_view
-from npvae.explorer import Explorer, display_problem, render_at
+from npvae.explorer import Explorer, render_at
+from npvae.explorer_window import display_problem
 from npvae.models import VAE
 
 
