@@ -185,7 +185,9 @@ def plot_interpolation(images, path, show: bool = False) -> Path:
 
 
 def plot_history(history, path, steps=(), show: bool = False) -> Path:
-    """Draw per-epoch loss curves (train solid, test dashed) from a list of epoch dicts."""
+    """Draw per-epoch loss curves (train solid, test dashed) from a list of epoch dicts,
+    and, if given, ``steps``: points within epochs, dicts with "epoch" (a fraction) and
+    "train_loss"."""
     path = png.png_path(path)
     curves = history_curves(history)
     figure, (total, parts) = png.new_figure(12, 4.5, ncols=2)
@@ -198,6 +200,11 @@ def plot_history(history, path, steps=(), show: bool = False) -> Path:
             if epochs:  # a run without a test set has no test curves at all
                 axes.plot(epochs, values, style, color=colour, marker="o", ms=3,
                           label=f"{split} {name}")
+    if steps:  # the training loss within epochs too: a one-epoch run still shows a curve
+        within = sorted([(p["epoch"], p["train_loss"]) for p in steps]
+                        + list(zip(*curves["train_loss"])))
+        total.plot(*zip(*within), "-", color="0.6", lw=1, zorder=1,
+                   label="train loss, mean of the epoch so far")
     total.set(title="The loss being minimised", xlabel="epoch", ylabel=f"loss ({UNITS})")
     parts.set(title="The two terms of the loss", xlabel="epoch")
     parts.set_ylabel(f"reconstruction ({UNITS})", color="tab:blue")

@@ -281,3 +281,26 @@ def test_interrupt_while_drawing_says_the_checkpoint_is_whole(trained, tmp_path,
     assert code == 130 and "Traceback" not in err
     assert f"checkpoint {run / 'checkpoint.npz'} is whole" in err
     assert f"npvae manifold --checkpoint {run / 'checkpoint.npz'}" in err
+
+
+def test_evaluate_with_draws_reports_their_spread_and_shows_progress(checkpoint, capsys):
+    code = cli.main(["evaluate", "--checkpoint", checkpoint, "--limit", "50", "--draws", "3",
+                     "--iwae", "4"])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "the mean of 3 noise draws per image, which spread by" in out
+    assert "IWAE, K=4" in err and "negative ELBO" in err  # the progress bars' labels
+    code = cli.main(["evaluate", "--checkpoint", checkpoint, "--limit", "50", "--json",
+                     "--draws", "3"])
+    result = json.loads(capsys.readouterr().out)
+    assert result["draws"] == 3 and result["neg_elbo_spread"] > 0
+
+
+def test_beta_and_lr_warmup_reach_the_run(tmp_path, capsys):
+    run = tmp_path / "run"
+    code = cli.main(["train", *TINY_RUN, "--no-pictures", "--beta", "0.5", "--lr-warmup", "3",
+                     "--out", str(run)])
+    out = capsys.readouterr().out
+    assert code == 0 and "beta 0.5" in out and "lr warm-up over 3 steps" in out
+    _, meta = load_checkpoint(run / "checkpoint.npz")
+    assert meta["model"]["beta"] == 0.5 and meta["train"]["lr_warmup"] == 3

@@ -1,9 +1,9 @@
-"""The command-line front door: ``npvae train | evaluate | summary | <picture>``.
+"""The command-line front door: ``npvae train | evaluate | <picture> | explore | summary``.
 
 This package only reads options and reports results; the work is done by ``npvae.trainer``
-(Trainer), ``npvae.evaluation`` (negative ELBO, IWAE) and ``npvae.report`` (pictures,
-the summary table). Each command group is one module (``train``, ``evaluate``,
-``pictures``, ``summary``) exposing ``add_parser(commands)``, which adds its subcommand(s)
+(Trainer), ``npvae.evaluation`` (negative ELBO, IWAE), ``npvae.report`` (pictures),
+``npvae.explorer`` (the latent-space window) and ``npvae.models.summary``. Each command
+group is one module (``train``, ``evaluate``, ``pictures``, ``explore``, ``summary``) exposing ``add_parser(commands)``, which adds its subcommand(s)
 to the argparse subparsers ``commands`` and sets ``run`` (a function of the parsed args
 returning the exit code) and, optionally, ``memory_hint`` (what to lower when memory runs
 out). Examples::
@@ -23,11 +23,11 @@ import sys
 import matplotlib
 
 from npvae import __version__
-from npvae.cli import evaluate, pictures, summary, train
+from npvae.cli import evaluate, explore, pictures, summary, train
 from npvae.cli.options import PROG, CommandError
 from npvae.train import TrainingDiverged
 
-COMMAND_GROUPS = (train, evaluate, pictures, summary)
+COMMAND_GROUPS = (train, evaluate, pictures, explore, summary)
 
 EXAMPLES = """examples:
   npvae summary

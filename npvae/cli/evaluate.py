@@ -3,7 +3,7 @@ import json
 
 import numpy as np
 
-from npvae.cli.options import (add_checkpoint, add_test_limit, load_checkpoint_model,
+from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit, load_checkpoint_model,
                                mnist_test_set, whole_number)
 from npvae.evaluation import iwae_nll, negative_elbo
 
@@ -18,6 +18,9 @@ def add_parser(commands):
     evaluate.add_argument("--iwae", type=whole_number, metavar="K",
                           help="also estimate -log p(x) with K importance samples per image "
                                "(slow: its time grows with K)")
+    evaluate.add_argument("--draws", type=whole_number, default=1, metavar="R",
+                          help="score the negative ELBO with R noise draws per image and "
+                               "print their spread (default 1)")
     evaluate.add_argument("--seed", type=whole_number, default=0,
                           help="random seed of the noise (default 0)")
     add_test_limit(evaluate)
@@ -27,19 +30,32 @@ def add_parser(commands):
 def run(args):
     model = load_checkpoint_model(args.checkpoint)
     x_test, _ = mnist_test_set(args.limit)
+    if args.draws < 1:
+        raise CommandError(f"--draws must be at least 1; got {args.draws}")
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     iwae = None
     if args.iwae is not None:
         # First, so that iwae_nll's own check of K fails before the ELBO's pass.
-        iwae = iwae_nll(model, x_test, args.iwae, iwae_rng)
-    result = {"images": len(x_test), **negative_elbo(model, x_test, elbo_rng)}
+        iwae = iwae_nll(model, x_test, args.iwae, iwae_rng, progress=not args.json)
+    draws = [negative_elbo(model, x_test, rng, progress=not args.json)
+             for rng in ([elbo_rng] if args.draws == 1 else elbo_rng.spawn(args.draws))]
+    result = {"images": len(x_test), **{key: float(np.mean([d[key] for d in draws]))
+                                         for key in draws[0]}}
+    if args.draws > 1:
+        result.update(draws=args.draws,
+                      neg_elbo_spread=float(np.std([d["neg_elbo"] for d in draws], ddof=1)))
     if iwae is not None:
         result.update(iwae_nll=iwae, iwae_k=args.iwae)
     if args.json:
         print(json.dumps(result))
         return 0
-    print(f"{args.checkpoint} on {len(x_test):,} test images (nats per image; one noise "
-          f"draw per image, --seed {args.seed}):")
+    if args.draws == 1:
+        noise = (f"one noise draw per image (--seed {args.seed}): other draws move the "
+                 f"result a little; --draws 5 shows how much")
+    else:
+        noise = (f"the mean of {args.draws} noise draws per image, which spread by "
+                 f"{result['neg_elbo_spread']:.3f} (standard deviation)")
+    print(f"{args.checkpoint} on {len(x_test):,} test images, nats per image; {noise}:")
     print(f"  negative ELBO    {result['neg_elbo']:10.3f}   (an upper bound on -log p(x))")
     print(f"    reconstruction {result['reconstruction']:10.3f}")
     print(f"    KL             {result['kl']:10.3f}")

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from npvae import report
 from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandError,
@@ -17,9 +18,9 @@ from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Tra
 
 # Options that go to VAE(...) and to TrainConfig(...) when given; left out, the owner's
 # default applies. With --resume all of them come from the checkpoint instead.
-MODEL_OPTIONS = ("latent_dim", "loss", "book_sampling", "seed")
-CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "optimizer", "seed", "limit", "test_limit",
-                  "checkpoint_every")
+MODEL_OPTIONS = ("latent_dim", "loss", "book_sampling", "beta", "seed")
+CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "lr_warmup", "optimizer", "seed", "limit",
+                  "test_limit", "checkpoint_every")
 UNITS = "nats per image"
 
 
@@ -36,11 +37,18 @@ def add_parser(commands):
                        help=f"size of z (default {MODEL_DEFAULTS['latent_dim']})")
     train.add_argument("--lr", type=number,
                        help=f"learning rate (default {TRAIN_DEFAULTS.lr:g})")
+    train.add_argument("--lr-warmup", type=whole_number, metavar="STEPS",
+                       help="raise the learning rate linearly over the first STEPS steps "
+                            "(default 0, as the book; 50 avoids the first steps' spike)")
     train.add_argument("--optimizer", choices=sorted(OPTIMIZERS),
                        help=f"default {TRAIN_DEFAULTS.optimizer}")
     train.add_argument("--loss", choices=LOSSES,
                        help=f"'elbo' (the negative ELBO) or 'book' (the book's loss); "
                             f"default {MODEL_DEFAULTS['loss']}")
+    train.add_argument("--beta", type=number, metavar="B",
+                       help="weight of the KL term in the 'elbo' loss: a beta-VAE (default "
+                            f"{MODEL_DEFAULTS['beta']:g}, the ELBO; the book's loss is about "
+                            "beta 0.39, divided by the pixel count)")
     train.add_argument("--book-sampling", action="store_true", default=None,
                        help="scale the noise by exp(log_var), as the book does (a bug, kept "
                             "for comparison)")
@@ -80,9 +88,10 @@ def run(args):
               f"nothing to do (pass a larger --epochs to train further)")
         return 0
     try:
+        # tqdm.write: a line printed above the progress bar, not through it.
         trainer.fit(x_train, x_test, progress=not args.quiet,
-                    on_epoch_end=lambda record: print(epoch_line(record, trainer.config.epochs),
-                                                      flush=True))
+                    on_epoch_end=lambda record: tqdm.write(
+                        epoch_line(record, trainer.config.epochs)))
     except KeyboardInterrupt:
         print(f"\ninterrupted at epoch {trainer.epoch + 1}, step {trainer.step_in_epoch}; "
               f"{_where_to_go_on(args, checkpoint)}", file=sys.stderr)
@@ -154,12 +163,14 @@ def _print_header(trainer, n_train, n_test):
     model, config = trainer.model, trainer.config
     used = min(n_train, config.limit) if config.limit else n_train
     print(f"model: VAE, latent_dim {model.config['latent_dim']}, loss {model.loss}"
+          f"{f', beta {model.beta:g}' if model.beta != 1 else ''}"
           f"{', book sampling' if model.config['book_sampling'] else ''}, "
           f"{model.count_params():,} parameters")
     print(f"data: {used:,} training images, {n_test:,} test images")
     epochs = f"{config.epochs} epoch" + ("s" if config.epochs != 1 else "")
     print(f"training: {epochs}, batch size {config.batch_size}, "
           f"{config.optimizer} lr {config.lr:g}, seed {config.seed}"
+          + (f", lr warm-up over {config.lr_warmup} steps" if config.lr_warmup else "")
           + (f", checkpoint every {config.checkpoint_every} steps of the run"
              if config.checkpoint_every else ""))
     if config.batch_size > used:
