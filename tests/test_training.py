@@ -1,6 +1,6 @@
-"""A real, short training run on the shipped MNIST: does the seed's VAE learn?
+"""A real, short training run on the shipped MNIST: does the book's VAE learn?
 
-A few hundred RMSprop steps of the full seed model on a few thousand real digits must
+A few hundred RMSprop steps of the book's full model on a few thousand real digits must
 take the test negative ELBO from about 543 nats (an untrained decoder says "every
 pixel is a coin flip": 784 * log 2 = 543) to well below 250.
 """
