@@ -29,9 +29,7 @@ class Encoder:
         self.input_shape = tuple(input_shape)
         layers, shape = [], self.input_shape
         for i, (width, stride) in enumerate(zip(filters, strides), start=1):
-            # The first convolution's input is the image: no gradient needed there.
-            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype,
-                          input_grad=i > 1)
+            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype)
             shape = conv.output_shape(shape)
             layers += [(f"conv{i}", conv), (f"relu{i}", ReLU(dtype))]
         self.conv_output_shape = shape  # (14, 14, 64) for the seed: the decoder mirrors it
