@@ -16,6 +16,9 @@ y_shape) -> (y, cache)`` and ``conv2d_backward(dy, W, cache) -> (dx, dW, db)`` (
 The rule that ``algorithm="auto"`` applies is ``choose`` below, and only there.
 """
 from npvae.fast import gather, scatter, winograd
+from npvae.fast.allocation import keep_freed_pages
+
+keep_freed_pages()  # see npvae.fast.allocation: work arrays reused warm, not faulted in anew
 
 # name: {transposed?: the module that runs it}
 ALGORITHMS = {
@@ -42,7 +45,7 @@ def choose(transposed, kernel, stride, input_shape, out_channels):
     return "gather"
 
 
-def _fits(name, transposed, kernel, stride):
+def cannot_run(name, transposed, kernel, stride):
     """Why the named algorithm cannot run this convolution, or None if it can."""
     if name in ("auto", "textbook"):
         return None
@@ -60,7 +63,7 @@ def check_algorithm(name, transposed, kernel, stride, layer_name):
     if name not in NAMES:
         raise ValueError(f"{layer_name}: algorithm must be one of "
                          f"{', '.join(map(repr, NAMES))}; got {name!r}")
-    problem = _fits(name, transposed, kernel, stride)
+    problem = cannot_run(name, transposed, kernel, stride)
     if problem:
         raise ValueError(f"{layer_name}: algorithm {problem}; use 'auto' or 'textbook'")
     return name

@@ -98,14 +98,18 @@ def pad_for_tiles(x, pads, th, tw):
 
 def kernel_transform(W):
     """U = G g G^T for every (c, o): W (3, 3, C, O) -> U (16, C, O)."""
-    U = np.einsum("ap,pqco,bq->abco", G.astype(W.dtype), W, G.astype(W.dtype))
-    return np.ascontiguousarray(U.reshape(16, *W.shape[2:]))
+    g = G.astype(W.dtype)
+    GW = np.tensordot(g, W, axes=(1, 0))                  # G g: (4, 3, C, O), a = row
+    U = np.tensordot(GW, g, axes=(1, 1))                  # (G g) G^T: (4, C, O, 4)
+    return np.ascontiguousarray(U.transpose(0, 3, 1, 2)).reshape(16, *W.shape[2:])
 
 
 def kernel_transform_adjoint(dU):
     """dW = G^T dU G: dU (16, C, O) -> dW (3, 3, C, O)."""
     g = G.astype(dU.dtype)
-    return np.ascontiguousarray(np.einsum("ap,abco,bq->pqco", g, dU.reshape(4, 4, *dU.shape[1:]), g))
+    GdU = np.tensordot(g, dU.reshape(4, 4, *dU.shape[1:]), axes=(0, 0))  # (3, 4, C, O)
+    dW = np.tensordot(GdU, g, axes=(1, 0))                               # (3, C, O, 3)
+    return np.ascontiguousarray(dW.transpose(0, 3, 1, 2))
 
 
 def conv2d_forward(x, W, b, stride, pads, y_shape):
