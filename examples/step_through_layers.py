@@ -1,22 +1,24 @@
-"""Step one real MNIST digit through every layer of the seed's VAE, then back.
+"""Step one real MNIST digit through every layer of the book's VAE, then back.
 
-    python examples/step_through_layers.py
+    python examples/step_through_layers.py          (a few seconds)
 
-It prints the shape after each layer of the encoder and the decoder, the loss of
-this one image, the gradient that flows back into each layer, and finally a gradient
-check: the hand-written backward pass of one convolution against finite differences.
+It prints the shape after each layer of the encoder and the decoder, the loss of this
+one image, the gradient that flows back into each layer, and finally a gradient check:
+the hand-written backward pass of one convolution against finite differences. Nothing
+is wired by hand here: ``model.forward`` and ``model.backward`` walk the model, and
+``trace`` is called after every layer they pass.
 """
 import numpy as np
 
 from npvae.datasets import load_mnist
 from npvae.gradcheck import check_layer
 from npvae.layers import Conv2D
-from npvae.losses import bernoulli_reconstruction, gaussian_kl
 from npvae.models import VAE
 
 
-def show(name, array):
-    print(f"  {name:<28} {str(array.shape):<18} mean {array.mean():+.4f}  std {array.std():.4f}")
+def show(name, layer, array):
+    print(f"  {name:<32} {str(array.shape):<18} mean {array.mean():+.4f}  "
+          f"std {array.std():.4f}")
 
 
 def main():
@@ -25,49 +27,19 @@ def main():
     model = VAE(seed=0)
     print(f"One training image, a {label}: x {x.shape}, pixels in [0, 1]\n")
 
-    print("Encoder: image -> (z_mean, z_log_var)")
-    h = x
-    for name, layer in model.encoder.trunk.named_layers:
-        h = layer.forward(h)
-        show(name, h)
-    mean, log_var = model.encoder.z_mean.forward(h), model.encoder.z_log_var.forward(h)
-    show("z_mean", mean)
-    show("z_log_var", log_var)
+    print("Forward: encoder -> sampling z = z_mean + exp(0.5 * z_log_var) * eps -> decoder")
+    eps = np.random.default_rng(0).standard_normal((1, 2), dtype=np.float32)
+    out = model(x, eps=eps, trace=show)
+    print(f"\nLoss of this image: reconstruction {out.reconstruction[0]:.1f} nats + KL "
+          f"{out.kl[0]:.3f} nats = negative ELBO {out.loss[0]:.1f} nats")
 
-    print("\nSampling: z = z_mean + exp(0.5 * z_log_var) * eps   (the seed wrote exp(z_log_var))")
-    eps = np.random.default_rng(0).standard_normal(mean.shape, dtype=np.float32)
-    z = model.sampling.forward(mean, log_var, eps)
-    show("z", z)
-
-    print("\nDecoder: z -> logits of the 784 pixels")
-    logits = z
-    for name, layer in model.decoder.named_layers:
-        logits = layer.forward(logits)
-        show(name, logits)
-
-    reconstruction, dlogits = bernoulli_reconstruction(logits, x)
-    kl, (dmean_kl, dlog_var_kl) = gaussian_kl(mean, log_var)
-    print(f"\nLoss of this image: reconstruction {reconstruction[0]:.1f} nats + KL "
-          f"{kl[0]:.3f} nats = negative ELBO {reconstruction[0] + kl[0]:.1f} nats")
-
-    print("\nBackward: each layer turns dL/d(output) into dL/d(input), in reverse order")
-    grad = dlogits
-    for name, layer in reversed(model.decoder.named_layers):
-        grad = layer.backward(grad)
-        show(f"dL/d input of {name}", grad)
-    dmean, dlog_var = model.sampling.backward(grad)
-    # The KL term sends its own gradient straight to the encoder's two heads.
-    dh = (model.encoder.z_mean.backward(dmean + dmean_kl)
-          + model.encoder.z_log_var.backward(dlog_var + dlog_var_kl))
-    show("dL/d input of the heads", dh)
-    for name, layer in reversed(model.encoder.trunk.named_layers):
-        dh = layer.backward(dh)
-        if dh is not None:
-            show(f"dL/d input of {name}", dh)
-    conv1 = model.encoder.trunk.named_layers[0][1]
-    print(f"  conv1 skips dL/dx: its input is the image, which has nothing to learn.\n"
-          f"  It still fills its own grads: W {conv1.grads['W'].shape}, "
-          f"b {conv1.grads['b'].shape}, |dW| max {np.abs(conv1.grads['W']).max():.4f}")
+    print("\nBackward: each layer turns dL/d(its output) into dL/d(its input), in reverse")
+    dx = model.backward(trace=lambda name, layer, grad: show(f"dL/d input of {name}",
+                                                             layer, grad))
+    show("dL/dx, the image", None, dx)
+    conv1 = dict(model.named_layers())["encoder/conv1"]
+    print(f"  Every layer filled its grads, e.g. conv1: W {conv1.grads['W'].shape}, "
+          f"|dW| max {np.abs(conv1.grads['W']).max():.4f}")
 
     print("\nGradient check (float64, central differences) of a small Conv2D, stride 2:")
     rng = np.random.default_rng(1)

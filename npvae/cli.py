@@ -30,7 +30,8 @@ from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
-from npvae.train import CHECKPOINT_NAME, TrainConfig, Trainer, TrainingDiverged, load_model
+from npvae.train import TrainingDiverged
+from npvae.trainer import CHECKPOINT_NAME, TrainConfig, Trainer, load_model
 
 PROG = "npvae"
 DEFAULTS = TrainConfig()        # the seed's training settings

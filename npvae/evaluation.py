@@ -21,68 +21,81 @@ papers that binarize MNIST first.) The sum
 is done with logsumexp because the weights themselves underflow (log w ~ -100).
 
 Both functions draw their noise from the Generator they are given, never from the
-model's own, so evaluating does not change a training run. (The ELBO draws z as the
-model does, so a model trained with the seed's ``exp(log_var)`` sampling is scored as
-the seed scores it; IWAE always uses q(z|x) = N(mu, exp(log_var)), the correct one.)
+model's own, so evaluating does not change a training run, and both run the model's own
+pieces (``model.forward``; for IWAE the encoder once per image, then the sampling step
+and the decoder K times). A model trained with the book's ``exp(log_var)`` sampling is
+scored with the q(z|x) it really samples from: the book's noise scale ``exp(log_var)``
+is the standard deviation of that q, and ``log q`` below uses it.
 """
 import numpy as np
+from tqdm import tqdm
 
+from npvae.datasets.pixels import check_pixels
 from npvae.losses import bernoulli_reconstruction
-from npvae.models.vae import check_finite
 
 LOG_2PI = np.log(2 * np.pi)
-
-
 EVAL_BATCH = 128  # images per forward pass: bounds the memory of the layers' work arrays
 
 
-def negative_elbo(model, x, rng, batch_size=EVAL_BATCH):
+def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False):
     """Means over the images x (N, H, W, C) of -ELBO, reconstruction and KL (nats per
-    image), and of "loss", the model's own objective (the -ELBO, or the seed's loss)."""
+    image), and of "loss", the model's own objective (the -ELBO, or the book's loss).
+
+    One z per image, drawn from ``rng``: other noise gives a slightly different number."""
     model.check_images(x, "the evaluation images")
-    check_finite(x, "the evaluation images")
     totals = np.zeros(3)
-    for start in range(0, len(x), batch_size):
+    for start in _batches(len(x), batch_size, progress, "negative ELBO"):
         batch = x[start:start + batch_size]
         eps = rng.standard_normal((len(batch), model.config["latent_dim"]), dtype=x.dtype)
-        totals += [float(v.sum(dtype=np.float64)) for v in model.losses(batch, eps)]
+        out = model.forward(batch, eps)
+        totals += [float(v.sum(dtype=np.float64)) for v in (out.loss, out.reconstruction, out.kl)]
     loss, reconstruction, kl = (float(t) for t in totals / len(x))
     return {"loss": loss, "reconstruction": reconstruction, "kl": kl,
             "neg_elbo": reconstruction + kl}
 
 
-def iwae_nll(model, x, k, rng, batch_size=256):
+def iwae_nll(model, x, k, rng, batch_size=256, progress=False):
     """Mean IWAE estimate of -log p(x) with ``k`` samples per image, nats per image.
 
     The k samples of an image are decoded ``batch_size`` at a time, so k = 1000 needs
     no more memory than any other batch.
     """
     model.check_images(x, "the evaluation images")
-    check_finite(x, "the evaluation images")
     if k < 1:
         raise ValueError(f"the number of importance samples must be at least 1; got {k}")
+    images_per_pass = max(1, batch_size // k)
     total = 0.0
-    for start in range(0, len(x), batch_size):
-        batch = x[start:start + batch_size]
+    for start in _batches(len(x), images_per_pass, progress, f"IWAE, K={k}"):
+        batch = x[start:start + images_per_pass]
         mean, log_var = model.encoder.forward(batch)                        # (B, D)
-        log_w = np.concatenate([_log_weights(model, batch, mean, log_var, rng, chunk)
+        log_w = np.concatenate([log_weights(model, batch, mean, log_var, rng, chunk)
                                 for chunk in _chunks(k, max(1, batch_size // len(batch)))],
                                axis=1)                                      # (B, k)
-        total += float(np.sum(_logsumexp(log_w) - np.log(k)))
+        total += float(np.sum(logsumexp(log_w) - np.log(k)))
     return -total / len(x)
 
 
-def _log_weights(model, x, mean, log_var, rng, samples):
-    """log w for ``samples`` draws per image: (B, samples), in float64."""
+def log_weights(model, x, mean, log_var, rng, samples):
+    """log w = log p(x|z) + log p(z) - log q(z|x) for ``samples`` draws per image:
+    (B, samples), in float64."""
     b, d = mean.shape
     eps = rng.standard_normal((b * samples, d), dtype=mean.dtype)
     mean_k, log_var_k = np.repeat(mean, samples, axis=0), np.repeat(log_var, samples, axis=0)
-    z = mean_k + np.exp(0.5 * log_var_k) * eps                             # (B*samples, D)
+    z = model.sampling.forward(mean_k, log_var_k, eps)                     # (B*samples, D)
     reconstruction, _ = bernoulli_reconstruction(model.decoder.forward(z),
                                                  np.repeat(x, samples, axis=0))
+    log_scale = np.log(model.sampling.scale(log_var_k).astype(np.float64))
     log_p_z = -0.5 * np.sum(z.astype(np.float64)**2 + LOG_2PI, axis=1)
-    log_q_z = -0.5 * np.sum(eps.astype(np.float64)**2 + LOG_2PI + log_var_k, axis=1)
+    # z = mean + scale * eps, so q(z|x) = N(mean, scale^2): its log density at z, per dim,
+    # is -0.5 (eps^2 + log 2 pi) - log scale.
+    log_q_z = -np.sum(0.5 * (eps.astype(np.float64)**2 + LOG_2PI) + log_scale, axis=1)
     return (-reconstruction.astype(np.float64) + log_p_z - log_q_z).reshape(b, samples)
+
+
+def logsumexp(a):
+    """log sum_k exp(a[:, k]) of each row, without overflow: shift by the row maximum."""
+    top = a.max(axis=1, keepdims=True)
+    return top[:, 0] + np.log(np.sum(np.exp(a - top), axis=1))
 
 
 def _chunks(total, size):
@@ -90,8 +103,10 @@ def _chunks(total, size):
     return [min(size, total - start) for start in range(0, total, size)]
 
 
-def _logsumexp(a):
-    """log sum_k exp(a[:, k]), without overflow: shift by the row maximum first."""
-    top = a.max(axis=1, keepdims=True)
-    return top[:, 0] + np.log(np.sum(np.exp(a - top), axis=1))
-
+def _batches(n_images, batch_size, progress, what):
+    """Yield the start index of every batch; with ``progress``, a bar counts the images."""
+    with tqdm(total=n_images, desc=what, unit="image", disable=not progress,
+              dynamic_ncols=True, leave=False) as bar:
+        for start in range(0, n_images, batch_size):
+            yield start
+            bar.update(min(batch_size, n_images - start))

@@ -66,13 +66,13 @@ def gaussian_kl(mean, log_var):
     return kl, (mean, 0.5 * (var - 1))
 
 
-# ------------------------------------------------------------------ the seed's loss
+# ------------------------------------------------------------------ the book's loss
 
 BOOK_KL_WEIGHT = 5e-4
 
 
 def book_loss(logits, x, mean, log_var):
-    """The seed's loss: per-pixel *mean* BCE plus a KL scaled down by 5e-4.
+    """The book's loss: per-pixel *mean* BCE plus a KL scaled down by 5e-4.
 
     Chollet's book writes ``binary_crossentropy(flatten(x), flatten(x_decoded))`` (a mean
     over pixels, not a sum) plus ``-5e-4 * mean(1 + log_var - mean^2 - exp(log_var))``
@@ -81,7 +81,7 @@ def book_loss(logits, x, mean, log_var):
         book = reconstruction / P + (1e-3 / D) * kl  =  (reconstruction + beta * kl) / P
 
     with P pixels and ``beta = 1e-3 * P / D`` (0.392 for MNIST and D = 2): up to the
-    factor 1/P, the seed trains a beta-VAE that counts the KL less than the ELBO does.
+    factor 1/P, the book trains a beta-VAE that counts the KL less than the ELBO does.
     (Keras computes the BCE from probabilities clipped to [1e-7, 1 - 1e-7]; from logits
     there is nothing to clip, which differs only where the decoder is almost certain.)
 

@@ -5,7 +5,7 @@ array in ``layer.params`` in place from the same key in ``layer.grads``. Its own
 per-parameter memory (a running average, a velocity) lives in ``self.state``, keyed
 ``"<layer name>/<param name>/<slot>"``, so it can be saved and restored exactly.
 
-RMSprop (Hinton's lecture 6e; Keras' ``rmsprop``, the seed's optimizer)::
+RMSprop (Hinton's lecture 6e; Keras' ``rmsprop``, the book's optimizer)::
 
     ms <- rho * ms + (1 - rho) * g^2            running mean of squared gradients
     p  <- p - lr * g / sqrt(ms + eps)
@@ -35,8 +35,13 @@ class Optimizer:
     slots = ()
 
     def __init__(self, lr):
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) \
-                or not 0 < lr < float("inf"):
+        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)):
+            hint = (" (the parameters are not passed here: give them to step(), as in "
+                    "optimizer.step(model.named_layers()))" if isinstance(lr, (dict, list))
+                    else "")
+            raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
+                             f"number; got a {type(lr).__name__}{hint}")
+        if not 0 < lr < float("inf"):
             raise ValueError(f"learning rate must be a positive number; got {lr!r}")
         self.lr = float(lr)
         self.iterations = 0
@@ -44,6 +49,11 @@ class Optimizer:
 
     def step(self, named_layers):
         """Update every parameter of every layer in place, from its gradient."""
+        if callable(named_layers) or not isinstance(named_layers, (list, tuple)):
+            hint = (": call it, as in optimizer.step(model.named_layers())"
+                    if callable(named_layers) else "")
+            raise ValueError(f"{type(self).__name__}.step takes a list of (name, layer) "
+                             f"pairs; got a {type(named_layers).__name__}{hint}")
         self.iterations += 1
         for layer_name, layer in named_layers:
             for key, param in layer.params.items():
@@ -128,16 +138,16 @@ class RMSprop(Optimizer):
 def rmsprop_update(param, grad, ms, lr, rho, eps):
     """One RMSprop step, in place, in a single parallel pass (numba).
 
-    Eight NumPy passes over every weight, one per operation, cost more than the whole
-    update's arithmetic; the kernel reads each weight, gradient and ``ms`` once.
+    The formula as NumPy expressions makes one pass over every weight per operation,
+    and those passes, not the arithmetic, are what the update costs; the kernel reads
+    each weight, gradient and ``ms`` once.
 
     An ``ms`` below the smallest normal number is set to 0. A weight whose gradient
     stays 0 (behind a ReLU that never fires) sees its ``ms`` shrink by rho per step into
     the subnormal numbers, and stay there: 0.9 times the smallest subnormal rounds back
-    to itself. Arithmetic on subnormals is slow on x86 CPUs: in a checkpoint of the seed's
-    10 epochs, 365,088 of the 550,629 ``ms`` were subnormal, and a training step from it
-    took 28.3 ms against 25.6 from a fresh start. No update changes: ``eps`` (1e-7), added
-    to ``ms`` under the square root, is 10^31 times larger than any subnormal.
+    to itself. Arithmetic on subnormals is slow on x86 CPUs, and after a long run most of
+    a model's ``ms`` can be subnormal. No update changes: ``eps`` (1e-7), added to ``ms``
+    under the square root, is 10^31 times larger than any subnormal.
     """
     # Scalars in the arrays' precision, so that float32 stays float32 throughout.
     dtype = param.dtype.type

@@ -1,7 +1,7 @@
 """Fixtures shared by the training tests."""
 import pytest
 
-import npvae.train
+import npvae.trainer
 from npvae.datasets import load_mnist
 
 
@@ -10,7 +10,7 @@ def no_loss_curve():
     """Drawing loss_curve.png takes matplotlib about half of a small run's time, and the
     tests that use this fixture never look at it, so in their process it is not drawn."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(npvae.train, "plot_history", lambda history, path: path)
+        patch.setattr(npvae.trainer, "plot_history", lambda history, path: path)
         yield
 
 

@@ -8,6 +8,7 @@ temporary file beside it.
 The run is the small one of ``train_script.py``: 300 images, batches of 32, so 10 steps per
 epoch; checkpoint_every=3 saves after steps 3, 6, 9, the end of epoch 1 (step 10), 12, ...
 """
+import dataclasses
 import re
 
 import numpy as np
@@ -15,7 +16,8 @@ import pytest
 
 from npvae.checkpoint import load_checkpoint
 from npvae.models import VAE
-from npvae.train import Trainer, TrainingDiverged
+from npvae.train import TrainingDiverged
+from npvae.trainer import Trainer
 
 from train_script import SMALL_MODEL, build_trainer
 
@@ -33,12 +35,12 @@ pytestmark = pytest.mark.usefixtures("no_loss_curve")
 def count_steps(trainer):
     """Count the calls of the model's forward/backward pass."""
     calls = {"n": 0}
-    compute = trainer.model.loss_and_gradients
+    compute = trainer.model.forward
 
-    def counted(x):
-        calls["n"] += 1
-        return compute(x)
-    trainer.model.loss_and_gradients = counted
+    def counted(x, *args, **kwargs):
+        calls["n"] += not (args or kwargs)  # the loop's model(batch), not an evaluation
+        return compute(x, *args, **kwargs)
+    trainer.model.forward = counted
     return calls
 
 
@@ -78,25 +80,27 @@ def test_non_finite_images_are_refused_before_any_step(data, split, image, value
 
 def report_nan_loss(trainer):
     """The pass of step DIVERGE_AT runs, but reports its loss as NaN."""
-    compute, calls = trainer.model.loss_and_gradients, {"n": 0}
+    compute, calls = trainer.model.forward, {"n": 0}
 
-    def loss_and_gradients(x):
-        calls["n"] += 1
-        stats = compute(x)
-        return {**stats, "loss": float("nan")} if calls["n"] == DIVERGE_AT else stats
-    trainer.model.loss_and_gradients = loss_and_gradients
+    def forward(x, *args, **kwargs):
+        calls["n"] += not (args or kwargs)  # the loop's model(batch), not an evaluation
+        out = compute(x, *args, **kwargs)
+        if calls["n"] == DIVERGE_AT:
+            return dataclasses.replace(out, loss=np.full_like(out.loss, np.nan))
+        return out
+    trainer.model.forward = forward
 
 
 def poison_a_weight(trainer):
     """A NaN appears in a weight just before step DIVERGE_AT: the loss really is NaN."""
-    compute, calls = trainer.model.loss_and_gradients, {"n": 0}
+    compute, calls = trainer.model.forward, {"n": 0}
 
-    def loss_and_gradients(x):
-        calls["n"] += 1
+    def forward(x, *args, **kwargs):
+        calls["n"] += not (args or kwargs)  # the loop's model(batch), not an evaluation
         if calls["n"] == DIVERGE_AT:
             trainer.model.weights()["decoder/dense/W"][0, 0] = np.nan
-        return compute(x)
-    trainer.model.loss_and_gradients = loss_and_gradients
+        return compute(x, *args, **kwargs)
+    trainer.model.forward = forward
 
 
 # how -> (learning rate, how to break the run, (epoch, step) in the message, last save at)
@@ -159,15 +163,15 @@ def test_divergence_before_any_checkpoint_says_there_is_none(data, tmp_path):
 
 def test_a_nan_gradient_never_reaches_the_checkpoint(data, tmp_path):
     trainer = build_trainer(tmp_path, SEED, 2, 1)
-    compute, calls = trainer.model.loss_and_gradients, {"n": 0}
+    compute, calls = trainer.model.backward, {"n": 0}
 
-    def loss_and_gradients(x):  # finite loss, NaN gradient: e.g. an overflow in backward
-        calls["n"] += 1
-        stats = compute(x)
+    def backward():  # finite loss, NaN gradient: e.g. an overflow in backward
+        calls["n"] += 1  # backward runs only in training steps
+        dx = compute()
         if calls["n"] == DIVERGE_AT:
-            trainer.model.decoder.named_layers[0][1].grads["W"][0, 0] = np.nan
-        return stats
-    trainer.model.loss_and_gradients = loss_and_gradients
+            trainer.model.decoder.named_layers()[0][1].grads["W"][0, 0] = np.nan
+        return dx
+    trainer.model.backward = backward
 
     with pytest.raises(TrainingDiverged), np.errstate(all="ignore"):
         trainer.fit(*data, progress=False)

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import npvae.train
+import npvae.trainer
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.models import VAE
-from npvae.train import Trainer, TrainConfig, load_model
+from npvae.trainer import Trainer, TrainConfig, load_model
 
 from train_script import SMALL_MODEL, build_trainer
 
@@ -133,15 +133,15 @@ def test_same_seed_same_run_and_another_seed_another(data, reference, tmp_path):
 
 def stop_at_step(trainer, step):
     """Make ``trainer`` raise Interrupted just before its ``step``-th optimizer step."""
-    compute = trainer.model.loss_and_gradients
+    compute = trainer.model.forward
     calls = {"n": 0}
 
-    def loss_and_gradients(x):
-        calls["n"] += 1
+    def forward(x, *args, **kwargs):
+        calls["n"] += not (args or kwargs)  # the loop's model(batch), not an evaluation
         if calls["n"] == step:
             raise Interrupted(f"stopped before step {step}")
-        return compute(x)
-    trainer.model.loss_and_gradients = loss_and_gradients
+        return compute(x, *args, **kwargs)
+    trainer.model.forward = forward
 
 
 # (checkpoint_every, stop before step, (epoch, step_in_epoch) in the checkpoint resumed from)
@@ -176,7 +176,7 @@ def test_resume_from_a_save_after_the_last_step_before_the_evaluation(
 
     def evaluation_crashes(*args):
         raise Interrupted("stopped in the end-of-epoch evaluation")
-    monkeypatch.setattr(npvae.train, "negative_elbo", evaluation_crashes)
+    monkeypatch.setattr(npvae.trainer, "negative_elbo", evaluation_crashes)
     with pytest.raises(Interrupted):
         stopped.fit(*data, progress=False)
     monkeypatch.undo()
@@ -227,7 +227,8 @@ def latent_checkpoints(reference, tmp_path):
     latent_2 = load_checkpoint(reference.checkpoint_path)
     other = Trainer(VAE(latent_dim=3, seed=SEED, **SMALL_MODEL), reference.config,
                     tmp_path / "latent_3")
-    other.model.loss_and_gradients(np.zeros((1, 28, 28, 1), np.float32))
+    other.model(np.zeros((1, 28, 28, 1), np.float32))
+    other.model.backward()
     other.optimizer.step(other.model.named_layers())  # so that it has optimizer slots too
     latent_3 = load_checkpoint(other.save())
     return {2: latent_2, 3: latent_3}

@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 
 import npvae.atomic
-import npvae.train
+import npvae.trainer
 from npvae.models import VAE
-from npvae.train import Trainer, TrainConfig
+from npvae.trainer import Trainer, TrainConfig
 
 # The tests' small model: the full 28x28 input, narrow layers, so a step takes milliseconds.
 SMALL_MODEL = dict(encoder_filters=(8, 16, 16, 16), dense_units=16, decoder_filters=8)
@@ -63,7 +63,7 @@ def main(argv=None):
     with np.load(args.data) as data:
         x_train, x_test = data["x_train"], data["x_test"]
     if args.resume:
-        trainer = Trainer.resume(Path(args.out_dir) / npvae.train.CHECKPOINT_NAME)
+        trainer = Trainer.resume(Path(args.out_dir) / npvae.trainer.CHECKPOINT_NAME)
     else:
         trainer = build_trainer(args.out_dir, args.seed, args.epochs, args.checkpoint_every)
     if args.pause:
@@ -163,7 +163,7 @@ class PausingFile:
 
 
 def _is_checkpoint(path):
-    return Path(path).name.startswith(f".{npvae.train.CHECKPOINT_NAME}.tmp-")
+    return Path(path).name.startswith(f".{npvae.trainer.CHECKPOINT_NAME}.tmp-")
 
 
 class OsWith:

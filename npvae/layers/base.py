@@ -32,6 +32,12 @@ class Layer:
     def backward(self, dy):
         raise NotImplementedError
 
+    def named_layers(self):
+        """``(name, layer)`` pairs of every layer that holds parameters: what an optimizer
+        walks (``optimizer.step(model.named_layers())``). A single layer is its own list;
+        models (``Sequential``, ``Encoder``, ``VAE``) list their layers."""
+        return [(type(self).__name__.lower(), self)]
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -52,7 +58,8 @@ class Layer:
             return
         if x.ndim != ndim or (last_dim is not None and x.shape[-1] != last_dim):
             expected = _describe_shape(ndim, last_dim)
-            raise ValueError(f"{name}: {what} must have shape {expected}; got {x.shape}")
+            hint = f" (one example? add a batch axis: {what}[None])" if x.ndim == ndim - 1 else ""
+            raise ValueError(f"{name}: {what} must have shape {expected}; got {x.shape}{hint}")
 
     def cached(self):
         """What the last ``forward`` kept for ``backward``; an error if there was none."""
@@ -70,7 +77,8 @@ class Layer:
             )
         if dy.dtype != self.dtype:
             raise ValueError(f"{self!r}: the gradient must have dtype {self.dtype.name}; "
-                             f"got {dy.dtype.name}")
+                             f"got {dy.dtype.name} (convert it with "
+                             f"dy.astype(np.{self.dtype.name}))")
 
 
 def _describe_shape(ndim, last_dim):

@@ -13,10 +13,10 @@ Now z is a smooth function of mu and log_var, with eps held fixed::
     dmu      = dz
     dlog_var = dz * eps * 0.5 * sigma               since d sigma / d log_var = sigma / 2
 
-A note on the seed (Chollet, *Deep Learning with Python*, 8.4): it computes
+A note on the book (Chollet, *Deep Learning with Python*, 8.4): it computes
 ``z_mean + exp(z_log_var) * epsilon``, i.e. it scales the noise by the *variance*
 sigma^2 where the standard deviation sigma belongs. That is a bug; npvae uses
-``exp(0.5 * log_var)``. ``Sampling(book=True)`` reproduces the seed's version, so
+``exp(0.5 * log_var)``. ``Sampling(book=True)`` reproduces the book's version, so
 the difference can be measured (see the README).
 """
 import numpy as np
@@ -27,7 +27,7 @@ from npvae.layers.base import Layer, as_generator
 class Sampling(Layer):
     """``z = mean + exp(0.5 * log_var) * eps``, with ``eps ~ N(0, I)``. No parameters.
 
-    ``book=True`` uses the seed's ``exp(log_var)`` instead (for comparison only).
+    ``book=True`` uses the book's ``exp(log_var)`` instead (for comparison only).
     """
 
     def __init__(self, rng=None, dtype=np.float32, book=False):
@@ -51,10 +51,14 @@ class Sampling(Layer):
             self.check_input(eps, ndim=2, what="eps")
             if eps.shape != mean.shape:
                 raise ValueError(f"{self!r}: eps must have shape {mean.shape}; got {eps.shape}")
-        # The seed's exp(log_var) is the variance; the standard deviation is its root.
-        scale = np.exp(log_var) if self.book else np.exp(0.5 * log_var)
+        scale = self.scale(log_var)
         self._cache = (eps, scale)
         return mean + scale * eps
+
+    def scale(self, log_var):
+        """The factor the noise is multiplied by: the standard deviation exp(0.5 log_var),
+        or, with ``book=True``, the book's exp(log_var), which is the variance."""
+        return np.exp(log_var) if self.book else np.exp(0.5 * log_var)
 
     def backward(self, dz):
         """dz: (N, D) -> (dmean, dlog_var), each (N, D)."""

@@ -9,23 +9,34 @@ from npvae.layers.base import Layer
 
 
 class Sequential(Layer):
-    """Named layers in order. ``named_layers`` lists ``(name, layer)`` for optimizers."""
+    """Named layers in order: ``Sequential([("dense", Dense(4, 3)), ("relu", ReLU())])``."""
 
     def __init__(self, named_layers):
         if not named_layers:
             raise ValueError("Sequential needs at least one (name, layer) pair")
         super().__init__(named_layers[0][1].dtype)
-        self.named_layers = list(named_layers)
+        self._layers = list(named_layers)
 
     def __repr__(self):
-        return "Sequential(" + ", ".join(name for name, _ in self.named_layers) + ")"
+        return "Sequential(" + ", ".join(name for name, _ in self._layers) + ")"
 
-    def forward(self, x):
-        for _, layer in self.named_layers:
+    def named_layers(self):
+        """The ``(name, layer)`` pairs, in order."""
+        return list(self._layers)
+
+    def forward(self, x, trace=None):
+        """Run every layer in order. ``trace(name, layer, output)``, if given, is called
+        after each one: a way to watch the activations without rewiring the model."""
+        for name, layer in self._layers:
             x = layer.forward(x)
+            if trace is not None:
+                trace(name, layer, x)
         return x
 
-    def backward(self, dy):
-        for _, layer in reversed(self.named_layers):
+    def backward(self, dy, trace=None):
+        """Run every layer's backward in reverse order; ``trace(name, layer, dL/dinput)``."""
+        for name, layer in reversed(self._layers):
             dy = layer.backward(dy)
+            if trace is not None:
+                trace(name, layer, dy)
         return dy

@@ -1,4 +1,4 @@
-"""The seed's convolutional VAE: an encoder, the sampling trick, and a decoder.
+"""The book's convolutional VAE: an encoder, the sampling trick, and a decoder.
 
     x (N, 28, 28, 1)
       Encoder:  Conv2D 32 -> Conv2D 64 /2 -> Conv2D 64 -> Conv2D 64     (3x3, same, ReLU)
@@ -6,33 +6,50 @@
       Sampling: z = z_mean + exp(0.5 * z_log_var) * eps,  eps ~ N(0, I)  (N, D)
       Decoder:  Dense 14*14*64 ReLU -> Reshape (14, 14, 64)
                 -> Conv2DTranspose 32 x2 ReLU -> Conv2D 1 -> logits (N, 28, 28, 1)
-    p(x|z) = Bernoulli(sigmoid(logits)); images are ``sigmoid(logits)``.
+      Loss:     -log p(x|z) (Bernoulli, from the logits) + KL(q(z|x) || N(0, I)), per image
+
+``VAE.forward`` is the one walk through the model and ``VAE.backward`` the one walk back;
+training, evaluation, the summary table and the examples all go through them::
+
+    out = model(x)                         # forward: out.loss is (N,), one loss per image
+    model.backward()                       # gradients of out.loss.mean() into every layer
+    optimizer.step(model.named_layers())   # update every parameter
 
 The decoder ends in logits, not in a sigmoid: the loss is computed from logits
 (``npvae.losses``), which is exact where sigmoid would round to 0 or 1.
 
 Widths are arguments so that the tests can build the same model, tiny, in float64.
 """
+import dataclasses
+
 import numpy as np
 
-from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape,
+from npvae.datasets.pixels import check_pixels
+from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, Layer, ReLU, Reshape,
                           Sampling, Sequential)
 from npvae.layers.activations import sigmoid
 from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
 
 
-class Encoder:
+def _prefixed(trace, prefix):
+    """``trace`` with ``prefix`` put before every layer name (None stays None)."""
+    if trace is None:
+        return None
+    return lambda name, layer, array: trace(f"{prefix}/{name}", layer, array)
+
+
+class Encoder(Layer):
     """q(z|x): image (N, H, W, C) -> (z_mean, z_log_var), each (N, latent_dim)."""
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64, 64, 64),
                  strides=(1, 2, 1, 1), dense_units=32, rng=None, dtype=np.float32):
-        self.input_shape = tuple(input_shape)
-        layers, shape = [], self.input_shape
+        super().__init__(dtype)
+        layers, shape = [], tuple(input_shape)
         for i, (width, stride) in enumerate(zip(filters, strides), start=1):
             conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype)
             shape = conv.output_shape(shape)
             layers += [(f"conv{i}", conv), (f"relu{i}", ReLU(dtype))]
-        self.conv_output_shape = shape  # (14, 14, 64) for the seed: the decoder mirrors it
+        self.conv_output_shape = shape  # (14, 14, 64) for the book: the decoder mirrors it
         layers += [("flatten", Flatten(dtype)),
                    ("dense", Dense(int(np.prod(shape)), dense_units, rng=rng, dtype=dtype)),
                    ("dense_relu", ReLU(dtype))]
@@ -40,23 +57,28 @@ class Encoder:
         self.z_mean = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
         self.z_log_var = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
 
-    @property
     def named_layers(self):
-        """(name, layer) pairs, as ``Sequential.named_layers``: the trunk, then both heads."""
-        return self.trunk.named_layers + [("z_mean", self.z_mean),
-                                          ("z_log_var", self.z_log_var)]
+        """The trunk's ``(name, layer)`` pairs, then both heads."""
+        return self.trunk.named_layers() + [("z_mean", self.z_mean),
+                                            ("z_log_var", self.z_log_var)]
 
-    def forward(self, x):
-        h = self.trunk.forward(x)                                   # (N, dense_units)
-        return self.z_mean.forward(h), self.z_log_var.forward(h)   # (N, D) each
+    def forward(self, x, trace=None):
+        """x (N, H, W, C) -> (z_mean, z_log_var), each (N, D). ``trace(name, layer, out)``,
+        if given, is called after every layer (the summary and the examples use it)."""
+        h = self.trunk.forward(x, trace)                            # (N, dense_units)
+        mean, log_var = self.z_mean.forward(h), self.z_log_var.forward(h)
+        if trace is not None:
+            trace("z_mean", self.z_mean, mean)
+            trace("z_log_var", self.z_log_var, log_var)
+        return mean, log_var
 
-    def backward(self, dmean, dlog_var):
-        """Fill every layer's grads from dL/dz_mean and dL/dz_log_var (each (N, D)).
-
-        Returns None: the first convolution skips dL/dx, as nothing needs it."""
+    def backward(self, dmean, dlog_var, trace=None):
+        """dL/dz_mean, dL/dz_log_var (each (N, D)) -> dL/dx (N, H, W, C); fills grads."""
         # h feeds both heads, so its gradient is the sum of what each head sends back.
         dh = self.z_mean.backward(dmean) + self.z_log_var.backward(dlog_var)
-        return self.trunk.backward(dh)
+        if trace is not None:
+            trace("z_mean + z_log_var", self.z_mean, dh)
+        return self.trunk.backward(dh, trace)
 
 
 class Decoder(Sequential):
@@ -64,19 +86,17 @@ class Decoder(Sequential):
 
     def __init__(self, latent_dim=2, dense_shape=(14, 14, 64), filters=32, output_channels=1,
                  rng=None, dtype=np.float32):
-        size = int(np.prod(dense_shape))
+        deconv = Conv2DTranspose(dense_shape[-1], filters, 3, stride=2, rng=rng, dtype=dtype)
         super().__init__([
-            ("dense", Dense(latent_dim, size, rng=rng, dtype=dtype)),
+            ("dense", Dense(latent_dim, int(np.prod(dense_shape)), rng=rng, dtype=dtype)),
             ("dense_relu", ReLU(dtype)),
             ("reshape", Reshape(dense_shape, dtype)),
-            ("deconv", Conv2DTranspose(dense_shape[-1], filters, 3, stride=2, rng=rng,
-                                       dtype=dtype)),
+            ("deconv", deconv),
             ("deconv_relu", ReLU(dtype)),
             ("conv_out", Conv2D(filters, output_channels, 3, rng=rng, dtype=dtype)),
         ])
         self.latent_dim = latent_dim
-        upsampled = self.named_layers[3][1].output_shape(dense_shape)
-        self.image_shape = upsampled[:2] + (output_channels,)
+        self.image_shape = deconv.output_shape(dense_shape)[:2] + (output_channels,)
 
     def generate(self, z, batch_size=256):
         """Decode latent points z (N, latent_dim) into images (N, H, W, C) in [0, 1]."""
@@ -85,37 +105,67 @@ class Decoder(Sequential):
                                for i in range(0, len(z), batch_size)])
 
 
+@dataclasses.dataclass
+class VAEOutput:
+    """What one forward pass computed. Losses are per image, in nats (the book's loss
+    is in its own units); arrays are (N,) unless noted."""
+
+    loss: np.ndarray            # what training minimises: the negative ELBO, or the book's
+    reconstruction: np.ndarray  # -log p(x|z)
+    kl: np.ndarray              # KL(q(z|x) || p(z))
+    z_mean: np.ndarray          # (N, D)
+    z_log_var: np.ndarray       # (N, D)
+    z: np.ndarray               # (N, D), the sampled codes
+    logits: np.ndarray          # (N, H, W, C), the decoder's output before the sigmoid
+
+    def means(self):
+        """Batch means of the losses, as Python floats: "loss", "reconstruction", "kl"
+        and "neg_elbo" (reconstruction + kl, whatever the training loss)."""
+        terms = {"loss": self.loss, "reconstruction": self.reconstruction, "kl": self.kl,
+                 "neg_elbo": self.reconstruction + self.kl}
+        return {name: float(values.mean(dtype=np.float64)) for name, values in terms.items()}
+
+
 LOSSES = ("elbo", "book")
 
 
-class VAE:
-    """Encoder + Sampling + Decoder, trained on the negative ELBO (or the seed's loss).
+class VAE(Layer):
+    """Encoder + Sampling + Decoder, trained on the negative ELBO (or the book's loss).
 
     Args:
         input_shape: (H, W, C) of one image; H and W even (the decoder upsamples by 2).
         latent_dim: D, the size of z.
         seed: an int or a ``numpy.random.Generator``; draws the initial weights and the
             sampling noise (two independent streams, so one does not shift the other).
-        loss: "elbo" (the true negative ELBO, nats per image) or "book" (the seed's loss).
-        book_sampling: scale the noise by ``exp(log_var)`` as the seed does (a bug kept
+        loss: "elbo" (the true negative ELBO, nats per image) or "book" (the book's loss).
+        beta: the weight of the KL term in the "elbo" loss, ``reconstruction + beta * kl``
+            (a beta-VAE; 1 is the ELBO). The book's loss is, up to a factor of 1/P for P
+            pixels, the case ``beta = 1e-3 * P / D`` (0.39 for MNIST; ``npvae.losses``).
+        book_sampling: scale the noise by ``exp(log_var)`` as the book does (a bug kept
             for comparison) instead of ``exp(0.5 * log_var)``.
-        encoder_filters, dense_units, decoder_filters: widths (the seed's by default).
+        encoder_filters, dense_units, decoder_filters: widths (the book's by default).
         dtype: float32 to train, float64 for gradient checks.
     """
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, seed=0, loss="elbo",
                  book_sampling=False, encoder_filters=(32, 64, 64, 64), dense_units=32,
-                 decoder_filters=32, dtype=np.float32):
+                 decoder_filters=32, beta=1.0, dtype=np.float32):
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
+        if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")):
+            raise ValueError(f"beta, the KL term's weight, must be a number >= 0; got {beta!r}")
+        if loss == "book" and beta != 1:
+            raise ValueError("beta weighs the KL of the 'elbo' loss; the book's loss has its "
+                             "own weight (leave beta at 1, or use loss='elbo')")
         if int(latent_dim) < 1:
             raise ValueError(f"latent_dim must be at least 1; got {latent_dim}")
+        super().__init__(dtype)
         self.config = dict(input_shape=[int(s) for s in input_shape], latent_dim=int(latent_dim),
                            loss=loss, book_sampling=bool(book_sampling),
                            encoder_filters=[int(f) for f in encoder_filters],
                            dense_units=int(dense_units), decoder_filters=int(decoder_filters),
-                           dtype=np.dtype(dtype).name)
-        self.loss, self.dtype = loss, np.dtype(dtype)
+                           beta=float(beta), dtype=self.dtype.name)
+        self.loss, self.beta = loss, float(beta)
         init_rng, noise_rng = np.random.default_rng(seed).spawn(2)
         self.encoder = Encoder(input_shape, latent_dim, encoder_filters, dense_units=dense_units,
                                rng=init_rng, dtype=dtype)
@@ -126,59 +176,95 @@ class VAE:
             raise ValueError(f"the decoder would output {self.decoder.image_shape}, "
                              f"not {tuple(input_shape)}: height and width must be even")
 
+    def __repr__(self):
+        beta = f", beta={self.beta:g}" if self.beta != 1 else ""
+        return f"VAE(latent_dim={self.config['latent_dim']}, loss={self.loss!r}{beta})"
+
     def named_layers(self):
-        """(name, layer) for every layer, names like "encoder/conv1": what optimizers walk."""
-        return ([(f"encoder/{name}", layer) for name, layer in self.encoder.named_layers]
-                + [(f"decoder/{name}", layer) for name, layer in self.decoder.named_layers])
+        """(name, layer) for every layer with parameters, names like "encoder/conv1"."""
+        return ([(f"encoder/{name}", layer) for name, layer in self.encoder.named_layers()]
+                + [(f"decoder/{name}", layer) for name, layer in self.decoder.named_layers()])
 
-    # ------------------------------------------------------------------ training
+    # ------------------------------------------------------------ the one walk
 
-    def loss_and_gradients(self, x, eps=None):
-        """One forward and backward pass over a batch; fills every layer's ``grads``.
+    def forward(self, x, eps=None, trace=None):
+        """Encode, sample, decode and score a batch: the one walk through the model.
 
         Args:
-            x: (N, H, W, C) images in [0, 1].
-            eps: optional (N, D) fixed noise for the sampling step.
+            x: (N, H, W, C) images in [0, 1], the model's dtype.
+            eps: optional (N, D) noise for the sampling step (drawn from the model's
+                Generator if None).
+            trace: optional ``trace(name, layer, output)``, called after every layer.
 
         Returns:
-            dict of batch means: "loss" (what is minimised), "reconstruction" and
-            "kl" (nats per image, whatever the loss), "neg_elbo" (their sum).
+            a ``VAEOutput``: every image's loss and its two terms, the codes, the logits.
         """
         self.check_images(x)
-        n = len(x)
-        (loss, reconstruction, kl), (dlogits, dmean_kl, dlog_var_kl) = self._losses(x, eps)
-        # Gradients of the batch *mean*: every per-example gradient is divided by N.
-        dmean, dlog_var = self.sampling.backward(self.decoder.backward(dlogits / n))
-        self.encoder.backward(dmean + dmean_kl / n, dlog_var + dlog_var_kl / n)
-        return {"loss": float(loss.mean()), "reconstruction": float(reconstruction.mean()),
-                "kl": float(kl.mean()), "neg_elbo": float((reconstruction + kl).mean())}
-
-    def losses(self, x, eps):
-        """Forward only: per-example (loss, reconstruction, kl), each (N,), for noise eps."""
-        self.check_images(x)
-        return self._losses(x, eps)[0]
-
-    def _losses(self, x, eps):
-        mean, log_var = self.encoder.forward(x)                # (N, D) each
-        z = self.sampling.forward(mean, log_var, eps)          # (N, D)
-        logits = self.decoder.forward(z)                       # (N, H, W, C)
+        mean, log_var = self.encoder.forward(x, _prefixed(trace, "encoder"))   # (N, D) each
+        z = self.sampling.forward(mean, log_var, eps)                          # (N, D)
+        if trace is not None:
+            trace("sampling", self.sampling, z)
+        logits = self.decoder.forward(z, _prefixed(trace, "decoder"))          # (N, H, W, C)
         reconstruction, dlogits = bernoulli_reconstruction(logits, x)
         kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
         if self.loss == "elbo":
-            return (reconstruction + kl, reconstruction, kl), (dlogits, dmean, dlog_var)
-        loss, gradients = book_loss(logits, x, mean, log_var)
-        return (loss, reconstruction, kl), gradients
+            loss, pixel_weight = reconstruction + self.beta * kl, 1.0
+            dmean, dlog_var = self.beta * dmean, self.beta * dlog_var
+        else:  # the book's loss weighs each pixel's cross-entropy by 1/P
+            loss, (dlogits, dmean, dlog_var) = book_loss(logits, x, mean, log_var)
+            pixel_weight = 1.0 / x[0].size
+        # What backward needs: each image's loss gradients, and the logits, which are
+        # (minus) the gradient of the cross-entropy with respect to its target x.
+        self._cache = (dlogits, dmean, dlog_var, logits, pixel_weight)
+        return VAEOutput(loss, reconstruction, kl, mean, log_var, z, logits)
+
+    def backward(self, dloss=None, trace=None):
+        """Backpropagate from the losses of the last ``forward``; fill every layer's grads.
+
+        Args:
+            dloss: (N,) dL/dloss_n for each image's loss; by default ``1/N`` each, the
+                gradient of the batch mean ``out.loss.mean()``.
+            trace: optional ``trace(name, layer, gradient)``, called after every layer.
+
+        Returns:
+            dL/dx (N, H, W, C). The image enters twice, through the encoder and as the
+            reconstruction's target; dx is the sum of both paths.
+        """
+        dlogits, dmean_kl, dlog_var_kl, logits, pixel_weight = self.cached()
+        n = len(logits)
+        weight = np.full(n, 1.0 / n, self.dtype) if dloss is None else self._per_image(dloss, n)
+        per_pixel = weight.reshape((n,) + (1,) * (logits.ndim - 1))
+        dz = self.decoder.backward(dlogits * per_pixel, _prefixed(trace, "decoder"))
+        if trace is not None:
+            trace("decoder/input", self.decoder, dz)
+        dmean, dlog_var = self.sampling.backward(dz)
+        # The KL term sends its own gradient straight to the encoder's two heads.
+        dx = self.encoder.backward(dmean + dmean_kl * weight[:, None],
+                                   dlog_var + dlog_var_kl * weight[:, None],
+                                   _prefixed(trace, "encoder"))
+        return dx - logits * (per_pixel * pixel_weight)   # d(-x*l)/dx = -l per pixel
+
+    def _per_image(self, dloss, n):
+        dloss = np.asarray(dloss, dtype=self.dtype)
+        if dloss.shape != (n,):
+            raise ValueError(f"VAE.backward: dloss must have shape ({n},), one number per "
+                             f"image of the last forward; got {dloss.shape}")
+        return dloss
 
     def check_images(self, x, source="the batch"):
-        """Raise ``ValueError`` unless x is (N, H, W, C) of the model's shape and dtype."""
+        """Raise ``ValueError`` unless x is (N, H, W, C) of the model's shape and dtype,
+        with pixels in [0, 1]."""
         expected = tuple(self.config["input_shape"])
         if not isinstance(x, np.ndarray) or x.ndim != 4 or x.shape[1:] != expected:
-            got = getattr(x, "shape", type(x).__name__)
+            got = (f"shape {x.shape}" if isinstance(x, np.ndarray)
+                   else f"a {type(x).__name__}")
+            hint = " (one image? add a batch axis: x[None])" if getattr(x, "ndim", 0) == 3 else ""
             raise ValueError(f"VAE: {source} must have shape (N, {', '.join(map(str, expected))}); "
-                             f"got {got}")
+                             f"got {got}{hint}")
         if x.dtype != self.dtype:
             raise ValueError(f"VAE: {source} must have dtype {self.dtype.name}; got "
                              f"{x.dtype.name} (convert with .astype(np.{self.dtype.name}))")
+        check_pixels(x, f"VAE: {source}")
 
     # ------------------------------------------------------------------ weights
 
@@ -208,11 +294,3 @@ class VAE:
         """Print a Keras-like table of the layers, their output shapes and parameters."""
         from npvae.models.summary import summary_table  # it builds a VAE's table: no cycle
         print(summary_table(self))
-
-
-def check_finite(x, source):
-    """Raise ``ValueError`` naming ``source`` if x holds a NaN or an infinity."""
-    if not np.isfinite(x).all():
-        bad = np.argwhere(~np.isfinite(x.reshape(len(x), -1)))[0][0]
-        raise ValueError(f"{source} contain NaN or infinite values (the first in image {bad}); "
-                         f"clean the data first")
