@@ -55,44 +55,32 @@ def twins_agree(got, expected, dtype):
 DTYPES = pytest.mark.parametrize("dtype", [np.float64, np.float32])
 
 
-@DTYPES
-@pytest.mark.parametrize("name", list(GEOMETRIES))
-def test_input_transform_matches_its_twin(name, dtype):
-    x_shape, pads, _, (th, tw) = geometry(name)
-    x = np.random.default_rng(2).standard_normal(x_shape).astype(dtype)
-    x_pad = winograd.pad_for_tiles(x, pads, th, tw)
-    twins_agree(transforms.input_transform(x_pad, th, tw),
-                transforms.input_transform_numpy(x_pad, th, tw), dtype)
+def transform_arguments(transform, name, dtype):
+    """Random arguments for one transform on one geometry."""
+    x_shape, pads, y_shape, (th, tw) = geometry(name)
+    rng = np.random.default_rng(2)
+
+    def draw(shape):
+        return rng.standard_normal(shape).astype(dtype)
+
+    return {
+        "input_transform": lambda: (winograd.pad_for_tiles(draw(x_shape), pads, th, tw), th, tw),
+        "output_transform": lambda: (draw((16, y_shape[0] * th * tw, y_shape[3])),
+                                     draw(y_shape[3]), y_shape, th, tw),
+        "output_transform_adjoint": lambda: (draw(y_shape), th, tw),
+        "input_transform_adjoint": lambda: (draw((16, x_shape[0] * th * tw, x_shape[3])),
+                                            x_shape, pads, th, tw),
+    }[transform]()
 
 
 @DTYPES
 @pytest.mark.parametrize("name", list(GEOMETRIES))
-def test_output_transform_matches_its_twin(name, dtype):
-    _, _, y_shape, (th, tw) = geometry(name)
-    rng = np.random.default_rng(3)
-    M = rng.standard_normal((16, y_shape[0] * th * tw, y_shape[3])).astype(dtype)
-    bias = rng.standard_normal(y_shape[3]).astype(dtype)
-    twins_agree(transforms.output_transform(M, bias, y_shape, th, tw),
-                transforms.output_transform_numpy(M, bias, y_shape, th, tw), dtype)
-
-
-@DTYPES
-@pytest.mark.parametrize("name", list(GEOMETRIES))
-def test_output_transform_adjoint_matches_its_twin(name, dtype):
-    _, _, y_shape, (th, tw) = geometry(name)
-    dy = np.random.default_rng(4).standard_normal(y_shape).astype(dtype)
-    twins_agree(transforms.output_transform_adjoint(dy, th, tw),
-                transforms.output_transform_adjoint_numpy(dy, th, tw), dtype)
-
-
-@DTYPES
-@pytest.mark.parametrize("name", list(GEOMETRIES))
-def test_input_transform_adjoint_matches_its_twin(name, dtype):
-    x_shape, pads, _, (th, tw) = geometry(name)
-    dV = np.random.default_rng(5).standard_normal((16, x_shape[0] * th * tw, x_shape[3]))
-    dV = dV.astype(dtype)
-    twins_agree(transforms.input_transform_adjoint(dV, x_shape, pads, th, tw),
-                transforms.input_transform_adjoint_numpy(dV, x_shape, pads, th, tw), dtype)
+@pytest.mark.parametrize("transform", ["input_transform", "output_transform",
+                                       "output_transform_adjoint", "input_transform_adjoint"])
+def test_each_numba_transform_matches_its_numpy_twin(transform, name, dtype):
+    args = transform_arguments(transform, name, dtype)
+    twins_agree(getattr(transforms, transform)(*args),
+                getattr(transforms, transform + "_numpy")(*args), dtype)
 
 
 def assert_adjoint(forward_a, a, backward_b, b):

@@ -145,12 +145,17 @@ def _input_transform_adjoint_loop(dV, th, tw, dx_pad):
                             dx_pad[n, r + i, s + j, c] += d[i]
 
 
+def _per_tile(loop, images, th, tw):
+    """Run ``loop`` from images (N, ., ., C) into a new Winograd-domain array (16, T, C)."""
+    images = np.ascontiguousarray(images)
+    domain = np.empty((16, len(images) * th * tw, images.shape[-1]), dtype=images.dtype)
+    loop(images, th, tw, domain)
+    return domain
+
+
 def input_transform(x_pad, th, tw):
     """V[k, t, c] = (B^T d B)[a, b] of every 4x4 input tile: x_pad -> V (16, T, C)."""
-    x_pad = np.ascontiguousarray(x_pad)
-    V = np.empty((16, len(x_pad) * th * tw, x_pad.shape[-1]), dtype=x_pad.dtype)
-    _input_transform_loop(x_pad, th, tw, V)
-    return V
+    return _per_tile(_input_transform_loop, x_pad, th, tw)
 
 
 def output_transform(M, bias, y_shape, th, tw):
@@ -162,10 +167,7 @@ def output_transform(M, bias, y_shape, th, tw):
 
 def output_transform_adjoint(dy, th, tw):
     """dM = A dY A^T of every 2x2 tile of dy (N, Ho, Wo, O) -> dM (16, T, O)."""
-    dy = np.ascontiguousarray(dy)
-    dM = np.empty((16, len(dy) * th * tw, dy.shape[-1]), dtype=dy.dtype)
-    _output_transform_adjoint_loop(dy, th, tw, dM)
-    return dM
+    return _per_tile(_output_transform_adjoint_loop, dy, th, tw)
 
 
 def input_transform_adjoint(dV, x_shape, pads, th, tw):
