@@ -25,7 +25,7 @@ import numpy as np
 
 from npvae import __version__, report
 from npvae.atomic import remove_stale_temporaries
-from npvae.datasets import load_mnist
+from npvae.datasets import as_float_images, load_mnist
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
@@ -262,7 +262,7 @@ def run_train(args):
         return 130
     print(f"checkpoint: {checkpoint}")
     if not args.no_pictures:
-        _draw_run_pictures(trainer, x_test, y_test, args.out)
+        _draw_run_pictures(trainer, as_float_images(x_test), y_test, args.out)
     return 0
 
 
@@ -344,7 +344,7 @@ def _epoch_line(record, epochs):
 
 def run_evaluate(args):
     model = _load(args.checkpoint)
-    _, (x_test, _) = load_mnist()
+    _, (x_test, _) = load_mnist(dtype=np.float32)
     x_test = x_test[:args.limit]
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     result = {"images": len(x_test), **negative_elbo(model, x_test, elbo_rng)}
@@ -375,7 +375,7 @@ def run_manifold(args):
 
 def run_scatter(args):
     model = _load_for_picture(args)
-    _, (x_test, y_test) = load_mnist()
+    _, (x_test, y_test) = load_mnist(dtype=np.float32)
     _print_paths(report.save_scatter(model, x_test[:args.limit], y_test[:args.limit], args.out,
                                      dims=args.dims, show=args.show))
     return 0
@@ -383,7 +383,7 @@ def run_scatter(args):
 
 def run_reconstruct(args):
     model = _load_for_picture(args)
-    _, (x_test, _) = load_mnist()
+    _, (x_test, _) = load_mnist(dtype=np.float32)
     _print_paths(report.save_reconstructions(model, x_test, args.out, n=args.n,
                                              rng=np.random.default_rng(args.seed),
                                              show=args.show))
@@ -399,7 +399,7 @@ def run_sample(args):
 
 def run_interpolate(args):
     model = _load_for_picture(args)
-    _, (x_test, _) = load_mnist()
+    _, (x_test, _) = load_mnist(dtype=np.float32)
     for option, index in (("--from-index", args.from_index), ("--to-index", args.to_index)):
         if index >= len(x_test):
             raise CommandError(f"{option} must be a test image index, 0..{len(x_test) - 1}; "
