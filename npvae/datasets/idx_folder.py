@@ -29,22 +29,21 @@ def find_idx_files(folder):
     """{(split, content): path} of the IDX files in ``folder``, split "train" or "test",
     content "images" or "labels"; {} if it holds none. A folder holding two sets (two
     prefixes, or a file both gzipped and not) is an ``IDXError``."""
-    found, prefixes = {}, set()
-    for path in sorted(Path(folder).iterdir()):
-        match = IDX_NAME.fullmatch(path.name)
-        if match is None or not path.is_file():
-            continue
+    matches = [(path, IDX_NAME.fullmatch(path.name)) for path in sorted(Path(folder).iterdir())]
+    matches = [(path, match) for path, match in matches if match and path.is_file()]
+    prefixes = {match["prefix"] for _, match in matches}
+    if len(prefixes) > 1:
+        names = ", ".join(sorted(p or "(none)" for p in prefixes))
+        raise IDXError(f"{folder} holds IDX files of several sets (prefixes {names}); point "
+                       f"--data at a folder holding one set")
+    found = {}
+    for path, match in matches:
         split = "train" if match["split"] == "train" else "test"
         key = (split, match["content"])
         if key in found:
             raise IDXError(f"{folder}: two files hold the {split} {match['content']} "
                            f"({found[key].name} and {path.name}); keep one")
         found[key] = path
-        prefixes.add(match["prefix"])
-    if len(prefixes) > 1:
-        names = ", ".join(sorted(p or "(none)" for p in prefixes))
-        raise IDXError(f"{folder} holds IDX files of several sets (prefixes {names}); point "
-                       f"--data at a folder holding one set")
     return found
 
 
