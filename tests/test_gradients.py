@@ -78,50 +78,47 @@ def randomize_params(layer, rng):
         param[...] = rng.standard_normal(param.shape)
 
 
+# name: (layer class, positional arguments, keyword arguments, input shape). Every layer
+# is built with rng=..., dtype=float64 added (the parameter-free ones take dtype only).
 LAYER_CASES = {
-    "Dense": (lambda rng: Dense(4, 3, rng=rng, dtype=F64), (3, 4)),
-    "Conv2D-same-s1": (lambda rng: Conv2D(2, 3, 3, rng=rng, dtype=F64), (2, 5, 5, 2)),
-    "Conv2D-same-s2-odd": (lambda rng: Conv2D(2, 3, 3, stride=2, rng=rng, dtype=F64),
-                           (2, 5, 5, 2)),
-    "Conv2D-same-s2-even": (lambda rng: Conv2D(2, 3, 3, stride=2, rng=rng, dtype=F64),
-                            (2, 6, 6, 2)),
-    "Conv2D-valid-s1": (lambda rng: Conv2D(2, 3, 3, padding="valid", rng=rng, dtype=F64),
-                        (2, 5, 6, 2)),
-    "Conv2D-valid-s2": (lambda rng: Conv2D(2, 2, 3, stride=2, padding="valid", rng=rng,
-                                           dtype=F64), (2, 7, 6, 2)),
-    "Conv2D-kernel-2x3-same-s2": (lambda rng: Conv2D(2, 3, (2, 3), stride=2, rng=rng,
-                                                     dtype=F64), (2, 5, 6, 2)),
+    "Dense":                      (Dense, (4, 3), {}, (3, 4)),
+    "Conv2D-same-s1":             (Conv2D, (2, 3, 3), {}, (2, 5, 5, 2)),
+    "Conv2D-same-s2-odd":         (Conv2D, (2, 3, 3), dict(stride=2), (2, 5, 5, 2)),
+    "Conv2D-same-s2-even":        (Conv2D, (2, 3, 3), dict(stride=2), (2, 6, 6, 2)),
+    "Conv2D-valid-s1":            (Conv2D, (2, 3, 3), dict(padding="valid"), (2, 5, 6, 2)),
+    "Conv2D-valid-s2":            (Conv2D, (2, 2, 3), dict(stride=2, padding="valid"), (2, 7, 6, 2)),
+    "Conv2D-kernel-2x3-same-s2":  (Conv2D, (2, 3, (2, 3)), dict(stride=2), (2, 5, 6, 2)),
     # Fewer output than input channels: Conv2D may compute these another way.
-    "Conv2D-same-s1-narrowing": (lambda rng: Conv2D(3, 2, 3, rng=rng, dtype=F64),
-                                 (2, 5, 5, 3)),
-    "Conv2D-valid-s1-narrowing": (lambda rng: Conv2D(3, 1, 3, padding="valid", rng=rng,
-                                                     dtype=F64), (2, 5, 6, 3)),
-    "Conv2D-kernel-4x3-same-s1-narrowing": (lambda rng: Conv2D(3, 2, (4, 3), rng=rng,
-                                                               dtype=F64), (2, 5, 4, 3)),
-    "Conv2DTranspose-same-s1": (lambda rng: Conv2DTranspose(2, 3, 3, rng=rng, dtype=F64),
-                                (2, 4, 4, 2)),
-    "Conv2DTranspose-same-s2": (lambda rng: Conv2DTranspose(2, 3, 3, stride=2, rng=rng,
-                                                            dtype=F64), (2, 3, 4, 2)),
-    "Conv2DTranspose-valid-s1": (lambda rng: Conv2DTranspose(2, 3, 3, padding="valid",
-                                                             rng=rng, dtype=F64), (2, 3, 4, 2)),
-    "Conv2DTranspose-valid-s2": (lambda rng: Conv2DTranspose(2, 3, 3, stride=2,
-                                                             padding="valid", rng=rng,
-                                                             dtype=F64), (2, 3, 3, 2)),
-    "Conv2DTranspose-kernel-3x2-same-s2": (lambda rng: Conv2DTranspose(2, 2, (3, 2), stride=2,
-                                                                       rng=rng, dtype=F64),
+    "Conv2D-same-s1-narrowing":   (Conv2D, (3, 2, 3), {}, (2, 5, 5, 3)),
+    "Conv2D-valid-s1-narrowing":  (Conv2D, (3, 1, 3), dict(padding="valid"), (2, 5, 6, 3)),
+    "Conv2D-kernel-4x3-same-s1-narrowing": (Conv2D, (3, 2, (4, 3)), {}, (2, 5, 4, 3)),
+    "Conv2DTranspose-same-s1":    (Conv2DTranspose, (2, 3, 3), {}, (2, 4, 4, 2)),
+    "Conv2DTranspose-same-s2":    (Conv2DTranspose, (2, 3, 3), dict(stride=2), (2, 3, 4, 2)),
+    "Conv2DTranspose-valid-s1":   (Conv2DTranspose, (2, 3, 3), dict(padding="valid"), (2, 3, 4, 2)),
+    "Conv2DTranspose-valid-s2":   (Conv2DTranspose, (2, 3, 3), dict(stride=2, padding="valid"),
+                                   (2, 3, 3, 2)),
+    "Conv2DTranspose-kernel-3x2-same-s2": (Conv2DTranspose, (2, 2, (3, 2)), dict(stride=2),
                                            (2, 3, 3, 2)),
-    "ReLU": (lambda rng: ReLU(F64), (3, 2, 2, 3)),
-    "Sigmoid": (lambda rng: Sigmoid(F64), (3, 2, 2, 3)),
-    "Flatten": (lambda rng: Flatten(F64), (2, 3, 2, 2)),
-    "Reshape": (lambda rng: Reshape((3, 2, 2), F64), (2, 12)),
+    "ReLU":                       (ReLU, (), {}, (3, 2, 2, 3)),
+    "Sigmoid":                    (Sigmoid, (), {}, (3, 2, 2, 3)),
+    "Flatten":                    (Flatten, (), {}, (2, 3, 2, 2)),
+    "Reshape":                    (Reshape, ((3, 2, 2),), {}, (2, 12)),
 }
+PARAMETER_FREE = (ReLU, Sigmoid, Flatten, Reshape)
+
+
+def build_layer(name, rng):
+    """The float64 layer of case ``name`` and the shape of its input."""
+    cls, args, kwargs, input_shape = LAYER_CASES[name]
+    if cls in PARAMETER_FREE:
+        return cls(*args, dtype=F64, **kwargs), input_shape
+    return cls(*args, rng=rng, dtype=F64, **kwargs), input_shape
 
 
 @pytest.mark.parametrize("name", list(LAYER_CASES))
 def test_layer_backward_matches_central_differences(name):
-    make_layer, input_shape = LAYER_CASES[name]
     rng = np.random.default_rng(1234)
-    layer = make_layer(rng)
+    layer, input_shape = build_layer(name, rng)
     randomize_params(layer, rng)
     x = away_from_zero(rng, input_shape)
     errors = record(name, check_layer(layer, x, rng, h=H))
@@ -236,7 +233,8 @@ def test_book_loss_gradient():
 
 TINY_VAE = dict(input_shape=(6, 6, 1), latent_dim=2, encoder_filters=(2, 3, 3, 3),
                 dense_units=4, decoder_filters=2, dtype=F64)
-VAE_CONFIGS = {"elbo": dict(loss="elbo"), "book": dict(loss="book"),
+VAE_CONFIGS = {"elbo": dict(loss="elbo"), "beta 0.3": dict(loss="elbo", beta=0.3),
+               "book": dict(loss="book"),
                "book+book_sampling": dict(loss="book", book_sampling=True)}
 VAE_SEED = 15  # chosen so that no ReLU input lies within 8e-4 of 0 (asserted below)
 N_IMAGES = 3
@@ -307,4 +305,28 @@ def test_vae_parameter_gradient_matches_central_differences(config, param_name):
     numeric = numerical_gradient(loss, model.weights()[param_name], H)
     errors = record(f"VAE[{config}] {param_name}",
                     {param_name: relative_error(analytic, numeric)})
+    assert_all_within_bound(errors)
+
+
+@pytest.mark.parametrize("config", list(VAE_CONFIGS))
+def test_vae_input_gradient_with_per_image_weights(config):
+    """``backward(dloss)`` of sum_n dloss[n] * loss_n, with respect to the images: both
+    paths of x (through the encoder and as the target) and the per-image weights."""
+    model, _, eps = tiny_vae_problem(config)
+    rng = np.random.default_rng(0)  # chosen so that no ReLU input lies within 1e-3 of 0
+    x = rng.uniform(0.2, 0.8, size=(N_IMAGES, 6, 6, 1))  # inside [0, 1] by more than h
+    assert relu_input_margin(model, x, eps) > 50 * H
+    weights = rng.uniform(0.5, 2.0, size=N_IMAGES)
+    model(x, eps=eps)
+    analytic = model.backward(weights)
+    assert_not_all_zero(dx=analytic)
+
+    def loss():
+        return float(np.sum(weights * model(x, eps=eps).loss))
+
+    if config.startswith("beta"):  # the objective the gradients above belong to
+        out = model(x, eps=eps)
+        np.testing.assert_allclose(out.loss, out.reconstruction + 0.3 * out.kl, rtol=1e-14)
+    errors = record(f"VAE[{config}] dx", {"x": relative_error(analytic,
+                                                             numerical_gradient(loss, x, H))})
     assert_all_within_bound(errors)

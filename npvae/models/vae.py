@@ -138,6 +138,9 @@ class VAE(Layer):
         seed: an int or a ``numpy.random.Generator``; draws the initial weights and the
             sampling noise (two independent streams, so one does not shift the other).
         loss: "elbo" (the true negative ELBO, nats per image) or "book" (the book's loss).
+        beta: the weight of the KL term in the "elbo" loss, ``reconstruction + beta * kl``
+            (a beta-VAE; 1 is the ELBO). The book's loss is, up to a factor of 1/P for P
+            pixels, the case ``beta = 1e-3 * P / D`` (0.39 for MNIST; ``npvae.losses``).
         book_sampling: scale the noise by ``exp(log_var)`` as the book does (a bug kept
             for comparison) instead of ``exp(0.5 * log_var)``.
         encoder_filters, dense_units, decoder_filters: widths (the book's by default).
@@ -146,9 +149,14 @@ class VAE(Layer):
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, seed=0, loss="elbo",
                  book_sampling=False, encoder_filters=(32, 64, 64, 64), dense_units=32,
-                 decoder_filters=32, dtype=np.float32):
+                 decoder_filters=32, beta=1.0, dtype=np.float32):
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
+        if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")):
+            raise ValueError(f"beta, the KL term's weight, must be a number >= 0; got {beta!r}")
+        if loss == "book" and beta != 1:
+            raise ValueError("beta weighs the KL of the 'elbo' loss; the book's loss has its "
+                             "own weight (leave beta at 1, or use loss='elbo')")
         if int(latent_dim) < 1:
             raise ValueError(f"latent_dim must be at least 1; got {latent_dim}")
         super().__init__(dtype)
@@ -156,8 +164,8 @@ class VAE(Layer):
                            loss=loss, book_sampling=bool(book_sampling),
                            encoder_filters=[int(f) for f in encoder_filters],
                            dense_units=int(dense_units), decoder_filters=int(decoder_filters),
-                           dtype=self.dtype.name)
-        self.loss = loss
+                           beta=float(beta), dtype=self.dtype.name)
+        self.loss, self.beta = loss, float(beta)
         init_rng, noise_rng = np.random.default_rng(seed).spawn(2)
         self.encoder = Encoder(input_shape, latent_dim, encoder_filters, dense_units=dense_units,
                                rng=init_rng, dtype=dtype)
@@ -169,7 +177,8 @@ class VAE(Layer):
                              f"not {tuple(input_shape)}: height and width must be even")
 
     def __repr__(self):
-        return f"VAE(latent_dim={self.config['latent_dim']}, loss={self.loss!r})"
+        beta = f", beta={self.beta:g}" if self.beta != 1 else ""
+        return f"VAE(latent_dim={self.config['latent_dim']}, loss={self.loss!r}{beta})"
 
     def named_layers(self):
         """(name, layer) for every layer with parameters, names like "encoder/conv1"."""
@@ -199,7 +208,8 @@ class VAE(Layer):
         reconstruction, dlogits = bernoulli_reconstruction(logits, x)
         kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
         if self.loss == "elbo":
-            loss, pixel_weight = reconstruction + kl, 1.0
+            loss, pixel_weight = reconstruction + self.beta * kl, 1.0
+            dmean, dlog_var = self.beta * dmean, self.beta * dlog_var
         else:  # the book's loss weighs each pixel's cross-entropy by 1/P
             loss, (dlogits, dmean, dlog_var) = book_loss(logits, x, mean, log_var)
             pixel_weight = 1.0 / x[0].size
