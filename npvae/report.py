@@ -34,9 +34,11 @@ def save_manifold(model, path, n=15, dims=(0, 1), show=False):
                                n=n, dims=dims, show=show)
 
 
-def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False):
-    """Plot the encoder's mean code of every image in x_test, coloured by its label."""
-    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show)
+def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False, label_names=None):
+    """Plot the encoder's mean code of every image in x_test, coloured by its label
+    (``y_test`` None: one colour)."""
+    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show,
+                              label_names=label_names)
 
 
 def save_reconstructions(model, x, path, n=10, *, rng, show=False):

@@ -74,10 +74,13 @@ class Trainer:
         config: a ``TrainConfig``.
         out_dir: where ``checkpoint.npz``, ``history.json``/``.csv`` and
             ``loss_curve.png`` go.
+        data: the description of the data (``npvae.datasets.load_data``), kept in the
+            checkpoint so that a resumed run and the pictures load the same images and split.
     """
 
-    def __init__(self, model, config, out_dir):
+    def __init__(self, model, config, out_dir, data=None):
         self.model, self.config, self.out_dir = model, config, Path(out_dir)
+        self.data = data
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
         self.data_rng = np.random.default_rng([config.seed, 1])
         self.epoch = 0            # epochs completed
@@ -201,7 +204,7 @@ class Trainer:
             arrays["data/order"] = self.order
         meta = {"model": self.model.config, "train": dataclasses.asdict(self.config),
                 "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
-                "sums": self.sums, "history": self.history,
+                "sums": self.sums, "history": self.history, "data": self.data,
                 "rng": {"data": self.data_rng.bit_generator.state,
                         "sampling": self.model.sampling.rng.bit_generator.state}}
         path = save_checkpoint(self.checkpoint_path, arrays, meta)
@@ -236,6 +239,7 @@ class Trainer:
         self.epoch, self.step_in_epoch = int(meta["epoch"]), int(meta["step_in_epoch"])
         self.sums = {t: float(meta["sums"][t]) for t in TERMS}
         self.history = list(meta["history"])
+        self.data = meta.get("data")  # None: a checkpoint of the shipped MNIST
         self.data_rng.bit_generator.state = meta["rng"]["data"]
         self.model.sampling.rng.bit_generator.state = meta["rng"]["sampling"]
 
@@ -250,6 +254,11 @@ def load_model(path):
         raise CheckpointError(f"{path}: the weights do not fit the model it describes "
                               f"({error})") from error
     return model
+
+
+def data_description(path):
+    """The description of the data a checkpoint's run was trained on, or None (MNIST)."""
+    return load_checkpoint(path)[1].get("data")
 
 
 def _with_prefix(arrays, prefix):
