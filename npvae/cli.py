@@ -25,13 +25,13 @@ import numpy as np
 
 from npvae import __version__, report
 from npvae.atomic import remove_stale_temporaries
-from npvae.datasets import as_float_images, load_mnist
+from npvae.datasets import as_float_images, load_data, reload_data, summary_line
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
 from npvae.train import TrainingDiverged
-from npvae.trainer import CHECKPOINT_NAME, TrainConfig, Trainer, load_model
+from npvae.trainer import CHECKPOINT_NAME, TrainConfig, Trainer, data_description, load_model
 
 PROG = "npvae"
 DEFAULTS = TrainConfig()        # the seed's training settings
@@ -39,7 +39,7 @@ DEFAULT_LATENT_DIM = 2
 DEFAULT_LOSS = "elbo"
 # Options that describe a run; with --resume they come from the checkpoint instead.
 RUN_OPTIONS = ("batch_size", "lr", "optimizer", "seed", "limit", "test_limit", "latent_dim",
-               "loss", "book_sampling")
+               "loss", "book_sampling", "data", "image_size", "channels")
 
 
 EXAMPLES = """examples:
@@ -108,6 +108,16 @@ def build_parser():
                        help="scale the noise by exp(log_var), as the seed does (a bug, kept "
                             "for comparison)")
     train.add_argument("--seed", type=int, metavar="S", help=f"random seed (default {DEFAULTS.seed})")
+    train.add_argument("--data", type=Path, metavar="DIR",
+                       help="train on the images in DIR: a folder of PNG/JPEG/BMP/GIF pictures "
+                            "(subfolders' names are labels; a test/ subfolder is the test set, "
+                            "else 10%% are held out, by --seed) or of IDX files named like "
+                            "MNIST's (default: the MNIST shipped with npvae)")
+    train.add_argument("--image-size", metavar="N|HxW",
+                       help="crop each image about its centre to this aspect ratio, then "
+                            "resize it (Pillow's LANCZOS); even sides from 8 up")
+    train.add_argument("--channels", type=int, metavar="1|3",
+                       help="1 (grayscale) or 3 (colour); default 1 if every image is gray")
     train.add_argument("--out", type=Path, default=Path("runs/vae"), metavar="DIR",
                        help="folder for the checkpoint, history and pictures "
                             "(default runs/vae)")
@@ -240,16 +250,25 @@ def png_path(text):
 def run_train(args):
     checkpoint = args.out / CHECKPOINT_NAME
     _check_writable_folder(args.out, args.out)
-    trainer = _resumed_trainer(args, checkpoint) if args.resume else _new_trainer(args, checkpoint)
-    (x_train, _), (x_test, y_test) = load_mnist()
-    x_test, y_test = x_test[:trainer.config.test_limit], y_test[:trainer.config.test_limit]
-    _print_header(trainer, len(x_train), len(x_test))
+    if args.resume:
+        trainer = _resumed_trainer(args, checkpoint)
+        data = _reloaded(trainer.data, progress=not args.quiet)
+    else:
+        if checkpoint.exists():
+            raise CommandError(f"{checkpoint} already exists; pass --resume to continue that "
+                               f"run, or choose another --out")
+        data = load_data(args.data, args.image_size, args.channels,
+                         seed=_given(args.seed, DEFAULTS.seed), progress=not args.quiet)
+        trainer = _new_trainer(args, data)
+    x_test, y_test = data.x_test[:trainer.config.test_limit], _first(data.y_test,
+                                                                     trainer.config.test_limit)
+    _print_header(trainer, len(data.x_train), len(x_test), data.description)
     if trainer.epoch >= trainer.config.epochs:
         print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
               f"nothing to do (pass a larger --epochs to train further)")
         return 0
     try:
-        trainer.fit(x_train, x_test, progress=not args.quiet,
+        trainer.fit(data.x_train, x_test, progress=not args.quiet,
                     on_epoch_end=lambda record: print(_epoch_line(record, trainer.config.epochs),
                                                       flush=True))
     except KeyboardInterrupt:
@@ -262,26 +281,35 @@ def run_train(args):
         return 130
     print(f"checkpoint: {checkpoint}")
     if not args.no_pictures:
-        _draw_run_pictures(trainer, as_float_images(x_test), y_test, args.out)
+        _draw_run_pictures(trainer, as_float_images(x_test), y_test, args.out,
+                           data.description["label_names"])
     return 0
 
 
-def _draw_run_pictures(trainer, x_test, y_test, folder):
+def _reloaded(description, progress):
+    """The data a run was trained on: the checkpoint's record of it (None: shipped MNIST)."""
+    return load_data(progress=progress) if description is None else reload_data(
+        description, progress=progress)
+
+
+def _first(labels, limit):
+    return None if labels is None else labels[:limit]
+
+
+def _draw_run_pictures(trainer, x_test, y_test, folder, label_names=None):
     model, rng = trainer.model, np.random.default_rng(trainer.config.seed)
     if model.config["latent_dim"] >= 2:  # the manifold and scatter span two latent dims
         _print_paths(report.save_manifold(model, folder / "manifold.png"),
-                     report.save_scatter(model, x_test, y_test, folder / "scatter.png"))
+                     report.save_scatter(model, x_test, y_test, folder / "scatter.png",
+                                         label_names=label_names))
     else:
         print("latent_dim 1: no manifold.png or scatter.png (they need two latent dimensions)")
     _print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
                                              rng=rng))
 
 
-def _new_trainer(args, checkpoint):
-    if checkpoint.exists():
-        raise CommandError(f"{checkpoint} already exists; pass --resume to continue that run, "
-                           f"or choose another --out")
-    model = VAE(latent_dim=_given(args.latent_dim, DEFAULT_LATENT_DIM),
+def _new_trainer(args, data):
+    model = VAE(input_shape=data.x_train.shape[1:], latent_dim=_given(args.latent_dim, DEFAULT_LATENT_DIM),
                 seed=_given(args.seed, DEFAULTS.seed), loss=_given(args.loss, DEFAULT_LOSS),
                 book_sampling=bool(args.book_sampling))
     config = TrainConfig(epochs=_given(args.epochs, DEFAULTS.epochs),
@@ -290,7 +318,7 @@ def _new_trainer(args, checkpoint):
                          optimizer=_given(args.optimizer, DEFAULTS.optimizer),
                          seed=_given(args.seed, DEFAULTS.seed), limit=args.limit,
                          test_limit=args.test_limit, checkpoint_every=args.checkpoint_every)
-    return Trainer(model, config, args.out)
+    return Trainer(model, config, args.out, data=data.description)
 
 
 def _resumed_trainer(args, checkpoint):
@@ -313,13 +341,14 @@ def _given(value, default):
     return default if value is None else value
 
 
-def _print_header(trainer, n_train, n_test):
+def _print_header(trainer, n_train, n_test, description):
     model, config = trainer.model, trainer.config
     used = min(n_train, config.limit) if config.limit else n_train
     print(f"model: VAE, latent_dim {model.config['latent_dim']}, loss {model.loss}"
           f"{', book sampling' if model.config['book_sampling'] else ''}, "
           f"{model.count_params():,} parameters")
-    print(f"data: {used:,} training images, {n_test:,} test images")
+    print(f"data: {summary_line(description)}")
+    print(f"using: {used:,} training images, {n_test:,} test images")
     epochs = f"{config.epochs} epoch" + ("s" if config.epochs != 1 else "")
     print(f"training: {epochs}, batch size {config.batch_size}, "
           f"{config.optimizer} lr {config.lr:g}, seed {config.seed}"
@@ -344,8 +373,7 @@ def _epoch_line(record, epochs):
 
 def run_evaluate(args):
     model = _load(args.checkpoint)
-    _, (x_test, _) = load_mnist(dtype=np.float32)
-    x_test = x_test[:args.limit]
+    x_test = _test_data(args.checkpoint)[0][:args.limit]
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     result = {"images": len(x_test), **negative_elbo(model, x_test, elbo_rng)}
     if args.iwae:
@@ -375,15 +403,16 @@ def run_manifold(args):
 
 def run_scatter(args):
     model = _load_for_picture(args)
-    _, (x_test, y_test) = load_mnist(dtype=np.float32)
-    _print_paths(report.save_scatter(model, x_test[:args.limit], y_test[:args.limit], args.out,
-                                     dims=args.dims, show=args.show))
+    x_test, y_test, names = _test_data(args.checkpoint)
+    _print_paths(report.save_scatter(model, x_test[:args.limit], _first(y_test, args.limit),
+                                     args.out, dims=args.dims, show=args.show,
+                                     label_names=names))
     return 0
 
 
 def run_reconstruct(args):
     model = _load_for_picture(args)
-    _, (x_test, _) = load_mnist(dtype=np.float32)
+    x_test = _test_data(args.checkpoint)[0]
     _print_paths(report.save_reconstructions(model, x_test, args.out, n=args.n,
                                              rng=np.random.default_rng(args.seed),
                                              show=args.show))
@@ -399,7 +428,7 @@ def run_sample(args):
 
 def run_interpolate(args):
     model = _load_for_picture(args)
-    _, (x_test, _) = load_mnist(dtype=np.float32)
+    x_test = _test_data(args.checkpoint)[0]
     for option, index in (("--from-index", args.from_index), ("--to-index", args.to_index)):
         if index >= len(x_test):
             raise CommandError(f"{option} must be a test image index, 0..{len(x_test) - 1}; "
@@ -408,6 +437,12 @@ def run_interpolate(args):
                                            x_test[args.to_index], args.out, steps=args.steps,
                                            show=args.show))
     return 0
+
+
+def _test_data(checkpoint):
+    """The test images (float, [0, 1]), labels and label names of a checkpoint's run."""
+    data = _reloaded(data_description(checkpoint), progress=False)
+    return as_float_images(data.x_test), data.y_test, data.description["label_names"]
 
 
 def _load_for_picture(args):
