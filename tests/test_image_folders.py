@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from npvae.datasets import image_folder, load_data, reload_data
-from npvae.datasets.resize import centre_box
+from npvae.datasets.resize import centre_box, image_size
 from picture_folders import write_shapes
 from test_mnist import idx_bytes
 
@@ -213,3 +213,15 @@ def test_mnist_is_the_default_and_stays_uint8():
     data = load_data(progress=False)
     assert data.x_train.dtype == np.uint8 and data.x_train.shape == (60000, 28, 28, 1)
     assert data.description["kind"] == "mnist" and data.description["split"]["test"] == 10000
+
+
+@pytest.mark.parametrize("given, expected", [("32", (32, 32)), ("48x64", (48, 64)),
+                                             (16, (16, 16)), ((8, 10), (8, 10)), (None, None)])
+def test_image_sizes_are_read_as_height_and_width(given, expected):
+    assert image_size(given) == expected
+
+
+@pytest.mark.parametrize("given", ["7", "8x9", "big", "0x0", (8,)])
+def test_bad_image_sizes_are_refused(given):
+    with pytest.raises(ValueError, match="image size"):
+        image_size(given)

@@ -26,7 +26,8 @@ def image_size(value):
         match = re.fullmatch(r"\s*(\d+)\s*(?:[xX]\s*(\d+)\s*)?", value)
         if match is None:
             raise ValueError(f"image size must be N or HxW (e.g. 32 or 48x64); got {value!r}")
-        value = tuple(int(side) for side in match.groups() if side is not None)
+        h, w = match.groups()
+        value = int(h) if w is None else (int(h), int(w))
     sides = (value, value) if isinstance(value, int) else tuple(value)
     if len(sides) != 2 or not all(isinstance(side, int) for side in sides):
         raise ValueError(f"image size must be N or (H, W), whole numbers; got {value!r}")
