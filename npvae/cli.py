@@ -34,7 +34,7 @@ from npvae.train import TrainingDiverged
 from npvae.trainer import CHECKPOINT_NAME, TrainConfig, Trainer, data_description, load_model
 
 PROG = "npvae"
-DEFAULTS = TrainConfig()        # the seed's training settings
+DEFAULTS = TrainConfig()        # the book's training settings
 DEFAULT_LATENT_DIM = 2
 DEFAULT_LOSS = "elbo"
 # Options that describe a run; with --resume they come from the checkpoint instead.
@@ -82,7 +82,7 @@ def _fail(error, code):
 
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog=PROG, description="A convolutional VAE on MNIST, written from scratch in NumPy.",
+        prog=PROG, description="A convolutional VAE on MNIST (or your own images, --data), written from scratch in NumPy.",
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -102,10 +102,10 @@ def build_parser():
     train.add_argument("--optimizer", choices=sorted(OPTIMIZERS),
                        help=f"default {DEFAULTS.optimizer}")
     train.add_argument("--loss", choices=LOSSES,
-                       help=f"'elbo' (the negative ELBO) or 'book' (the seed's loss); "
+                       help=f"'elbo' (the negative ELBO) or 'book' (the book's loss); "
                             f"default {DEFAULT_LOSS}")
     train.add_argument("--book-sampling", action="store_true", default=None,
-                       help="scale the noise by exp(log_var), as the seed does (a bug, kept "
+                       help="scale the noise by exp(log_var), as the book does (a bug, kept "
                             "for comparison)")
     train.add_argument("--seed", type=int, metavar="S", help=f"random seed (default {DEFAULTS.seed})")
     train.add_argument("--data", type=Path, metavar="DIR",
