@@ -1,13 +1,14 @@
-"""Time each convolution of the seed's model alone: npvae against PyTorch, same CPU.
+"""Time each convolution of the book's model alone: every npvae algorithm against PyTorch.
 
 A training step is mostly its five convolutions (``benchmarks/train_step.py --layers``).
-This script times each of them on its own, forward and backward, in npvae and in
-PyTorch (channels_last, float32, as many threads as cores), and prints what each
-achieves in GFLOP/s: npvae's convolutions are BLAS matrix products after im2col, while
-PyTorch's run oneDNN's direct convolution kernels.
+This script times each of them on its own, forward and backward, with every algorithm
+of ``npvae.fast`` that can run it (and the textbook), and in PyTorch (channels_last,
+float32, as many threads as cores, oneDNN's direct kernels) in the same run. It prints
+ms, GFLOP/s and, per algorithm, PyTorch's time over npvae's for forward + backward
+(above 1: npvae is faster). The algorithm "auto" picks is marked with *.
 
     python benchmarks/convolutions.py                    # batch 16
-    python benchmarks/convolutions.py --batch-size 128 --repeats 20
+    python benchmarks/convolutions.py --batch-size 16 128 --repeats 20
 
 PyTorch (``pip install ".[bench]"``) runs in a child process without npvae, as in
 ``benchmarks/train_step.py``.
@@ -23,10 +24,12 @@ import time
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
 if not TORCH_CHILD:  # no npvae beside PyTorch: they would share OpenMP's wait policy
+    from npvae import fast
     from npvae.layers import Conv2D, Conv2DTranspose
 import numpy as np  # noqa: E402
 
 # name: (input (H, W, C), output channels, stride, transposed?, input gradient needed?)
+# npvae's backward always returns dx; PyTorch skips it for conv1, as in a training step.
 CONVOLUTIONS = {
     "conv1": ((28, 28, 1), 32, 1, False, False),  # the data needs no gradient
     "conv2": ((28, 28, 32), 64, 2, False, True),
@@ -45,21 +48,30 @@ def forward_flop(input_hwc, out_channels, stride, transposed):
     return 2 * pixels * 9 * channels * out_channels
 
 
-def npvae_layer(input_hwc, out_channels, stride, transposed, input_grad):
-    if transposed:
-        return Conv2DTranspose(input_hwc[2], out_channels, 3, stride=stride, rng=0)
-    return Conv2D(input_hwc[2], out_channels, 3, stride=stride, rng=0, input_grad=input_grad)
+def npvae_layer(input_hwc, out_channels, stride, transposed, algorithm):
+    kind = Conv2DTranspose if transposed else Conv2D
+    return kind(input_hwc[2], out_channels, 3, stride=stride, rng=0, algorithm=algorithm)
+
+
+def algorithms(spec):
+    """The algorithms that can run a convolution: "textbook" and the fitting fast ones."""
+    _, _, stride, transposed, _ = spec
+    return ["textbook"] + [name for name in fast.ALGORITHMS
+                           if not fast.cannot_run(name, transposed, (3, 3), stride)]
 
 
 def time_npvae(batch_size, repeats):
-    """{name: (forward ms, backward ms)}, medians over ``repeats`` calls each."""
+    """{name: {algorithm: (forward ms, backward ms)}}, medians over ``repeats`` calls."""
     rng = np.random.default_rng(0)
     times = {}
     for name, spec in CONVOLUTIONS.items():
-        layer = npvae_layer(*spec)
+        times[name] = {}
         x = rng.random((batch_size,) + spec[0], dtype=np.float32)
-        dy = rng.random(layer.forward(x).shape, dtype=np.float32)
-        times[name] = _median_ms(layer.forward, _npvae_backward(layer), x, dy, repeats)
+        for algorithm in algorithms(spec):
+            layer = npvae_layer(*spec[:4], algorithm)
+            dy = rng.random(layer.forward(x).shape, dtype=np.float32)
+            times[name][algorithm] = _median_ms(layer.forward, _npvae_backward(layer), x, dy,
+                                                repeats)
     return times
 
 
@@ -125,18 +137,18 @@ def time_torch_in_child(batch_size, repeats):
 
 
 def print_table(batch_size, npvae_ms, torch_ms):
-    print(f"batch {batch_size}: ms (GFLOP/s), forward / backward")
-    print(f"{'':14}{'npvae fwd':>17}{'bwd':>17}" + (f"{'PyTorch fwd':>17}{'bwd':>17}"
-                                                     if torch_ms else ""))
+    print(f"batch {batch_size}: ms (GFLOP/s); ratio = PyTorch / npvae, forward + backward")
+    print(f"{'':14}{'algorithm':<12}{'forward':>16}{'backward':>16}{'ratio':>7}")
     for name, spec in CONVOLUTIONS.items():
         flop = batch_size * forward_flop(*spec[:4])
-        backward_flop = flop * (2 if spec[4] else 1)  # dW, and dx when it is needed
-        line = f"{name:14}"
-        for times in (npvae_ms, torch_ms) if torch_ms else (npvae_ms,):
-            fwd, bwd = times[name]
-            line += f"{fwd:>9.2f} ({flop / fwd / 1e6:>4.0f})" \
-                    f"{bwd:>9.2f} ({backward_flop / bwd / 1e6:>4.0f})"
-        print(line)
+        backward_flop = 2 * flop  # dW and dx (PyTorch skips dx for conv1)
+        chosen = npvae_layer(*spec[:4], "auto").algorithm_for(spec[0])
+        rows = dict(npvae_ms[name], **({"PyTorch": torch_ms[name]} if torch_ms else {}))
+        for algorithm, (fwd, bwd) in rows.items():
+            mark = "*" if algorithm == chosen else ""
+            ratio = f"{sum(torch_ms[name]) / (fwd + bwd):>7.2f}" if torch_ms else ""
+            print(f"{name:14}{algorithm + mark:<12}{fwd:>8.2f} ({flop / fwd / 1e6:>4.0f})"
+                  f"{bwd:>8.2f} ({backward_flop / bwd / 1e6:>4.0f}){ratio}")
 
 
 def main(argv=None):

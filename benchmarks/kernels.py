@@ -1,4 +1,4 @@
-"""Time im2col and col2im on the seed's model's shapes: numba loops against NumPy twins.
+"""Time im2col and col2im on the book's model's shapes: numba loops against NumPy twins.
 
 For the one-channel images (the model's input, and the gradient of its one-channel
 output) it also times the general per-pixel loop, which ``npvae.kernels`` uses for
@@ -15,7 +15,7 @@ from npvae import kernels
 import numpy as np
 
 # (name, input shape without the batch, stride, (top, bottom, left, right)) of every
-# im2col/col2im in a training step of the seed's model; all kernels are 3x3.
+# im2col/col2im in a training step of the book's model; all kernels are 3x3.
 SHAPES = [
     ("conv1 x, conv_out y/dy", (28, 28, 1), 1, (1, 1, 1, 1)),  # conv_out: col2im paints y
     ("conv2 x, deconv y", (28, 28, 32), 2, (0, 1, 0, 1)),

@@ -1,4 +1,4 @@
-"""Time full training steps of the seed's VAE: npvae against PyTorch, same run, same CPU.
+"""Time full training steps of the book's VAE: npvae against PyTorch, same run, same CPU.
 
 A step is what ``npvae train`` does per batch: forward, backward, RMSprop update.
 Both frameworks train the same architecture on the same random batch; the first
@@ -7,6 +7,7 @@ Both frameworks train the same architecture on the same random batch; the first
     python benchmarks/train_step.py                         # batch 16 and 128, 3 rounds
     python benchmarks/train_step.py --batch-size 16 --steps 300 --json
     python benchmarks/train_step.py --layers                # per-layer breakdown
+    python benchmarks/train_step.py --algorithm gather      # no Winograd, as before it
 
 PyTorch is timed only when it is installed (``pip install ".[bench]"``), in a child
 process without npvae (see below), with as many threads as numpy's BLAS gets (all
@@ -28,24 +29,38 @@ TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
 # npvae before numpy, as the ``npvae`` command does it: OpenBLAS reads its setting then.
 if not TORCH_CHILD:
+    from npvae import fast
+    from npvae.layers.conv import Conv2D, Conv2DTranspose
     from npvae.models import VAE
     from npvae.optim import RMSprop
 import numpy as np  # noqa: E402
 
-# FLOPs (2 per multiply-add) of one image through the seed's model, forward: 45.4 M, of
+# FLOPs (2 per multiply-add) of one image through the book's model, forward: 45.4 M, of
 # which the four convolutions and the transposed one are 44 M. A training step costs about
 # three times as much (forward, then two matrix products per layer backward).
 FORWARD_FLOP_PER_IMAGE = 45.4e6
 TRAIN_FLOP_PER_IMAGE = 3 * FORWARD_FLOP_PER_IMAGE
 
 
-def time_npvae(batch_size, steps, warmup, seed=0):
+def book_model(algorithm, seed=0):
+    """The book's VAE, every convolution that ``algorithm`` can run made to run it."""
+    model = VAE(seed=seed)
+    for _, layer in model.named_layers():
+        if isinstance(layer, (Conv2D, Conv2DTranspose)) and algorithm != "auto":
+            g = layer.geometry
+            if not fast.cannot_run(algorithm, layer.transposed, (g.kh, g.kw), g.stride):
+                layer.algorithm = algorithm
+    return model
+
+
+def time_npvae(batch_size, steps, warmup, algorithm="auto", seed=0):
     """Seconds per training step of npvae's VAE, over ``steps`` steps after ``warmup``."""
-    model, optimizer = VAE(seed=seed), RMSprop(1e-3)
+    model, optimizer = book_model(algorithm, seed), RMSprop(1e-3)
     x = np.random.default_rng(seed).random((batch_size, 28, 28, 1), dtype=np.float32)
 
     def step():
-        model.loss_and_gradients(x)
+        model(x)
+        model.backward()
         optimizer.step(model.named_layers())
 
     return _time_steps(step, steps, warmup)
@@ -118,9 +133,9 @@ def _time_steps(step, steps, warmup):
     return (time.perf_counter() - start) / steps
 
 
-def layer_breakdown(batch_size, steps, warmup, seed=0):
+def layer_breakdown(batch_size, steps, warmup, algorithm="auto", seed=0):
     """Milliseconds per step spent in each layer's forward and backward (npvae)."""
-    model, optimizer = VAE(seed=seed), RMSprop(1e-3)
+    model, optimizer = book_model(algorithm, seed), RMSprop(1e-3)
     x = np.random.default_rng(seed).random((batch_size, 28, 28, 1), dtype=np.float32)
     timings = {}
     layers = model.named_layers() + [("sampling", model.sampling)]
@@ -135,7 +150,8 @@ def layer_breakdown(batch_size, steps, warmup, seed=0):
             for entry in list(timings.values()) + [optimizer_time]:
                 for key in entry:
                     entry[key] = 0.0
-        model.loss_and_gradients(x)
+        model(x)
+        model.backward()
         step_optimizer(model.named_layers())
     timings["optimizer (RMSprop)"] = {"forward": 0.0, "backward": optimizer_time["update"]}
     return {name: {k: 1e3 * v / steps for k, v in t.items()} for name, t in timings.items()}
@@ -166,7 +182,7 @@ def measure(batch_size, args, have_torch):
     rounds' ratios."""
     npvae_s, torch_s = [], []
     for _ in range(args.repeats):
-        npvae_s.append(time_npvae(batch_size, args.steps, args.warmup))
+        npvae_s.append(time_npvae(batch_size, args.steps, args.warmup, args.algorithm))
         if have_torch:
             torch_s.append(time_torch_in_child(batch_size, args.steps, args.warmup))
     seconds = float(np.median(npvae_s))
@@ -194,6 +210,9 @@ def main(argv=None):
                         help="rounds of npvae then PyTorch; medians are reported (default 3)")
     parser.add_argument("--layers", action="store_true", help="print a per-layer breakdown")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if present")
+    parser.add_argument("--algorithm", default="auto",
+                        help="run every convolution this algorithm can run with it "
+                             "(textbook, gather, scatter, winograd; default auto)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
@@ -202,7 +221,8 @@ def main(argv=None):
     for batch_size in args.batch_size:
         row = measure(batch_size, args, have_torch)
         if args.layers:
-            row["layers_ms"] = layer_breakdown(batch_size, args.steps, args.warmup)
+            row["layers_ms"] = layer_breakdown(batch_size, args.steps, args.warmup,
+                                               args.algorithm)
         results.append(row)
 
     if args.json:

@@ -22,7 +22,7 @@ def show(name, layer, array):
 
 
 def main():
-    (x_train, y_train), _ = load_mnist()
+    (x_train, y_train), _ = load_mnist(dtype=np.float32)
     x, label = x_train[:1], y_train[0]            # one digit, shape (1, 28, 28, 1)
     model = VAE(seed=0)
     print(f"One training image, a {label}: x {x.shape}, pixels in [0, 1]\n")

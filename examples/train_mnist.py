@@ -64,7 +64,7 @@ def run(args):
         raise ValueError(f"--epochs and --limit must be at least 1; got {args.epochs} and "
                          f"{args.limit}")
     # The data: 60,000 training and 10,000 test digits, float32 in [0, 1], (N, 28, 28, 1).
-    (x_train, _), (x_test, y_test) = load_mnist()
+    (x_train, _), (x_test, y_test) = load_mnist(dtype=np.float32)
     x_train = x_train[:args.limit]
 
     # The model: 28x28x1 -> 4 convolutions -> Dense 32 -> z (2 numbers) -> back to 28x28x1.

@@ -31,11 +31,10 @@ image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_num
 The numba loops copy one pixel's C channels at a time, which is fast when C is 32 or
 64. A one-channel image would pay that loop's overhead for every single number, so
 one-channel images take loops of their own that run along whole image rows instead. In
-the seed's model they serve im2col of the input image (the first layer) and of the
+the book's model they serve im2col of the input image (the first layer) and of the
 gradient of the one-channel output, and col2im that paints that output (the last layer
-runs in the scatter form, see ``npvae.layers.conv``). ``python benchmarks/kernels.py``
-times both kinds of loop: 2.5-2.8x faster at batch 16 here, about 5x at batch 128. Both
-give the twins' results exactly.
+runs in the scatter form, see ``npvae.fast.scatter``). ``python benchmarks/kernels.py``
+times both kinds of loop; both give the twins' results exactly.
 """
 import numba
 import numpy as np

@@ -48,24 +48,26 @@ def as_finite(name: str, value, ndim: int, shape_text: str) -> np.ndarray:
 
 
 def as_images(name: str, images) -> np.ndarray:
-    """Check images (n, H, W, 1) in [0, 1]; return them as (n, H, W)."""
-    array = as_finite(name, images, ndim=4, shape_text="(n, height, width, 1)")
-    if array.shape[-1] != 1:
-        raise ValueError(f"{name} must have shape (n, height, width, 1), got {array.shape}")
+    """Check images (n, H, W, 1 or 3) in [0, 1]; return them as (n, H, W) or (n, H, W, 3)."""
+    array = as_finite(name, images, ndim=4, shape_text="(n, height, width, 1 or 3)")
+    if array.shape[-1] not in (1, 3):
+        raise ValueError(f"{name} must have shape (n, height, width, 1 or 3), got {array.shape}")
     low, high = array.min(), array.max()
     if low < 0 or high > 1:
         raise ValueError(f"{name} must be pixel intensities in [0, 1], got values in "
                          f"[{low:.3g}, {high:.3g}]; if these are logits, apply a sigmoid first")
-    return array[..., 0]
+    return array[..., 0] if array.shape[-1] == 1 else array
 
 
-def check_labels(labels, rows: int) -> np.ndarray:
+def check_labels(labels, rows: int, classes: int = 10) -> np.ndarray:
+    """Integer labels (rows,) in 0..classes-1 (digits 0..9 by default)."""
     array = np.asarray(labels)
     if array.shape != (rows,) or array.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers of shape ({rows},), one per row of z_mean, "
                          f"got shape {array.shape} and dtype {array.dtype}")
-    if array.min() < 0 or array.max() > 9:
-        raise ValueError(f"labels must be digits 0..9, got values in "
+    if array.min() < 0 or array.max() > classes - 1:
+        what = "digits 0..9" if classes == 10 else f"label indices 0..{classes - 1}"
+        raise ValueError(f"labels must be {what}, got values in "
                          f"[{array.min()}, {array.max()}]")
     return array
 

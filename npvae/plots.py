@@ -80,14 +80,17 @@ def manifold_image(decode, latent_dim: int, n: int = 15, dims=(0, 1)):
 
 
 def tile_images(images: np.ndarray, ncols: int, gap: int = _GAP) -> np.ndarray:
-    """Arrange images (n, H, W) row by row into one picture, ``gap`` NaN pixels apart.
+    """Arrange images (n, H, W) or colour (n, H, W, 3) row by row into one picture,
+    ``gap`` pixels apart.
 
     Image k lands in row k // ncols, column k % ncols. The result has shape
-    (rows*(H+gap) - gap, ncols*(W+gap) - gap); unused cells are NaN too (drawn white).
+    (rows*(H+gap) - gap, ncols*(W+gap) - gap[, 3]); gaps and unused cells are NaN (drawn
+    white) in gray, 1 (white) in colour, as imshow draws no NaN in an RGB picture.
     """
-    n, h, w = images.shape
+    n, h, w = images.shape[:3]
     rows = -(-n // ncols)  # ceiling division
-    canvas = np.full((rows * (h + gap) - gap, ncols * (w + gap) - gap), np.nan, np.float32)
+    canvas = np.full((rows * (h + gap) - gap, ncols * (w + gap) - gap) + images.shape[3:],
+                     np.nan if images.ndim == 3 else 1.0, np.float32)
     for k, image in enumerate(images):
         top, left = (k // ncols) * (h + gap), (k % ncols) * (w + gap)
         canvas[top:top + h, left:left + w] = image
@@ -117,19 +120,30 @@ def plot_manifold(decode, latent_dim: int, path, n: int = 15, dims=(0, 1),
     return png.save(figure, path, show)
 
 
-def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False) -> Path:
-    """Draw encoder means z_mean (N, latent_dim) coloured by digit labels (N,) in 0..9."""
+def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
+                 label_names=None) -> Path:
+    """Draw encoder means z_mean (N, latent_dim) coloured by labels (N,): digits 0..9, or
+    indices into ``label_names``; ``labels`` None draws every dot in one colour."""
     path = png.png_path(path)
     z_mean = as_finite("z_mean", z_mean, ndim=2, shape_text="(N, latent_dim)")
     dims = check_dims(dims, z_mean.shape[1])
-    labels = check_labels(labels, len(z_mean))
     figure, axes = png.new_figure(8, 7)
-    # Ten colours, one per digit: boundaries at half-integers map digit d to colour d exactly.
-    points = axes.scatter(z_mean[:, dims[0]], z_mean[:, dims[1]], c=labels, cmap="tab10",
-                          norm=BoundaryNorm(np.arange(-0.5, 10), 10), s=3, alpha=0.6)
-    colorbar = figure.colorbar(points, ax=axes, ticks=range(10))
-    colorbar.set_label("digit")
-    colorbar.solids.set_alpha(1)  # the key should not be as faint as the dots
+    x, y = z_mean[:, dims[0]], z_mean[:, dims[1]]
+    if labels is None:
+        axes.scatter(x, y, s=3, alpha=0.6)
+    else:
+        names = [str(d) for d in range(10)] if label_names is None else list(label_names)
+        labels = check_labels(labels, len(z_mean), len(names))
+        k = len(names)
+        # One colour per label: boundaries at half-integers map label d to colour d exactly.
+        points = axes.scatter(x, y, c=labels, cmap="tab10" if k <= 10 else "tab20",
+                              norm=BoundaryNorm(np.arange(-0.5, k), 10 if k <= 10 else 20),
+                              s=3, alpha=0.6)
+        colorbar = figure.colorbar(points, ax=axes, ticks=range(k) if k <= 20 else None)
+        if k <= 20:
+            colorbar.set_ticklabels(names)
+        colorbar.set_label("digit" if label_names is None else "label")
+        colorbar.solids.set_alpha(1)  # the key should not be as faint as the dots
     # The window the manifold decodes: dots outside it never appear in the manifold.
     edge = normal_quantiles([_GRID_LOW, _GRID_HIGH])
     axes.plot(edge[[0, 1, 1, 0, 0]], edge[[0, 0, 1, 1, 0]], "k--", lw=1,
@@ -138,7 +152,8 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False) -> Path:
     axes.set_aspect("equal", adjustable="datalim")
     axes.set_xlabel(f"z_mean[{dims[0]}]")
     axes.set_ylabel(f"z_mean[{dims[1]}]  (grows downwards)")
-    axes.set_title(f"How the encoder arranges {len(z_mean)} digits: "
+    axes.set_title(f"How the encoder arranges {len(z_mean)} "
+                   f"{'digits' if label_names is None else 'images'}: "
                    f"z_mean[{dims[0]}] vs z_mean[{dims[1]}]")
     axes.legend(loc="upper right", fontsize="small")
     return png.save(figure, path, show)

@@ -27,6 +27,7 @@ Sizes and paths are checked before the model runs, so a bad one fails at once.
 import numpy as np
 
 from npvae import plots, png
+from npvae.datasets.pixels import as_float_images
 from npvae.evaluation import EVAL_BATCH
 from npvae.plot_inputs import check_dims, count
 
@@ -41,18 +42,21 @@ def save_manifold(model, path, n=15, dims=(0, 1), show=False):
                                n=n, dims=dims, show=show)
 
 
-def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False):
-    """Plot the encoder's mean code of every image in x_test, coloured by its label."""
+def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False, label_names=None):
+    """Plot the encoder's mean code of every image in x_test, coloured by its label
+    (``y_test`` None: one colour)."""
     png.png_path(path)
     check_dims(dims, model.config["latent_dim"])
-    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show)
+    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show,
+                              label_names=label_names)
 
 
 def save_reconstructions(model, x, path, n=10, *, rng, show=False):
     """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean)."""
     png.png_path(path)
     n = count("n", n, maximum=len(x))
-    originals = x[np.sort(rng.choice(len(x), size=n, replace=False))]
+    originals = as_float_images(x[np.sort(rng.choice(len(x), size=n, replace=False))],
+                                model.dtype)
     reconstructions = model.decoder.generate(encode_means(model, originals))
     note = TWO_DIM_NOTE if model.config["latent_dim"] == 2 else ""
     return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
@@ -80,7 +84,10 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
 
 
 def encode_means(model, x, batch_size=ENCODE_BATCH):
-    """The encoder's mean codes z_mean (N, latent_dim) of images x (N, H, W, C)."""
-    model.check_images(x, "the images to encode")
-    return np.concatenate([model.encoder.forward(x[i:i + batch_size])[0]
-                           for i in range(0, len(x), batch_size)])
+    """The encoder's mean codes z_mean (N, latent_dim) of images x (N, H, W, C): floats
+    in [0, 1], or uint8 0..255, scaled a batch at a time."""
+    batches = [as_float_images(x[i:i + batch_size], model.dtype)
+               for i in range(0, len(x), batch_size)]
+    for batch in batches[:1]:
+        model.check_images(batch, "the images to encode")
+    return np.concatenate([model.encoder.forward(batch)[0] for batch in batches])

@@ -84,10 +84,13 @@ class Trainer:
         config: a ``TrainConfig``.
         out_dir: where ``checkpoint.npz``, ``history.json``/``.csv`` and
             ``loss_curve.png`` go.
+        data: the description of the data (``npvae.datasets.load_data``), kept in the
+            checkpoint so that a resumed run and the pictures load the same images and split.
     """
 
-    def __init__(self, model, config, out_dir):
+    def __init__(self, model, config, out_dir, data=None):
         self.model, self.config, self.out_dir = model, config, Path(out_dir)
+        self.data = data
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
         self.data_rng = np.random.default_rng([config.seed, 1])
         self.epoch = 0            # epochs completed
@@ -222,6 +225,7 @@ class Trainer:
         meta = {"model": self.model.config, "train": dataclasses.asdict(self.config),
                 "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
                 "sums": self.sums, "history": self.history, "steps": self.steps,
+                "data": self.data,
                 "rng": {"data": self.data_rng.bit_generator.state,
                         "sampling": self.model.sampling.rng.bit_generator.state}}
         path = save_checkpoint(self.checkpoint_path, arrays, meta)
@@ -257,6 +261,7 @@ class Trainer:
         self.sums = {t: float(meta["sums"][t]) for t in TERMS}
         self.history = list(meta["history"])
         self.steps = list(meta.get("steps", []))  # older checkpoints kept no points
+        self.data = meta.get("data")  # None: a checkpoint of the shipped MNIST
         self.data_rng.bit_generator.state = meta["rng"]["data"]
         self.model.sampling.rng.bit_generator.state = meta["rng"]["sampling"]
 
@@ -271,6 +276,11 @@ def load_model(path):
         raise CheckpointError(f"{path}: the weights do not fit the model it describes "
                               f"({error})") from error
     return model
+
+
+def data_description(path):
+    """The description of the data a checkpoint's run was trained on, or None (MNIST)."""
+    return load_checkpoint(path)[1].get("data")
 
 
 def _with_prefix(arrays, prefix):

@@ -1,4 +1,5 @@
 """Fixtures shared by the training tests."""
+import numpy as np
 import pytest
 
 import npvae.history
@@ -17,5 +18,5 @@ def no_loss_curve():
 @pytest.fixture(scope="module")
 def data():
     """400 training and 200 test images of the shipped MNIST."""
-    (x_train, _), (x_test, _) = load_mnist()
+    (x_train, _), (x_test, _) = load_mnist(dtype=np.float32)
     return x_train[:400], x_test[:200]

@@ -4,7 +4,7 @@
 2. 'same' padding is TensorFlow's (the odd row at the bottom), checked against a slow,
    obvious convolution written here; the transpose's output sizes are Keras'.
 3. Parameter layouts and Glorot-uniform initialisation are Keras'.
-4. The seed's model has the seed's parameter count.
+4. The book's model has the book's parameter count.
 5. Every layer checks its inputs and says what it expected and what it got.
 """
 import math
@@ -17,7 +17,6 @@ from hypothesis import strategies as st
 
 from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling,
                           Sigmoid)
-from npvae.layers import conv as conv_module
 from npvae.models.vae import VAE
 
 F64 = np.float64
@@ -235,10 +234,10 @@ def test_init_draws_from_the_given_generator():
     assert not np.array_equal(same_a, other)
 
 
-# -------------------------------------------------------------------- 4. the seed model
+# -------------------------------------------------------------------- 4. the book's model
 
 
-def test_seed_model_has_the_seeds_parameter_count():
+def test_book_model_has_the_books_parameter_count():
     weights = VAE().weights()
     encoder = sum(w.size for name, w in weights.items() if name.startswith("encoder/"))
     decoder = sum(w.size for name, w in weights.items() if name.startswith("decoder/"))
@@ -435,49 +434,3 @@ def test_a_non_contiguous_input_gives_the_same_result(name):
     np.testing.assert_allclose(dx, layer.backward(dy), rtol=1e-12)
     for key, grad in grads.items():
         np.testing.assert_allclose(grad, layer.grads[key], rtol=1e-12)
-
-
-def test_a_first_layer_skips_the_input_gradient_but_not_its_own():
-    rng = np.random.default_rng(7)
-    x = rng.standard_normal((2, 6, 6, 1))
-    dy = rng.standard_normal((2, 3, 3, 4))
-    full = Conv2D(1, 4, 3, stride=2, rng=np.random.default_rng(1), dtype=np.float64)
-    first = Conv2D(1, 4, 3, stride=2, rng=np.random.default_rng(1), dtype=np.float64,
-                   input_grad=False)
-    np.testing.assert_array_equal(full.forward(x), first.forward(x))
-    assert full.backward(dy) is not None
-    assert first.backward(dy) is None
-    for key in ("W", "b"):
-        np.testing.assert_array_equal(full.grads[key], first.grads[key])
-
-
-@pytest.mark.parametrize("name, first_layer", [
-    ("Conv2D", False), ("Conv2D-valid", False), ("Conv2D-narrowing", False),
-    ("Conv2DTranspose", False),
-    # A first layer (input_grad=False) gathers and skips dx: its own path through blocks.
-    ("Conv2D", True), ("Conv2D-valid", True)])
-def test_a_batch_of_several_blocks_gives_what_each_image_gives_alone(name, first_layer):
-    """Convolutions walk the batch IMAGES_PER_BLOCK images at a time (and a last,
-    partial block): each image's output and input gradient must be its own, and the
-    weight gradients the sum over all images."""
-    layer, shape = all_layers(F64)[name]
-    if first_layer:
-        layer.input_grad = False  # as Conv2D(..., input_grad=False) sets it
-    n_images = 2 * conv_module.IMAGES_PER_BLOCK + 3
-    rng = np.random.default_rng(12)
-    x = rng.standard_normal((n_images,) + shape[1:])
-    y = layer.forward(x)
-    dy = rng.standard_normal(y.shape)
-    dx = layer.backward(dy)
-    grads = {key: grad.copy() for key, grad in layer.grads.items()}
-    summed = {key: np.zeros_like(grad) for key, grad in grads.items()}
-    for n in range(n_images):
-        np.testing.assert_allclose(layer.forward(x[n:n + 1])[0], y[n], rtol=1e-12, atol=1e-12)
-        dx_alone = layer.backward(dy[n:n + 1])
-        if not first_layer:
-            np.testing.assert_allclose(dx_alone[0], dx[n], rtol=1e-12, atol=1e-12)
-        for key in summed:
-            summed[key] += layer.grads[key]
-    assert (dx is None) == first_layer
-    for key, grad in grads.items():
-        np.testing.assert_allclose(grad, summed[key], rtol=1e-10, atol=1e-12)

@@ -257,7 +257,7 @@ def test_explore_at_writes_the_view_the_window_shows(checkpoint, tmp_path, capsy
     code, printed, err = run_cli(["explore", "--checkpoint", checkpoint, "--dims", 2, 0,
                                   "--limit", 50, "--at=0.4,-1.5,0.8", "--out", out], capsys)
     assert (code, err) == (0, "") and str(out) in printed
-    _, (x_test, y_test) = load_mnist()
+    _, (x_test, y_test) = load_mnist(dtype=np.float32)
     ex = Explorer(load_model(checkpoint), x_test[:50], y_test[:50], dims=(2, 0))
     ex.move_to([0.4, -1.5, 0.8])
     assert ex.sliders[1].val == pytest.approx(-1.5)

@@ -1,4 +1,4 @@
-"""Tests for the IDX reader and the MNIST loader (npvae.datasets.mnist).
+"""Tests for the IDX reader (npvae.datasets.idx) and the MNIST loader (npvae.datasets.mnist).
 
 The small IDX files here are written by `idx_bytes` below with struct, independently
 of the reader under test, so a reader bug cannot cancel out against a writer bug.
@@ -57,17 +57,26 @@ def test_shipped_shapes_dtypes_and_range(shipped):
     (x_train, y_train), (x_test, y_test) = shipped
     assert x_train.shape == (60000, 28, 28, 1) and x_test.shape == (10000, 28, 28, 1)
     assert y_train.shape == (60000,) and y_test.shape == (10000,)
-    assert x_train.dtype == np.float32 and x_test.dtype == np.float32
+    assert x_train.dtype == np.uint8 and x_test.dtype == np.uint8  # a quarter of float32
     assert y_train.dtype == np.uint8 and y_test.dtype == np.uint8
     for x in (x_train, x_test):
-        assert x.min() == 0.0 and x.max() == 1.0
+        assert x.min() == 0 and x.max() == 255
     assert set(np.unique(y_train)) == set(range(10))
 
 
 def test_shipped_train_pixel_statistics(shipped):
     (x_train, _), _ = shipped
-    assert round(float(x_train.mean(dtype=np.float64)), 4) == 0.1307
-    assert round(float(x_train.std(dtype=np.float64)), 4) == 0.3081
+    x = x_train / 255.0
+    assert round(float(x.mean(dtype=np.float64)), 4) == 0.1307
+    assert round(float(x.std(dtype=np.float64)), 4) == 0.3081
+
+
+def test_float_dtype_scales_to_the_unit_interval(shipped):
+    _, (x_test, y_test) = load_mnist(dtype=np.float32)
+    (_, _), (stored, labels) = shipped
+    assert x_test.dtype == np.float32 and x_test.min() == 0.0 and x_test.max() == 1.0
+    np.testing.assert_array_equal(x_test, stored.astype(np.float32) / np.float32(255))
+    np.testing.assert_array_equal(y_test, labels)
 
 
 def test_shipped_test_label_histogram(shipped):
@@ -78,10 +87,10 @@ def test_shipped_test_label_histogram(shipped):
 
 def test_callers_cannot_corrupt_the_cache():
     _, (x_test, y_test) = load_mnist()
-    x_test[:] = -1.0
+    x_test[:] = 77
     y_test[:] = 42
     _, (x_again, y_again) = load_mnist()
-    assert x_again.min() == 0.0 and y_again.max() == 9
+    assert x_again.min() == 0 and y_again.max() == 9
 
 
 # ----------------------------------------------------------------- round trips
@@ -92,8 +101,8 @@ def test_round_trip_through_load_mnist(tmp_path, gzipped):
     arrays = write_mnist_dir(tmp_path, gzipped)
     (x_train, y_train), (x_test, y_test) = load_mnist(path=tmp_path)
     assert x_train.shape == (5, 28, 28, 1) and x_test.shape == (3, 28, 28, 1)
-    np.testing.assert_array_equal(x_train[..., 0], arrays["train-images-idx3-ubyte"] / np.float32(255))
-    np.testing.assert_array_equal(x_test[..., 0], arrays["t10k-images-idx3-ubyte"] / np.float32(255))
+    np.testing.assert_array_equal(x_train[..., 0], arrays["train-images-idx3-ubyte"])
+    np.testing.assert_array_equal(x_test[..., 0], arrays["t10k-images-idx3-ubyte"])
     np.testing.assert_array_equal(y_train, arrays["train-labels-idx1-ubyte"])
     np.testing.assert_array_equal(y_test, arrays["t10k-labels-idx1-ubyte"])
 

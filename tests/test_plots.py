@@ -145,7 +145,7 @@ def test_show_without_a_display_warns_and_still_saves(tmp_path, monkeypatch):
     (lambda p: plots.plot_scatter(np.full((5, 2), np.nan), np.zeros(5, int), p), "z_mean"),
     (lambda p: plots.plot_scatter(np.zeros(5), np.zeros(5, int), p), "(N, latent_dim)"),
     (lambda p: plots.plot_reconstructions(blank_images(3), blank_images(2), p), "match"),
-    (lambda p: plots.plot_samples(np.zeros((4, 28, 28)), p), "(n, height, width, 1)"),
+    (lambda p: plots.plot_samples(np.zeros((4, 28, 28)), p), "(n, height, width, 1 or 3)"),
     (lambda p: plots.plot_samples(blank_images(4), p, ncols=0), "ncols"),
     (lambda p: plots.plot_interpolation(np.full((3, 28, 28, 1), np.inf), p), "finite"),
     (lambda p: plots.plot_history([], p), "history"),

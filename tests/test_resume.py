@@ -209,6 +209,18 @@ def test_resume_with_more_epochs_continues_as_if_never_stopped(data, reference, 
     assert load_checkpoint(tmp_path / "checkpoint.npz")[1]["epoch"] == 3
 
 
+def test_a_checkpoint_from_before_beta_warmup_and_points_still_resumes(data, reference,
+                                                                      tmp_path):
+    """Checkpoints written before VAE(beta=...), TrainConfig(lr_warmup=...) and the points
+    within epochs existed hold none of them; they resume with the defaults."""
+    arrays, meta = load_checkpoint(reference.checkpoint_path)
+    del meta["model"]["beta"], meta["train"]["lr_warmup"], meta["steps"]
+    save_checkpoint(tmp_path / "checkpoint.npz", arrays, meta)
+    resumed = Trainer.resume(tmp_path / "checkpoint.npz", epochs=3)
+    assert (resumed.model.beta, resumed.config.lr_warmup, resumed.steps) == (1.0, 0, [])
+    assert resumed.fit(*data, progress=False)[:2] == reference.history
+
+
 def test_resume_keeps_the_model_dtype(tmp_path):
     model = VAE(seed=SEED, dtype=np.float64, **SMALL_MODEL)
     trainer = Trainer(model, TrainConfig(seed=SEED), tmp_path)

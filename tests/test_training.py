@@ -19,7 +19,7 @@ TRAIN_IMAGES, TEST_IMAGES = 4000, 1000
 
 @pytest.fixture(scope="module")
 def mnist():
-    (x_train, _), (x_test, _) = load_mnist()
+    (x_train, _), (x_test, _) = load_mnist(dtype=np.float32)
     return x_train[:TRAIN_IMAGES], x_test[:TEST_IMAGES]
 
 

@@ -1,16 +1,16 @@
-"""``npvae evaluate``: score a checkpoint on the MNIST test images."""
+"""``npvae evaluate``: score a checkpoint on its run's test images."""
 import json
 
 import numpy as np
 
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit, load_checkpoint_model,
-                               mnist_test_set, whole_number)
+                               test_set, whole_number)
 from npvae.evaluation import iwae_nll, negative_elbo
 
 
 def add_parser(commands):
     evaluate = commands.add_parser("evaluate", help="test-set negative ELBO (and IWAE)",
-                                   description="Score a checkpoint on the MNIST test images, "
+                                   description="Score a checkpoint on its run's test images, "
                                                "in nats per image.")
     add_checkpoint(evaluate)
     evaluate.add_argument("--json", action="store_true",
@@ -29,7 +29,7 @@ def add_parser(commands):
 
 def run(args):
     model = load_checkpoint_model(args.checkpoint)
-    x_test, _ = mnist_test_set(args.limit)
+    x_test, _, _ = test_set(args.checkpoint, args.limit)
     if args.draws < 1:
         raise CommandError(f"--draws must be at least 1; got {args.draws}")
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from npvae import explorer, explorer_window
 from npvae.cli.options import (PROG, CommandError, add_checkpoint, check_writable_folder,
-                               load_checkpoint_model, mnist_test_set, print_paths,
+                               load_checkpoint_model, test_set, print_paths,
                                whole_number)
 
 
@@ -63,7 +63,7 @@ def run_explore(args):
     if args.at is not None and len(args.at) != latent_dim:
         raise CommandError(f"--at needs {latent_dim} numbers (the checkpoint's latent_dim), "
                            f"got {len(args.at)}")
-    x_test, y_test = mnist_test_set(args.limit)
+    x_test, y_test, _ = test_set(args.checkpoint, args.limit)
     if args.at is not None:
         print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims))
     else:

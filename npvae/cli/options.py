@@ -10,9 +10,9 @@ import inspect
 import os
 from pathlib import Path
 
-from npvae.datasets import load_mnist
+from npvae.datasets import as_float_images, load_data, reload_data
 from npvae.models import VAE
-from npvae.trainer import TrainConfig, load_model
+from npvae.trainer import TrainConfig, data_description, load_model
 
 PROG = "npvae"
 MODEL_DEFAULTS = {name: parameter.default
@@ -61,12 +61,22 @@ def load_checkpoint_model(checkpoint):
     return load_model(checkpoint)
 
 
-def mnist_test_set(limit=None):
-    """The first ``limit`` MNIST test images and their labels (all of them for None)."""
+def test_set(checkpoint, limit=None):
+    """The test images (float in [0, 1]) of the data a checkpoint's run was trained on
+    (its record of it; the shipped MNIST for a checkpoint that has none), their labels
+    (or None) and the labels' names, the first ``limit`` of each (all for None)."""
     if limit is not None and limit < 1:
         raise CommandError(f"--limit must be at least 1 (a number of test images); got {limit}")
-    _, (x_test, y_test) = load_mnist()
-    return x_test[:limit], y_test[:limit]
+    data = reloaded_data(data_description(checkpoint), progress=False)
+    labels = None if data.y_test is None else data.y_test[:limit]
+    return as_float_images(data.x_test[:limit]), labels, data.description["label_names"]
+
+
+def reloaded_data(description, progress):
+    """The data a run was trained on, from the checkpoint's record (None: shipped MNIST)."""
+    if description is None:
+        return load_data(progress=progress)
+    return reload_data(description, progress=progress)
 
 
 def check_writable_folder(folder, target):

@@ -9,7 +9,7 @@ import numpy as np
 
 from npvae import png, report
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
-                               check_writable_folder, load_checkpoint_model, mnist_test_set,
+                               check_writable_folder, load_checkpoint_model, test_set,
                                print_paths, whole_number)
 
 
@@ -95,16 +95,16 @@ def run_manifold(args):
 
 def run_scatter(args):
     model, out = _model_and_out(args)
-    x_test, y_test = mnist_test_set(args.limit)
+    x_test, y_test, names = test_set(args.checkpoint, args.limit)
     print(f"encoding {len(x_test):,} test images ...", flush=True)
     print_paths(report.save_scatter(model, x_test, y_test, out, dims=args.dims,
-                                    show=args.show))
+                                    show=args.show, label_names=names))
     return 0
 
 
 def run_reconstruct(args):
     model, out = _model_and_out(args)
-    x_test, _ = mnist_test_set()
+    x_test, _, _ = test_set(args.checkpoint)
     print_paths(report.save_reconstructions(model, x_test, out, n=args.n,
                                             rng=np.random.default_rng(args.seed),
                                             show=args.show))
@@ -120,7 +120,7 @@ def run_sample(args):
 
 def run_interpolate(args):
     model, out = _model_and_out(args)
-    x_test, _ = mnist_test_set()
+    x_test, _, _ = test_set(args.checkpoint)
     for option, index in (("--from-index", args.from_index), ("--to-index", args.to_index)):
         if not 0 <= index < len(x_test):
             raise CommandError(f"{option} must be a test image index, 0..{len(x_test) - 1}; "

@@ -7,10 +7,10 @@ from tqdm import tqdm
 
 from npvae import report
 from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandError,
-                               check_writable_folder, mnist_test_set, number, print_paths,
+                               check_writable_folder, number, print_paths, reloaded_data,
                                whole_number)
 from npvae.atomic import remove_stale_temporaries
-from npvae.datasets import load_mnist
+from npvae.datasets import as_float_images, load_data, summary_line
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
@@ -21,6 +21,7 @@ from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Tra
 MODEL_OPTIONS = ("latent_dim", "loss", "book_sampling", "beta", "seed")
 CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "lr_warmup", "optimizer", "seed", "limit",
                   "test_limit", "checkpoint_every")
+DATA_OPTIONS = ("data", "image_size", "channels")  # with --resume, the checkpoint's record
 UNITS = "nats per image"
 
 
@@ -54,6 +55,16 @@ def add_parser(commands):
                             "for comparison)")
     train.add_argument("--seed", type=whole_number, metavar="S",
                        help=f"random seed (default {TRAIN_DEFAULTS.seed})")
+    train.add_argument("--data", type=Path, metavar="DIR",
+                       help="train on the images in DIR: a folder of PNG/JPEG/BMP/GIF pictures "
+                            "(subfolders' names are labels; a test/ subfolder is the test set, "
+                            "else 10%% are held out, by --seed) or of IDX files named like "
+                            "MNIST's (default: the MNIST shipped with npvae)")
+    train.add_argument("--image-size", metavar="N|HxW",
+                       help="crop each image about its centre to this aspect ratio, then "
+                            "resize it (Pillow's LANCZOS); even sides from 8 up")
+    train.add_argument("--channels", type=whole_number, metavar="1|3",
+                       help="1 (grayscale) or 3 (colour); default 1 if every image is gray")
     train.add_argument("--out", type=Path, default=Path("runs/vae"), metavar="DIR",
                        help="folder for the checkpoint, history and pictures "
                             "(default runs/vae)")
@@ -79,10 +90,17 @@ def add_parser(commands):
 def run(args):
     checkpoint = args.out / CHECKPOINT_NAME
     check_writable_folder(args.out, args.out)
-    trainer = _resumed_trainer(args, checkpoint) if args.resume else _new_trainer(args)
-    (x_train, _), _ = load_mnist()
-    x_test, y_test = mnist_test_set(trainer.config.test_limit)
-    _print_header(trainer, len(x_train), len(x_test))
+    if args.resume:
+        trainer = _resumed_trainer(args, checkpoint)
+        data = reloaded_data(trainer.data, progress=not args.quiet)
+    else:
+        data = load_data(args.data, args.image_size, args.channels,
+                         seed=_given(args, ("seed",)).get("seed", TRAIN_DEFAULTS.seed),
+                         progress=not args.quiet)
+        trainer = _new_trainer(args, data)
+    x_train, limit = data.x_train, trainer.config.test_limit
+    x_test, y_test = data.x_test[:limit], None if data.y_test is None else data.y_test[:limit]
+    _print_header(trainer, len(x_train), len(x_test), data.description)
     if trainer.epoch >= trainer.config.epochs:
         print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
               f"nothing to do (pass a larger --epochs to train further)")
@@ -99,7 +117,8 @@ def run(args):
     print(f"checkpoint: {checkpoint}")
     if not args.no_pictures:
         try:
-            draw_run_pictures(trainer.model, x_test, y_test, args.out, trainer.config.seed)
+            draw_run_pictures(trainer.model, as_float_images(x_test), y_test, args.out,
+                              trainer.config.seed, data.description["label_names"])
         except KeyboardInterrupt:
             print(f"\ninterrupted while drawing the pictures; training had finished and the "
                   f"checkpoint {checkpoint} is whole. Draw them again with: "
@@ -117,33 +136,36 @@ def _where_to_go_on(args, checkpoint):
             "N steps with --checkpoint-every N)")
 
 
-def draw_run_pictures(model, x_test, y_test, folder, seed):
+def draw_run_pictures(model, x_test, y_test, folder, seed, label_names=None):
     """The pictures of a finished run, beside its checkpoint."""
     two_dims = model.config["latent_dim"] >= 2  # the manifold and scatter span two dims
     names = ("manifold, scatter and " if two_dims else "") + "reconstructions"
     print(f"drawing pictures ({names}) ...", flush=True)
     if two_dims:
         print_paths(report.save_manifold(model, folder / "manifold.png"),
-                    report.save_scatter(model, x_test, y_test, folder / "scatter.png"))
+                    report.save_scatter(model, x_test, y_test, folder / "scatter.png",
+                                        label_names=label_names))
     else:
         print("latent_dim 1: no manifold.png or scatter.png (they need two latent dimensions)")
     print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
                                             rng=np.random.default_rng(seed)))
 
 
-def _new_trainer(args):
-    """A Trainer for a new run; VAE and TrainConfig check the values and fill in defaults.
-    The Trainer refuses to overwrite a checkpoint already in ``args.out``."""
-    model = VAE(**_given(args, MODEL_OPTIONS))
-    return Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out)
+def _new_trainer(args, data):
+    """A Trainer for a new run, its model built for the data's image shape; VAE and
+    TrainConfig check the values and fill in defaults. The Trainer refuses to overwrite
+    a checkpoint already in ``args.out``."""
+    model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
+    return Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out,
+                   data=data.description)
 
 
 def _resumed_trainer(args, checkpoint):
     if not checkpoint.is_file():
         raise CommandError(f"--resume: no checkpoint at {checkpoint}; leave out --resume to "
                            f"start a new run there")
-    ignored = [f"--{name.replace('_', '-')}" for name in _given(args, MODEL_OPTIONS + CONFIG_OPTIONS)
-               if name not in RESUMABLE_OVERRIDES]
+    given = _given(args, MODEL_OPTIONS + CONFIG_OPTIONS + DATA_OPTIONS)
+    ignored = [f"--{name.replace('_', '-')}" for name in given if name not in RESUMABLE_OVERRIDES]
     if ignored:
         print(f"{PROG}: warning: {', '.join(dict.fromkeys(ignored))} ignored with --resume: the "
               f"run keeps the settings stored in its checkpoint", file=sys.stderr)
@@ -159,14 +181,15 @@ def _given(args, names):
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
-def _print_header(trainer, n_train, n_test):
+def _print_header(trainer, n_train, n_test, description):
     model, config = trainer.model, trainer.config
     used = min(n_train, config.limit) if config.limit else n_train
     print(f"model: VAE, latent_dim {model.config['latent_dim']}, loss {model.loss}"
           f"{f', beta {model.beta:g}' if model.beta != 1 else ''}"
           f"{', book sampling' if model.config['book_sampling'] else ''}, "
           f"{model.count_params():,} parameters")
-    print(f"data: {used:,} training images, {n_test:,} test images")
+    print(f"data: {summary_line(description)}")
+    print(f"using: {used:,} training images, {n_test:,} test images")
     epochs = f"{config.epochs} epoch" + ("s" if config.epochs != 1 else "")
     print(f"training: {epochs}, batch size {config.batch_size}, "
           f"{config.optimizer} lr {config.lr:g}, seed {config.seed}"

@@ -19,37 +19,6 @@ import numpy as np
 from npvae.layers.base import Layer
 
 
-class ReLU(Layer):
-    """``y = max(x, 0)``: passes positives, zeroes negatives (and their gradients)."""
-
-    def forward(self, x):
-        self.check_input(x)
-        y = relu(x)
-        self._cache = y
-        return y
-
-    def backward(self, dy):
-        y = self.cached()
-        self.check_gradient(dy, y.shape)
-        # The gradient flows only where the unit was active (the kink at 0 gets 0).
-        return relu_backward(dy, y)
-
-
-class Sigmoid(Layer):
-    """``y = 1 / (1 + exp(-x))``: squashes a logit into a probability in (0, 1)."""
-
-    def forward(self, x):
-        self.check_input(x)
-        y = sigmoid(x)
-        self._cache = y
-        return y
-
-    def backward(self, dy):
-        y = self.cached()
-        self.check_gradient(dy, y.shape)
-        return dy * y * (1 - y)
-
-
 def sigmoid(x):
     """Numerically safe logistic function: never evaluates ``exp`` of a large positive.
 
@@ -58,6 +27,11 @@ def sigmoid(x):
     """
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def sigmoid_backward(dy, y):
+    """``dy * y * (1 - y)``: the gradient through a sigmoid whose output was ``y``."""
+    return dy * y * (1 - y)
 
 
 # ------------------------------------------------------- ReLU's loops and their twins
@@ -101,3 +75,37 @@ def relu_numpy(x):
 def relu_backward_numpy(dy, y):
     """Plain-NumPy twin of ``relu_backward``."""
     return dy * (y > 0)
+
+
+# ------------------------------------------------------------------------ the layers
+
+
+class Activation(Layer):
+    """An element-wise ``y = f(x)`` that keeps its output ``y`` for backward, where
+    ``dx = dy * f'(x)`` is written in terms of ``y``. A subclass names ``function`` (f)
+    and ``gradient`` (dy, y -> dx)."""
+
+    def forward(self, x):
+        self.check_input(x)
+        y = self.function(x)
+        self._cache = y
+        return y
+
+    def backward(self, dy):
+        y = self.cached()
+        self.check_gradient(dy, y.shape)
+        return self.gradient(dy, y)
+
+
+class ReLU(Activation):
+    """``y = max(x, 0)``: passes positives, zeroes negatives (and their gradients)."""
+
+    function = staticmethod(relu)
+    gradient = staticmethod(relu_backward)  # dy where the unit was active; 0 at the kink
+
+
+class Sigmoid(Activation):
+    """``y = 1 / (1 + exp(-x))``: squashes a logit into a probability in (0, 1)."""
+
+    function = staticmethod(sigmoid)
+    gradient = staticmethod(sigmoid_backward)

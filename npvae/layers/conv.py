@@ -1,4 +1,4 @@
-"""Conv2D and Conv2DTranspose: a convolution, and its adjoint, as one GEMM each.
+"""Conv2D and Conv2DTranspose: a convolution, and its adjoint, as one matrix product each.
 
 Arrays are NHWC, as in Keras: x (N, H, W, C).
 
@@ -49,27 +49,75 @@ Output size, as Keras: 'same' gives ``Ho = H*s``; 'valid' gives ``H*s + max(kh -
 Because it is a true adjoint, ``<conv(x), y> == <x, conv_transpose(y)>`` for shared
 weights (``tests/test_conv.py`` checks it); no zeros are inserted between pixels.
 
-Two ways to run one convolution
+The textbook and the fast roads
 -------------------------------
-The two layers share two "forms" of the computation, written once below:
-
-* gather (``_gather_forward``): im2col, then ``cols @ W``; each output pixel gathers its
-  window. The matrix product has ``kh*kw*C`` columns in and ``O`` out.
-* scatter (``_scatter_forward``): ``x @ W^T``, then col2im; each input pixel scatters a
-  weighted patch. ``C`` columns in, ``kh*kw*O`` out.
-
-Conv2DTranspose is the scatter form. A stride-1 Conv2D can use it too: sliding a kernel
-is the same as scattering with the kernel flipped (``W[::-1, ::-1]``) and the padding
-mirrored (``kh - 1 - pad``). When a Conv2D has fewer output channels than input
-channels -- the decoder's last layer maps 32 channels to 1 -- that form is much
-cheaper: ``(N*H*W, 32) @ (32, 9)`` instead of building a ``(N*H*W, 288)`` matrix for a
-matrix-*vector* product ``(N*H*W, 288) @ (288, 1)`` that runs at a few GFLOP/s. (Its
-backward always yields dx, so a first layer built with ``input_grad=False`` gathers.)
+The four functions below are the textbook: each is the formula above, for the whole
+batch at once. They are also the reference: ``npvae.fast`` holds faster algorithms
+for the same sums (in image blocks, by scattering, by Winograd's transforms), and
+the tests hold each of them equal to these. A layer's ``algorithm`` picks the road
+("auto" lets ``npvae.fast.choose`` pick; "textbook" forces this file's).
 """
 import numpy as np
 
+from npvae import fast
 from npvae.kernels import col2im, im2col, output_size
-from npvae.layers.base import Layer, as_generator, column_sums, glorot_uniform
+from npvae.layers.base import Layer, as_generator, glorot_uniform
+
+# --------------------------------------------------------------------- the textbook
+# Each forward returns (y, cache); each backward takes that cache and returns
+# (dx, dW, db). ``pads`` is (top, bottom, left, right) of the convolution that gathers:
+# Conv2D's over its input, the transpose's over its (larger) output.
+
+
+def conv2d_forward(x, W, b, stride, pads, y_shape):
+    """y = im2col(x) @ W + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
+    kh, kw, _, out_c = W.shape
+    cols = im2col(x, kh, kw, stride, pads)                   # (N*Ho*Wo, kh*kw*C)
+    y = cols @ W.reshape(-1, out_c) + b                      # (N*Ho*Wo, O)
+    return y.reshape(y_shape), (x.shape, stride, pads, cols)
+
+
+def conv2d_backward(dy, W, cache):
+    """(dx, dW, db) of ``conv2d_forward`` from dy (N, Ho, Wo, O)."""
+    x_shape, stride, pads, cols = cache
+    kh, kw, _, out_c = W.shape
+    dy = dy.reshape(-1, out_c)                               # (N*Ho*Wo, O)
+    dW = cols.T @ dy                                         # dW = cols^T dy  (kh*kw*C, O)
+    db = dy.sum(axis=0)                                      # db = sum of dy  (O,)
+    dcols = dy @ W.reshape(-1, out_c).T                      # dcols = dy W^T  (N*Ho*Wo, kh*kw*C)
+    dx = col2im(dcols, x_shape, kh, kw, stride, pads)        # (N, H, W, C)
+    return dx, dW.reshape(W.shape), db
+
+
+def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
+    """y = col2im(x @ W^T) + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
+    kh, kw, _, in_c = W.shape
+    x_rows = x.reshape(-1, in_c)                             # (N*H*W, C)
+    cols = x_rows @ W.reshape(-1, in_c).T                    # (N*H*W, kh*kw*O)
+    y = col2im(cols, y_shape, kh, kw, stride, pads) + b      # (N, Ho, Wo, O)
+    return y, (x.shape, stride, pads, x_rows)
+
+
+def conv2d_transpose_backward(dy, W, cache):
+    """(dx, dW, db) of ``conv2d_transpose_forward`` from dy (N, Ho, Wo, O)."""
+    x_shape, stride, pads, x_rows = cache
+    kh, kw, out_c, in_c = W.shape
+    dcols = im2col(dy, kh, kw, stride, pads)                 # (N*H*W, kh*kw*O)
+    dW = dcols.T @ x_rows                                    # dW = dcols^T x  (kh*kw*O, C)
+    db = dy.reshape(-1, out_c).sum(axis=0)                   # db = sum of dy  (O,)
+    dx = dcols @ W.reshape(-1, in_c)                         # dx = dcols W    (N*H*W, C)
+    return dx.reshape(x_shape), dW.reshape(W.shape), db
+
+
+TEXTBOOK = {False: (conv2d_forward, conv2d_backward),
+            True: (conv2d_transpose_forward, conv2d_transpose_backward)}
+
+
+def functions(name, transposed):
+    """(forward, backward) of the algorithm called ``name``: the textbook's, or npvae.fast's."""
+    return TEXTBOOK[transposed] if name == "textbook" else fast.functions(name, transposed)
+
+# ------------------------------------------------------------------ the layers
 
 
 def same_or_valid_padding(size, kernel, stride, padding):
@@ -119,122 +167,19 @@ class _ConvGeometry:
         return f"kernel_size={(self.kh, self.kw)}, stride={self.stride}, padding={self.padding!r}"
 
 
-class _Scratch:
-    """Reusable work arrays, so a training step does not allocate its biggest arrays anew."""
-
-    def __init__(self):
-        self._arrays = {}
-
-    def get(self, name, shape, dtype):
-        array = self._arrays.get(name)
-        if array is None or array.shape != shape or array.dtype != dtype:
-            array = self._arrays[name] = np.empty(shape, dtype=dtype)
-        return array
-
-    def block(self, name, n_images, rows_per_image, width, dtype):
-        """A work array for the rows of one block of images (see IMAGES_PER_BLOCK)."""
-        rows = min(n_images, IMAGES_PER_BLOCK) * rows_per_image
-        return self.get(name, (rows, width), dtype)
-
-
-# ------------------------------------------------- the two forms of one convolution
-# Both take the kernel as a matrix of rows: W_rows (kh*kw*C, O) for gather,
-# (kh*kw*O, C) for scatter. ``pads`` is (top, bottom, left, right) of the *gathering*
-# convolution, the one over the larger image for a transposed convolution.
-#
-# Both walk the batch in blocks of IMAGES_PER_BLOCK images: the same sums, in smaller
-# matrix products, whose window matrices stay in cache between im2col and the GEMM, and
-# work arrays of one block instead of the whole batch. Measured here, a training step of
-# the seed's model at batch 128 (medians of 3): 206 ms in blocks of 16 images, 226 in
-# blocks of 8, 235 in blocks of 32, 252 in one piece. At the seed's batch of 16 there is
-# one block. ``block`` is a caller's work array with the rows of one block.
-
-IMAGES_PER_BLOCK = 16
-
-
-def _image_blocks(n_images, rows_per_image):
-    """(images, rows) slice pairs covering a batch, IMAGES_PER_BLOCK images at a time:
-    ``images`` slices the batch axis, ``rows`` the same images' rows of a row matrix."""
-    for start in range(0, n_images, IMAGES_PER_BLOCK):
-        stop = min(start + IMAGES_PER_BLOCK, n_images)
-        yield slice(start, stop), slice(start * rows_per_image, stop * rows_per_image)
-
-
-def _gather_forward(x, W_rows, b, kh, kw, stride, pads, cols):
-    """y = im2col(x) @ W_rows + b, block by block: (N, H, W, C) -> (N*Ho*Wo, O). ``cols``
-    has the rows of one block; the last block's window matrix is left in it."""
-    rows_per_image = len(cols) // min(len(x), IMAGES_PER_BLOCK)
-    y = np.empty((len(x) * rows_per_image, W_rows.shape[1]), dtype=cols.dtype)
-    for images, rows in _image_blocks(len(x), rows_per_image):
-        block_cols = cols[:rows.stop - rows.start]
-        im2col(x[images], kh, kw, stride, pads, out=block_cols)      # (n*Ho*Wo, kh*kw*C)
-        np.matmul(block_cols, W_rows, out=y[rows])
-        y[rows] += b  # while the block's output is still in cache
-    return y
-
-
-def _gather_backward(dy_rows, x, W_rows, kh, kw, stride, pads, cols, dcols):
-    """(dx, dW_rows, db) of ``_gather_forward`` from dy_rows (N*Ho*Wo, O); ``cols`` and
-    ``dcols`` have the rows of one block. With ``dcols`` None, dx is skipped (None).
-
-    dW needs every block's window matrix again. With one block (the seed's batch of
-    16) forward left it in ``cols``; with more, each is rebuilt by im2col rather than
-    kept: keeping them costs 58 MB per 64-channel layer at batch 128, and rebuilding
-    costs no time that shows (measured here, steps at batch 128 in alternating runs:
-    190-213 ms keeping, 193-209 rebuilding; peak memory of ``npvae train --batch-size
-    128``: 814 MiB keeping, 688 rebuilding).
-    """
-    rows_per_image = len(dy_rows) // len(x)
-    rebuild = len(x) > IMAGES_PER_BLOCK
-    dW_rows = np.zeros((cols.shape[1], dy_rows.shape[1]), dtype=cols.dtype)
-    db = np.zeros(dy_rows.shape[1], dtype=cols.dtype)
-    dx = None if dcols is None else np.empty(x.shape, dtype=cols.dtype)
-    for images, rows in _image_blocks(len(x), rows_per_image):
-        block_cols = cols[:rows.stop - rows.start]
-        if rebuild:
-            im2col(x[images], kh, kw, stride, pads, out=block_cols)
-        dW_rows += block_cols.T @ dy_rows[rows]                        # dW = cols^T dy
-        db += column_sums(dy_rows[rows])                               # db = sum of dy
-        if dx is not None:
-            block_dcols = dcols[:rows.stop - rows.start]
-            np.matmul(dy_rows[rows], W_rows.T, out=block_dcols)        # dcols = dy W^T
-            col2im(block_dcols, dx[images].shape, kh, kw, stride, pads, out=dx[images])
-    return dx, dW_rows, db
-
-
-def _scatter_forward(x_rows, W_rows, b, y_shape, kh, kw, stride, pads, block):
-    """y = col2im(x_rows @ W_rows^T) + b: x_rows (N*H*W, C) -> y (N, Ho, Wo, O)."""
-    y = np.empty(y_shape, dtype=x_rows.dtype)
-    for images, rows in _image_blocks(y_shape[0], len(x_rows) // y_shape[0]):
-        cols = block[:rows.stop - rows.start]
-        np.matmul(x_rows[rows], W_rows.T, out=cols)                    # (n*H*W, kh*kw*O)
-        col2im(cols, y[images].shape, kh, kw, stride, pads, out=y[images])
-        y[images] += b
-    return y
-
-
-def _scatter_backward(dy, x_rows, W_rows, kh, kw, stride, pads, block):
-    """(dx_rows, dW_rows, db) of ``_scatter_forward``, given dy (N, Ho, Wo, O)."""
-    dx_rows = np.empty_like(x_rows)
-    dW_rows = np.zeros_like(W_rows)
-    db = np.zeros(dy.shape[-1], dtype=dy.dtype)
-    for images, rows in _image_blocks(len(dy), len(x_rows) // len(dy)):
-        dcols = im2col(dy[images], kh, kw, stride, pads,
-                       out=block[:rows.stop - rows.start])             # (n*H*W, kh*kw*O)
-        np.matmul(dcols, W_rows, out=dx_rows[rows])                    # dx = dcols W
-        dW_rows += dcols.T @ x_rows[rows]                              # dW = dcols^T x
-        db += column_sums(dy[images].reshape(-1, dy.shape[-1]))        # db = sum of dy
-    return dx_rows, dW_rows, db
-
-
 class _Convolution(Layer):
-    """What Conv2D and Conv2DTranspose share: geometry, channels, a Keras-shaped kernel."""
+    """What Conv2D and Conv2DTranspose share: geometry, channels, a Keras-shaped kernel,
+    and the choice of algorithm. Subclasses say whether they are ``transposed``."""
+
+    transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                 kernel_channels):
+                 kernel_channels, algorithm):
         super().__init__(dtype)
         self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
+        self.algorithm = fast.check_algorithm(algorithm, self.transposed, (g.kh, g.kw),
+                                              g.stride, type(self).__name__)
         shape = (g.kh, g.kw) + kernel_channels
         self.params = {
             # Keras' Glorot fans for a kernel: receptive field times its last two axes.
@@ -243,7 +188,38 @@ class _Convolution(Layer):
             "b": np.zeros(out_channels, dtype=self.dtype),
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self._scratch = _Scratch()
+
+    def algorithm_for(self, input_shape):
+        """The name of the algorithm ``forward`` runs on an input of shape (H, W, C)."""
+        if self.algorithm != "auto":
+            return self.algorithm
+        g = self.geometry
+        return fast.choose(self.transposed, (g.kh, g.kw), g.stride, tuple(input_shape),
+                           self.out_channels)
+
+    def forward(self, x):
+        """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
+        self.check_input(x, ndim=4, last_dim=self.in_channels)
+        y_shape = (len(x),) + self.output_shape(x.shape[1:])
+        if min(y_shape[1:3]) < 1:
+            raise ValueError(f"{self!r}: input {x.shape} is smaller than the kernel")
+        # Both kinds pad the larger image, the one the windows are gathered from.
+        gathered = y_shape if self.transposed else x.shape
+        pads = self.geometry.pads(*gathered[1:3])
+        name = self.algorithm_for(x.shape[1:])
+        forward, _ = functions(name, self.transposed)
+        y, cache = forward(x, self.params["W"], self.params["b"], self.geometry.stride, pads,
+                           y_shape)
+        self._cache = (name, y_shape, cache)
+        return y
+
+    def backward(self, dy):
+        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
+        name, y_shape, cache = self.cached()
+        self.check_gradient(dy, y_shape)
+        _, backward = functions(name, self.transposed)
+        dx, self.grads["W"], self.grads["b"] = backward(dy, self.params["W"], cache)
+        return dx
 
     def __repr__(self):
         return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
@@ -253,72 +229,19 @@ class _Convolution(Layer):
 class Conv2D(_Convolution):
     """2-D convolution, NHWC. Params ``W`` (kh, kw, C, O), Glorot-uniform; ``b`` (O,), zeros.
 
-    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math. Runs in
-    the gather form, or in the scatter form when stride is 1 and O < C (same result).
-    ``input_grad=False`` makes ``backward`` skip dx and return None: for a first layer,
-    whose input is the data, that saves a matrix product and a col2im per step.
+    x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
+    ``algorithm``: "auto" (``npvae.fast.choose`` picks), "textbook" (this file), or one
+    of ``npvae.fast``'s names; every one computes the same function.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32, input_grad=True):
+                 rng=None, dtype=np.float32, algorithm="auto"):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                         kernel_channels=(in_channels, out_channels))
-        self.input_grad = bool(input_grad)
-        self.scatter_form = (self.geometry.stride == 1 and out_channels < in_channels
-                             and self.input_grad)
+                         (in_channels, out_channels), algorithm)
 
     def output_shape(self, input_shape):
         """(Ho, Wo, O) for an input of shape (H, W, C)."""
         return self.geometry.conv_output_hw(*input_shape[:2]) + (self.out_channels,)
-
-    def forward(self, x):
-        """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
-        self.check_input(x, ndim=4, last_dim=self.in_channels)
-        g, W, b = self.geometry, self.params["W"], self.params["b"]
-        n, height, width, _ = x.shape
-        out_h, out_w, out_c = self.output_shape(x.shape[1:])
-        if out_h < 1 or out_w < 1:
-            raise ValueError(f"{self!r}: input {x.shape} is smaller than the kernel")
-        pads = g.pads(height, width)
-        if self.scatter_form:
-            flipped = tuple(k - 1 - p for k, p in zip((g.kh, g.kh, g.kw, g.kw), pads))
-            x_rows = x.reshape(-1, self.in_channels)
-            block = self._scratch.block("cols", n, height * width, g.kh * g.kw * out_c,
-                                        self.dtype)
-            y = _scatter_forward(x_rows, self._flipped_rows(W), b, (n, out_h, out_w, out_c),
-                                 g.kh, g.kw, 1, flipped, block)
-            # backward needs the input, and reuses the work array (its im2col has this shape).
-            self._cache = (x.shape, flipped, (x_rows, block))
-        else:
-            cols = self._scratch.block("cols", n, out_h * out_w, g.kh * g.kw * x.shape[3],
-                                       self.dtype)
-            y = _gather_forward(x, W.reshape(-1, out_c), b, g.kh, g.kw, g.stride, pads, cols)
-            self._cache = (x.shape, pads, (x, cols))  # cols: the last block's windows
-        return y.reshape(n, out_h, out_w, out_c)
-
-    def backward(self, dy):
-        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C) (or None); fills grads["W"], grads["b"]."""
-        x_shape, pads, (saved, cols) = self.cached()
-        g, W = self.geometry, self.params["W"]
-        self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        if self.scatter_form:
-            dx_rows, dW_rows, self.grads["b"] = _scatter_backward(
-                dy, saved, self._flipped_rows(W), g.kh, g.kw, 1, pads, cols)
-            # Undo the flip: dW_rows[(p', q', o), c] is the gradient of W[kh-1-p', kw-1-q', c, o].
-            dW = dW_rows.reshape(g.kh, g.kw, self.out_channels, -1)[::-1, ::-1]
-            self.grads["W"] = np.ascontiguousarray(dW.transpose(0, 1, 3, 2))
-            return dx_rows.reshape(x_shape)
-        x, dy_rows = saved, dy.reshape(-1, self.out_channels)            # (N*Ho*Wo, O)
-        # The input is the data for a first layer: nothing upstream needs dL/dx.
-        dcols = self._scratch.get("dcols", cols.shape, self.dtype) if self.input_grad else None
-        dx, dW_rows, self.grads["b"] = _gather_backward(
-            dy_rows, x, W.reshape(-1, self.out_channels), g.kh, g.kw, g.stride, pads, cols, dcols)
-        self.grads["W"] = dW_rows.reshape(W.shape)
-        return dx
-
-    def _flipped_rows(self, W):
-        """The kernel as the scatter form wants it: rows (p', q', o) of W[::-1, ::-1]."""
-        return W[::-1, ::-1].transpose(0, 1, 3, 2).reshape(-1, self.in_channels)
 
 
 class Conv2DTranspose(_Convolution):
@@ -326,39 +249,16 @@ class Conv2DTranspose(_Convolution):
 
     Params ``W`` (kh, kw, O, C) (Keras' layout), Glorot-uniform; ``b`` (O,), zeros.
     x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
+    ``algorithm`` as for Conv2D.
     """
 
+    transposed = True
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32):
+                 rng=None, dtype=np.float32, algorithm="auto"):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                         kernel_channels=(out_channels, in_channels))
+                         (out_channels, in_channels), algorithm)
 
     def output_shape(self, input_shape):
         """(Ho, Wo, O) for an input of shape (H, W, C)."""
         return self.geometry.transpose_output_hw(*input_shape[:2]) + (self.out_channels,)
-
-    def forward(self, x):
-        """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
-        self.check_input(x, ndim=4, last_dim=self.in_channels)
-        g = self.geometry
-        out_h, out_w, out_c = self.output_shape(x.shape[1:])
-        pads = g.pads(out_h, out_w)  # the padding of the Conv2D this layer transposes
-        x_rows = x.reshape(-1, self.in_channels)                       # (N*H*W, C)
-        W_rows = self.params["W"].reshape(-1, self.in_channels)        # (kh*kw*O, C)
-        block = self._scratch.block("cols", len(x), x.shape[1] * x.shape[2], len(W_rows),
-                                    self.dtype)
-        y = _scatter_forward(x_rows, W_rows, self.params["b"], (len(x), out_h, out_w, out_c),
-                             g.kh, g.kw, g.stride, pads, block)
-        self._cache = (x.shape, pads, (x_rows, block))  # backward reuses the work array
-        return y
-
-    def backward(self, dy):
-        """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        x_shape, pads, (x_rows, block) = self.cached()
-        g, W = self.geometry, self.params["W"]
-        self.check_gradient(dy, (x_shape[0],) + self.output_shape(x_shape[1:]))
-        W_rows = W.reshape(-1, self.in_channels)                       # (kh*kw*O, C)
-        dx_rows, dW_rows, self.grads["b"] = _scatter_backward(dy, x_rows, W_rows, g.kh, g.kw,
-                                                              g.stride, pads, block)
-        self.grads["W"] = dW_rows.reshape(W.shape)
-        return dx_rows.reshape(x_shape)
