@@ -147,7 +147,9 @@ def draw_run_pictures(model, x_test, y_test, folder, seed, label_names=None):
                                         label_names=label_names))
     else:
         print("latent_dim 1: no manifold.png or scatter.png (they need two latent dimensions)")
+    # A small picture folder's test set can hold fewer than the picture's 10 images.
     print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
+                                            n=min(10, len(x_test)),
                                             rng=np.random.default_rng(seed)))
 
 
