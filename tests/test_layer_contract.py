@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling,
                           Sigmoid)
+from npvae.models import VAE
 
 F64 = np.float64
 
@@ -199,3 +200,54 @@ def test_a_non_contiguous_input_gives_the_same_result(name):
     np.testing.assert_allclose(dx, layer.backward(dy), rtol=1e-12)
     for key, grad in grads.items():
         np.testing.assert_allclose(grad, layer.grads[key], rtol=1e-12)
+
+
+# ------------------------------------------------------------ models made of layers
+
+def test_a_model_inside_a_sequential_is_trained_too():
+    from npvae.layers import Sequential
+    from npvae.optim import SGD
+    rng = np.random.default_rng(0)
+    inner = Sequential([("dense", Dense(3, 3, rng=rng)), ("relu", ReLU())])
+    outer = Sequential([("first", Dense(4, 3, rng=rng)), ("block", inner)])
+    assert [name for name, _ in outer.named_layers()] == ["first", "block/dense", "block/relu"]
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    before = inner.named_layers()[0][1].params["W"].copy()
+    outer.backward(np.ones_like(outer.forward(x)))
+    SGD(lr=0.1).step(outer.named_layers())
+    assert not np.array_equal(before, inner.named_layers()[0][1].params["W"])
+
+
+def test_two_layers_of_one_name_are_refused_by_the_optimizer():
+    from npvae.optim import RMSprop
+    first, second = Dense(2, 2, rng=0), Dense(2, 2, rng=1)
+    with pytest.raises(ValueError, match="two layers are named 'dense'"):
+        RMSprop().step(first.named_layers() + second.named_layers())
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda: VAE(latent_dim="2"), "latent_dim must be a whole number"),
+    (lambda: VAE(input_shape=(28, 28)), "input_shape must be (H, W, C)"),
+])
+def test_a_vae_of_a_wrong_shape_is_refused_in_words(make, fragment):
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        make()
+
+
+@pytest.mark.parametrize("x, fragment", [
+    (np.zeros((0, 28, 28, 1), np.float32), "with N >= 1"),
+    (np.zeros((28, 28, 1), np.float32), "add a batch axis: x[None]"),
+    (np.zeros((4, 28, 28), np.float32), "add one: x[..., None]"),
+    (np.zeros((4, 28, 28, 1), np.uint8), "x.astype(np.float32) / 255"),
+    (np.full((4, 28, 28, 1), 255, np.float32), "scale them with x / 255"),
+])
+def test_a_vae_says_what_to_do_with_a_batch_it_cannot_take(x, fragment):
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        VAE(seed=0)(x)
+
+
+def test_backward_with_a_scalar_says_to_leave_it_out():
+    model = VAE(seed=0, encoder_filters=(2, 2, 2, 2), dense_units=4, decoder_filters=2)
+    out = model(np.zeros((3, 28, 28, 1), np.float32))
+    with pytest.raises(ValueError, match=re.escape("call model.backward() without it")):
+        model.backward(out.loss.mean())
