@@ -16,6 +16,8 @@ import sys
 
 import npvae  # noqa: F401 -- before numpy, so its thread settings reach numpy's BLAS
 import numpy as np
+from tqdm import tqdm
+
 from npvae.datasets import load_mnist
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
@@ -28,7 +30,8 @@ def train(model, optimizer, x_train, x_test, epochs, batch_size, rng):
     for epoch in range(1, epochs + 1):
         order = rng.permutation(len(x_train))               # a new shuffle every epoch
         total = 0.0
-        for start in range(0, len(order), batch_size):
+        for start in tqdm(range(0, len(order), batch_size), desc=f"epoch {epoch}",
+                          unit="batch", leave=False):       # a progress bar, nothing more
             batch = x_train[order[start:start + batch_size]]
             out = model(batch)                              # forward: each image's loss
             model.backward()                                # gradients of the mean loss
@@ -76,6 +79,7 @@ def run(args):
           rng=np.random.default_rng(0))
 
     # The book's last cell: decode norm.ppf(linspace(0.05, 0.95, 15)) on both axes.
+    print("drawing the manifold, the scatter of the test codes and reconstructions ...")
     print("wrote", save_manifold(model, f"{args.out}/manifold.png"))
     print("wrote", save_scatter(model, x_test, y_test, f"{args.out}/scatter.png"))
     print("wrote", save_reconstructions(model, x_test, f"{args.out}/reconstructions.png",

@@ -30,7 +30,6 @@ is the standard deviation of that q, and ``log q`` below uses it.
 import numpy as np
 from tqdm import tqdm
 
-from npvae.datasets.pixels import check_pixels
 from npvae.losses import bernoulli_reconstruction
 
 LOG_2PI = np.log(2 * np.pi)

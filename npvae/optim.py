@@ -42,7 +42,8 @@ class Optimizer:
             raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
                              f"number; got a {type(lr).__name__}{hint}")
         if not 0 < lr < float("inf"):
-            raise ValueError(f"learning rate must be a positive number; got {lr!r}")
+            raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
+                             f"number; got {lr!r}")
         self.lr = float(lr)
         self.iterations = 0
         self.state = {}
@@ -51,9 +52,17 @@ class Optimizer:
         """Update every parameter of every layer in place, from its gradient."""
         if callable(named_layers) or not isinstance(named_layers, (list, tuple)):
             hint = (": call it, as in optimizer.step(model.named_layers())"
-                    if callable(named_layers) else "")
+                    if callable(named_layers) else
+                    ": pass model.named_layers(), not model.weights()"
+                    if isinstance(named_layers, dict) else "")
             raise ValueError(f"{type(self).__name__}.step takes a list of (name, layer) "
                              f"pairs; got a {type(named_layers).__name__}{hint}")
+        names = [name for name, _ in named_layers]
+        if len(set(names)) != len(names):
+            twice = sorted({name for name in names if names.count(name) > 1})
+            raise ValueError(f"{type(self).__name__}.step: two layers are named {twice[0]!r}, "
+                             f"so they would share the optimizer's memory; give each its own "
+                             f"name, e.g. Sequential([('first', ...), ('second', ...)])")
         self.iterations += 1
         for layer_name, layer in named_layers:
             for key, param in layer.params.items():

@@ -26,7 +26,7 @@ import numpy as np
 from tqdm import tqdm
 
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from npvae.datasets.pixels import as_float_images
+from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
 from npvae.history import is_point_due, write_history
@@ -145,7 +145,9 @@ class Trainer:
         for x, source in ((x_train, "the training images"), (x_test, "the test images")):
             if len(x) == 0:
                 raise ValueError(f"{source} are empty")
-            self.model.check_images(as_float_images(x, self.model.dtype), source)
+            self.model.check_images(as_float_images(x[:1], self.model.dtype), source)
+            if x.dtype != np.uint8:  # uint8 pixels are 0..255 by their type: nothing to check
+                check_pixels(x, source)
         if self.order is not None and len(self.order) != len(x_train):
             raise ValueError(f"this run shuffles {len(self.order)} training images, but "
                              f"{len(x_train)} were given: resume it with the same data")

@@ -28,16 +28,16 @@ def add_parser(commands):
 
 
 def run(args):
-    model = load_checkpoint_model(args.checkpoint)
-    x_test, _, _ = test_set(args.checkpoint, args.limit)
     if args.draws < 1:
         raise CommandError(f"--draws must be at least 1; got {args.draws}")
+    model = load_checkpoint_model(args.checkpoint)
+    x_test, _, _ = test_set(args.checkpoint, args.limit)
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     iwae = None
     if args.iwae is not None:
         # First, so that iwae_nll's own check of K fails before the ELBO's pass.
-        iwae = iwae_nll(model, x_test, args.iwae, iwae_rng, progress=not args.json)
-    draws = [negative_elbo(model, x_test, rng, progress=not args.json)
+        iwae = iwae_nll(model, x_test, args.iwae, iwae_rng, progress=True)
+    draws = [negative_elbo(model, x_test, rng, progress=True)
              for rng in ([elbo_rng] if args.draws == 1 else elbo_rng.spawn(args.draws))]
     result = {"images": len(x_test), **{key: float(np.mean([d[key] for d in draws]))
                                          for key in draws[0]}}

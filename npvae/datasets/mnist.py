@@ -117,7 +117,7 @@ def _read_shipped(stem):
     return _read_verified(file.resolve(), stem)
 
 
-# A cold load decompresses and hashes 55 MB; training, tests and the CLI each load MNIST.
+# A cold load decompresses and hashes every file; training, tests and the CLI each load MNIST.
 # Keyed on the file's resolved path, so pointing SHIPPED_DIR elsewhere (as the tests
 # do) is never served stale arrays. Cached arrays are read-only; load_mnist copies.
 @functools.lru_cache(maxsize=None)

@@ -25,7 +25,7 @@ multiplications by data, and ``A^T`` brings the 4 products back to 2 outputs.
 
 In two dimensions, nested: F(2x2, 3x3)
 --------------------------------------
-A 2x2 block of outputs reads a 4x4 tile of the input; tiles overlap by 2 pixels::
+A 2x2 tile of outputs reads a 4x4 tile of the input; input tiles overlap by 2 pixels::
 
     Y = A^T [ (G g G^T) * (B^T d B) ] A          (2x2) from (4x4) and (3x3)
 

@@ -33,9 +33,10 @@ class Layer:
         raise NotImplementedError
 
     def named_layers(self):
-        """``(name, layer)`` pairs of every layer that holds parameters: what an optimizer
-        walks (``optimizer.step(model.named_layers())``). A single layer is its own list;
-        models (``Sequential``, ``Encoder``, ``VAE``) list their layers."""
+        """``(name, layer)`` pairs of every layer (those without parameters too): what an
+        optimizer walks (``optimizer.step(model.named_layers())``). A single layer is its
+        own list, named after its type; models (``Sequential``, ``Encoder``, ``VAE``) list
+        their layers."""
         return [(type(self).__name__.lower(), self)]
 
     def __repr__(self):
@@ -58,7 +59,8 @@ class Layer:
             return
         if x.ndim != ndim or (last_dim is not None and x.shape[-1] != last_dim):
             expected = _describe_shape(ndim, last_dim)
-            hint = f" (one example? add a batch axis: {what}[None])" if x.ndim == ndim - 1 else ""
+            one_example = x.ndim == ndim - 1 and (last_dim is None or x.shape[-1] == last_dim)
+            hint = f" (one example? add a batch axis: {what}[None])" if one_example else ""
             raise ValueError(f"{name}: {what} must have shape {expected}; got {x.shape}{hint}")
 
     def cached(self):

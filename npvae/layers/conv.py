@@ -189,6 +189,12 @@ class _Convolution(Layer):
         }
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
+    def output_shape(self, input_shape):
+        """(Ho, Wo, O) for an input of shape (H, W, C)."""
+        g = self.geometry
+        size = g.transpose_output_hw if self.transposed else g.conv_output_hw
+        return size(*input_shape[:2]) + (self.out_channels,)
+
     def algorithm_for(self, input_shape):
         """The name of the algorithm ``forward`` runs on an input of shape (H, W, C)."""
         if self.algorithm != "auto":
@@ -239,10 +245,6 @@ class Conv2D(_Convolution):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
                          (in_channels, out_channels), algorithm)
 
-    def output_shape(self, input_shape):
-        """(Ho, Wo, O) for an input of shape (H, W, C)."""
-        return self.geometry.conv_output_hw(*input_shape[:2]) + (self.out_channels,)
-
 
 class Conv2DTranspose(_Convolution):
     """Transposed 2-D convolution, NHWC: the adjoint of a Conv2D; upsamples by ``stride``.
@@ -258,7 +260,3 @@ class Conv2DTranspose(_Convolution):
                  rng=None, dtype=np.float32, algorithm="auto"):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
                          (out_channels, in_channels), algorithm)
-
-    def output_shape(self, input_shape):
-        """(Ho, Wo, O) for an input of shape (H, W, C)."""
-        return self.geometry.transpose_output_hw(*input_shape[:2]) + (self.out_channels,)

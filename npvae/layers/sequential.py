@@ -21,8 +21,15 @@ class Sequential(Layer):
         return "Sequential(" + ", ".join(name for name, _ in self._layers) + ")"
 
     def named_layers(self):
-        """The ``(name, layer)`` pairs, in order."""
-        return list(self._layers)
+        """The ``(name, layer)`` pairs, in order; a model inside (another Sequential, say)
+        lists its own layers, named "outer/inner", so that an optimizer reaches them."""
+        pairs = []
+        for name, layer in self._layers:
+            if type(layer).named_layers is Layer.named_layers:   # a single layer
+                pairs.append((name, layer))
+            else:
+                pairs += [(f"{name}/{inner}", sub) for inner, sub in layer.named_layers()]
+        return pairs
 
     def forward(self, x, trace=None):
         """Run every layer in order. ``trace(name, layer, output)``, if given, is called

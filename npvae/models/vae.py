@@ -157,8 +157,12 @@ class VAE(Layer):
         if loss == "book" and beta != 1:
             raise ValueError("beta weighs the KL of the 'elbo' loss; the book's loss has its "
                              "own weight (leave beta at 1, or use loss='elbo')")
-        if int(latent_dim) < 1:
-            raise ValueError(f"latent_dim must be at least 1; got {latent_dim}")
+        if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) \
+                or latent_dim < 1:
+            raise ValueError(f"latent_dim must be a whole number, at least 1; got {latent_dim!r}")
+        if len(input_shape) != 3:
+            raise ValueError(f"input_shape must be (H, W, C), e.g. (28, 28, 1) for MNIST; got "
+                             f"{tuple(input_shape)}")
         super().__init__(dtype)
         self.config = dict(input_shape=[int(s) for s in input_shape], latent_dim=int(latent_dim),
                            loss=loss, book_sampling=bool(book_sampling),
@@ -181,7 +185,7 @@ class VAE(Layer):
         return f"VAE(latent_dim={self.config['latent_dim']}, loss={self.loss!r}{beta})"
 
     def named_layers(self):
-        """(name, layer) for every layer with parameters, names like "encoder/conv1"."""
+        """(name, layer) for every layer, names like "encoder/conv1"."""
         return ([(f"encoder/{name}", layer) for name, layer in self.encoder.named_layers()]
                 + [(f"decoder/{name}", layer) for name, layer in self.decoder.named_layers()])
 
@@ -248,22 +252,30 @@ class VAE(Layer):
         dloss = np.asarray(dloss, dtype=self.dtype)
         if dloss.shape != (n,):
             raise ValueError(f"VAE.backward: dloss must have shape ({n},), one number per "
-                             f"image of the last forward; got {dloss.shape}")
+                             f"image of the last forward; got {dloss.shape} (for the gradient "
+                             f"of the batch's mean loss, call model.backward() without it)")
         return dloss
 
     def check_images(self, x, source="the batch"):
         """Raise ``ValueError`` unless x is (N, H, W, C) of the model's shape and dtype,
         with pixels in [0, 1]."""
         expected = tuple(self.config["input_shape"])
-        if not isinstance(x, np.ndarray) or x.ndim != 4 or x.shape[1:] != expected:
+        if not isinstance(x, np.ndarray) or x.ndim != 4 or x.shape[1:] != expected \
+                or len(x) == 0:
             got = (f"shape {x.shape}" if isinstance(x, np.ndarray)
                    else f"a {type(x).__name__}")
-            hint = " (one image? add a batch axis: x[None])" if getattr(x, "ndim", 0) == 3 else ""
-            raise ValueError(f"VAE: {source} must have shape (N, {', '.join(map(str, expected))}); "
-                             f"got {got}{hint}")
+            shape = getattr(x, "shape", ())
+            hint = (" (one image? add a batch axis: x[None])" if shape == expected else
+                    " (no channel axis? add one: x[..., None])" if shape[1:] == expected[:-1]
+                    else "")
+            raise ValueError(f"VAE: {source} must have shape (N, {', '.join(map(str, expected))}) "
+                             f"with N >= 1; got {got}{hint}")
         if x.dtype != self.dtype:
+            fix = (f"scale them to [0, 1]: x.astype(np.{self.dtype.name}) / 255, or "
+                   f"npvae.datasets.as_float_images(x)" if x.dtype == np.uint8 else
+                   f"convert with .astype(np.{self.dtype.name})")
             raise ValueError(f"VAE: {source} must have dtype {self.dtype.name}; got "
-                             f"{x.dtype.name} (convert with .astype(np.{self.dtype.name}))")
+                             f"{x.dtype.name} ({fix})")
         check_pixels(x, f"VAE: {source}")
 
     # ------------------------------------------------------------------ weights
