@@ -10,7 +10,9 @@ of them, or both:
   means the decoder learned a continuous space, not a lookup table.
 - ``save_scatter``: the encoder alone. Each test image's mean code ``z_mean``, coloured by
   its label. Digits cluster although the encoder never saw a label, and the KL term keeps
-  the cloud near N(0, I). The dashed square is the window the manifold decodes.
+  the cloud near N(0, I). The dashed square is the window the manifold decodes. A code of
+  more than two numbers is shown along its first two principal components (the plane
+  in which the codes spread most) unless two dimensions are asked for.
 - ``save_reconstructions``: both halves. Inputs above ``decoder(z_mean)``: what survives the
   squeeze through a few numbers (shape, slant) and what does not (fine detail). The mean
   code is used, not a sample, so the picture is the same every time.
@@ -42,13 +44,37 @@ def save_manifold(model, path, n=15, dims=(0, 1), show=False):
                                n=n, dims=dims, show=show)
 
 
-def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False, label_names=None):
+def save_scatter(model, x_test, y_test, path, dims=None, show=False, label_names=None):
     """Plot the encoder's mean code of every image in x_test, coloured by its label
-    (``y_test`` None: one colour)."""
+    (``y_test`` None: one colour): latent ``dims``, or for ``dims`` None the two
+    dimensions of a 2-number code, or the first two principal components of a longer one."""
     png.png_path(path)
-    check_dims(dims, model.config["latent_dim"])
-    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show,
-                              label_names=label_names)
+    latent_dim = model.config["latent_dim"]
+    if dims is not None or latent_dim <= 2:
+        dims = check_dims((0, 1) if dims is None else dims, latent_dim)
+        return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims,
+                                  show=show, label_names=label_names)
+    components, variance = principal_components(encode_means(model, x_test))
+    return plots.plot_scatter(components, y_test, path, show=show, label_names=label_names,
+                              variance=variance)
+
+
+def principal_components(z, k=2):
+    """The codes z (N, D) along their first ``k`` principal components, (N, k), and the
+    share of the codes' variance along each, (k,).
+
+    With the centred codes factored as ``z - mean = U S V^T`` (an SVD), the rows of V^T
+    are the directions of most spread, in order, and the variance along row i is
+    proportional to ``S[i]**2``. An SVD may flip a direction's sign; each is turned so
+    that its largest entry is positive, so the same codes always give the same picture.
+    """
+    k = count("k", k, maximum=z.shape[1])
+    centred = z.astype(np.float64) - z.mean(axis=0, dtype=np.float64)     # (N, D)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)                # vt (D, D)
+    directions = vt[:k] * np.sign(vt[np.arange(k), np.abs(vt[:k]).argmax(axis=1)])[:, None]
+    total = np.sum(s ** 2)
+    variance = s[:k] ** 2 / total if total > 0 else np.zeros(k)
+    return centred @ directions.T, variance
 
 
 def save_reconstructions(model, x, path, n=10, *, rng, show=False):
