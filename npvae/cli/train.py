@@ -168,6 +168,7 @@ def draw_run_pictures(model, x_test, y_test, folder, seed, label_names=None, dim
                     report.save_scatter(model, x_test, y_test, folder / "scatter.png",
                                         dims=scatter_dims, label_names=label_names))
     print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
+                                            n=min(10, len(x_test)),  # a small test set too
                                             rng=np.random.default_rng(seed)))
     if (folder / GIF_NAME).is_file():
         print(f"and {folder / GIF_NAME}, written as it trained", flush=True)
