@@ -19,7 +19,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib.colors import BoundaryNorm
+from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.ticker import MaxNLocator
 
 from npvae import png
@@ -140,9 +140,8 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
         labels = check_labels(labels, len(z_mean), len(names))
         k = len(names)
         # One colour per label: boundaries at half-integers map label d to colour d exactly.
-        points = axes.scatter(x, y, c=labels, cmap="tab10" if k <= 10 else "tab20",
-                              norm=BoundaryNorm(np.arange(-0.5, k), 10 if k <= 10 else 20),
-                              s=3, alpha=0.6)
+        points = axes.scatter(x, y, c=labels, cmap=_label_colours(k),
+                              norm=BoundaryNorm(np.arange(-0.5, k), k), s=3, alpha=0.6)
         colorbar = figure.colorbar(points, ax=axes, ticks=range(k) if k <= 20 else None)
         if k <= 20:
             colorbar.set_ticklabels(names)
@@ -171,6 +170,15 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
                    f"z_mean[{dims[0]}] vs z_mean[{dims[1]}]")
     axes.legend(loc="upper right", fontsize="small")
     return png.save(figure, path, show)
+
+
+def _label_colours(k):
+    """k colours, one per label: the first k of a qualitative palette (two labels get
+    blue and orange, far apart, not the two ends of a palette of ten), or for more than
+    20 labels k steps of a continuous one."""
+    if k <= 20:
+        return ListedColormap(matplotlib.colormaps["tab10" if k <= 10 else "tab20"].colors[:k])
+    return matplotlib.colormaps["viridis"].resampled(k)
 
 
 def plot_reconstructions(originals, reconstructions, path, note: str = "",

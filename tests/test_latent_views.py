@@ -1,6 +1,7 @@
 """A latent of more than two dimensions: the scatter along its first two principal
 components unless dimensions are named, the manifold over the named ones; and
 ``npvae summary --checkpoint`` showing the trained model's own shape."""
+import matplotlib
 import numpy as np
 import pytest
 
@@ -148,3 +149,19 @@ def test_summary_of_a_missing_checkpoint_is_one_line(tmp_path, capsys):
     assert cli.main(["summary", "--checkpoint", str(tmp_path / "none.npz")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no checkpoint file at" in err
+
+
+@pytest.mark.parametrize("k", [2, 10, 30])
+def test_each_label_gets_its_own_colour(tmp_path, drawn_figures, k):
+    from npvae import plots
+    rng = np.random.default_rng(0)
+    labels = np.arange(90) % k
+    plots.plot_scatter(rng.standard_normal((90, 2)), labels, tmp_path / "s.png",
+                       label_names=[f"label {i}" for i in range(k)])
+    colours = drawn_figures[-1].axes[0].collections[0].get_facecolors()[:, :3]
+    by_label = [colours[labels == d] for d in range(k)]
+    assert all(np.ptp(c, axis=0).max() == 0 for c in by_label)   # one colour per label...
+    assert len({tuple(c[0]) for c in by_label}) == k             # ... each its own
+    if k <= 10:   # the palette's first k colours: two labels are blue and orange
+        np.testing.assert_allclose([c[0] for c in by_label],
+                                   matplotlib.colormaps["tab10"].colors[:k])
