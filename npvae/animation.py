@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from npvae import plots, png
+from npvae import plots, png, report
 from npvae.atomic import atomic_write
 from npvae.plot_inputs import check_dims, count
 
@@ -75,7 +75,7 @@ class ManifoldFilm:
 
     def snapshot(self, epoch, loss, tested):
         """Decode the manifold now, keep it as frame ``epoch``, rewrite both files."""
-        _, image = plots.manifold_image(self.model.decoder.generate,
+        _, image = plots.manifold_image(report.decoder(self.model),
                                         self.model.config["latent_dim"], self.n, self.dims)
         self.pictures.append(np.round(image * 255).astype(np.uint8))
         self.epochs.append(float(epoch))

@@ -26,6 +26,8 @@ of them, or both:
 
 Sizes and paths are checked before the model runs, so a bad one fails at once.
 """
+import functools
+
 import numpy as np
 
 from npvae import plots, png
@@ -34,13 +36,16 @@ from npvae.evaluation import EVAL_BATCH
 from npvae.plot_inputs import check_dims, count
 
 ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
+# Codes per decoder pass: the last convolution's work array grows with the image's pixels
+# times the batch, so a manifold of large colour images is decoded a few codes at a time.
+DECODE_BATCH = 32
 # What a 2-number code cannot keep apart, said where the user looks.
 TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"
 
 
 def save_manifold(model, path, n=15, dims=(0, 1), show=False):
     """Decode an n x n grid of codes over latent ``dims`` (other dimensions 0); tile them."""
-    return plots.plot_manifold(model.decoder.generate, model.config["latent_dim"], path,
+    return plots.plot_manifold(decoder(model), model.config["latent_dim"], path,
                                n=n, dims=dims, show=show)
 
 
@@ -83,7 +88,7 @@ def save_reconstructions(model, x, path, n=10, *, rng, show=False):
     n = count("n", n, maximum=len(x))
     originals = as_float_images(x[np.sort(rng.choice(len(x), size=n, replace=False))],
                                 model.dtype)
-    reconstructions = model.decoder.generate(encode_means(model, originals))
+    reconstructions = decoder(model)(encode_means(model, originals))
     note = TWO_DIM_NOTE if model.config["latent_dim"] == 2 else ""
     return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
 
@@ -93,7 +98,7 @@ def save_samples(model, path, n=100, *, rng, show=False):
     png.png_path(path)
     n = count("n", n)
     z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)
-    return plots.plot_samples(model.decoder.generate(z), path, ncols=min(n, 10), show=show)
+    return plots.plot_samples(decoder(model)(z), path, ncols=min(n, 10), show=show)
 
 
 def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
@@ -106,7 +111,13 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
     z_a, z_b = encode_means(model, np.stack([x_a, x_b]))        # (D,) each
     t = np.linspace(0, 1, steps, dtype=z_a.dtype)[:, None]      # (steps, 1)
     z = (1 - t) * z_a + t * z_b                                 # (steps, D)
-    return plots.plot_interpolation(model.decoder.generate(z), path, show=show)
+    return plots.plot_interpolation(decoder(model)(z), path, show=show)
+
+
+def decoder(model):
+    """``model.decoder.generate``, ``DECODE_BATCH`` codes at a time: z (M, latent_dim) to
+    images (M, H, W, C) in [0, 1]."""
+    return functools.partial(model.decoder.generate, batch_size=DECODE_BATCH)
 
 
 def encode_means(model, x, batch_size=ENCODE_BATCH):

@@ -165,3 +165,15 @@ def test_each_label_gets_its_own_colour(tmp_path, drawn_figures, k):
     if k <= 10:   # the palette's first k colours: two labels are blue and orange
         np.testing.assert_allclose([c[0] for c in by_label],
                                    matplotlib.colormaps["tab10"].colors[:k])
+
+
+def test_the_pictures_decode_a_few_codes_at_a_time(tmp_path, monkeypatch):
+    model = VAE(latent_dim=2, seed=0, **TINY_MODEL)
+    batches, forward = [], model.decoder.forward
+    monkeypatch.setattr(model.decoder, "forward",
+                        lambda z, *a, **k: batches.append(len(z)) or forward(z, *a, **k))
+    report.save_manifold(model, tmp_path / "m.png", n=15)
+    assert sum(batches) == 225 and max(batches) == report.DECODE_BATCH
+    batches.clear()
+    animation.ManifoldFilm(model, tmp_path).snapshot(1, 100.0, tested=True)
+    assert sum(batches) == 225 and max(batches) == report.DECODE_BATCH
