@@ -25,7 +25,7 @@ from PIL import Image
 
 from npvae import plots, png, report
 from npvae.atomic import atomic_write
-from npvae.plot_inputs import check_dims, count
+from npvae.plot_inputs import as_images, check_dims, count
 
 GIF_NAME = "manifold.gif"
 FRAMES_NAME = "manifold_frames.npz"
@@ -74,9 +74,14 @@ class ManifoldFilm:
         self.snapshot(record["epoch"], record["test_loss"], tested=True)
 
     def snapshot(self, epoch, loss, tested):
-        """Decode the manifold now, keep it as frame ``epoch``, rewrite both files."""
-        _, image = plots.manifold_image(report.decoder(self.model),
-                                        self.model.config["latent_dim"], self.n, self.dims)
+        """Decode the manifold now, keep it as frame ``epoch``, rewrite both files; nothing
+        if the decoder no longer gives finite pixels (a diverging run, which the Trainer
+        stops at its next step: the film must not be what fails it)."""
+        _, z = plots.latent_grid(self.model.config["latent_dim"], self.n, self.dims)
+        decoded = report.decoder(self.model)(z)                    # (n*n, H, W, C)
+        if not np.isfinite(decoded).all():
+            return
+        image = plots.tile_images(as_images("decode(z)", decoded), ncols=self.n, gap=0)
         self.pictures.append(np.round(image * 255).astype(np.uint8))
         self.epochs.append(float(epoch))
         self.losses.append(float(loss))

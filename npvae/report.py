@@ -40,7 +40,7 @@ ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds m
 # times the batch, so a manifold of large colour images is decoded a few codes at a time.
 DECODE_BATCH = 32
 # What a 2-number code cannot keep apart, said where the user looks.
-TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"
+TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"  # on MNIST
 
 
 def save_manifold(model, path, n=15, dims=(0, 1), show=False):
@@ -82,14 +82,15 @@ def principal_components(z, k=2):
     return centred @ directions.T, variance
 
 
-def save_reconstructions(model, x, path, n=10, *, rng, show=False):
-    """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean)."""
+def save_reconstructions(model, x, path, n=10, *, rng, show=False, mnist=True):
+    """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean);
+    ``mnist`` False: other images, of which the note on MNIST's digits says nothing."""
     png.png_path(path)
     n = count("n", n, maximum=len(x))
     originals = as_float_images(x[np.sort(rng.choice(len(x), size=n, replace=False))],
                                 model.dtype)
     reconstructions = decoder(model)(encode_means(model, originals))
-    note = TWO_DIM_NOTE if model.config["latent_dim"] == 2 else ""
+    note = TWO_DIM_NOTE if mnist and model.config["latent_dim"] == 2 else ""
     return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
 
 

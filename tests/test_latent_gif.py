@@ -230,3 +230,13 @@ def test_no_pictures_films_nothing(folder, tmp_path):
     assert train(folder, tmp_path, "--no-pictures") == 0
     assert not (tmp_path / animation.GIF_NAME).exists()
     assert not (tmp_path / animation.FRAMES_NAME).exists()
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning", "ignore:invalid:RuntimeWarning")
+def test_a_decoder_gone_to_nan_draws_no_frame(reference, tmp_path):
+    model = VAE(seed=0, **TINY_MODEL)
+    _, layer = model.decoder.named_layers()[0]
+    next(iter(layer.params.values()))[...] = 1e38   # finite weights, overflowing pixels
+    film = ManifoldFilm(model, tmp_path)
+    film.on_step({"epoch": 0.5, "train_loss": 1e30})
+    assert film.epochs == [] and not film.gif_path.exists()

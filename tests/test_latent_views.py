@@ -177,3 +177,13 @@ def test_the_pictures_decode_a_few_codes_at_a_time(tmp_path, monkeypatch):
     batches.clear()
     animation.ManifoldFilm(model, tmp_path).snapshot(1, 100.0, tested=True)
     assert sum(batches) == 225 and max(batches) == report.DECODE_BATCH
+
+
+def test_the_note_on_mnists_digits_is_left_out_for_other_images(tmp_path, drawn_figures):
+    model = VAE(latent_dim=2, seed=0, **TINY_MODEL)
+    x = np.random.default_rng(0).random((4, 8, 8, 3), dtype=np.float32)
+    for mnist in (True, False):
+        report.save_reconstructions(model, x, tmp_path / "r.png", n=2, mnist=mnist,
+                                    rng=np.random.default_rng(0))
+    on_mnist, on_others = (figure.axes[0].get_title() for figure in drawn_figures)
+    assert on_mnist.splitlines()[1] == report.TWO_DIM_NOTE and "\n" not in on_others

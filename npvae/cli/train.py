@@ -136,7 +136,7 @@ def run(args):
         dims = film.dims if film is not None else tuple(args.dims or (0, 1))
         try:
             draw_run_pictures(trainer.model, as_float_images(x_test), y_test, args.out,
-                              trainer.config.seed, data.description["label_names"], dims=dims,
+                              trainer.config.seed, data.description, dims=dims,
                               scatter_dims=dims if args.dims is not None else None)
         except KeyboardInterrupt:
             print(f"\ninterrupted while drawing the pictures; training had finished and the "
@@ -155,21 +155,24 @@ def _where_to_go_on(args, checkpoint):
             "N steps with --checkpoint-every N)")
 
 
-def draw_run_pictures(model, x_test, y_test, folder, seed, label_names=None, dims=(0, 1),
+def draw_run_pictures(model, x_test, y_test, folder, seed, description, dims=(0, 1),
                       scatter_dims=None):
-    """The pictures of a finished run, beside its checkpoint: the manifold over ``dims``,
-    the scatter of ``scatter_dims`` (None: ``report.save_scatter``'s choice), the
-    reconstructions; and the path of the run's manifold.gif, written while it trained."""
+    """The pictures of a finished run on the data ``description`` tells, beside its
+    checkpoint: the manifold over ``dims``, the scatter of ``scatter_dims`` (None:
+    ``report.save_scatter``'s choice), the reconstructions; and the path of the run's
+    manifold.gif, written while it trained."""
     two_dims = model.config["latent_dim"] >= 2  # the manifold and scatter span two dims
     names = ("manifold, scatter and " if two_dims else "") + "reconstructions"
     print(f"drawing pictures ({names}) ...", flush=True)
     if two_dims:
         print_paths(report.save_manifold(model, folder / "manifold.png", dims=dims),
                     report.save_scatter(model, x_test, y_test, folder / "scatter.png",
-                                        dims=scatter_dims, label_names=label_names))
+                                        dims=scatter_dims,
+                                        label_names=description["label_names"]))
     print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
                                             n=min(10, len(x_test)),  # a small test set too
-                                            rng=np.random.default_rng(seed)))
+                                            rng=np.random.default_rng(seed),
+                                            mnist=description["kind"] == "mnist"))
     if (folder / GIF_NAME).is_file():
         print(f"and {folder / GIF_NAME}, written as it trained", flush=True)
 
