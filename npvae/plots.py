@@ -19,7 +19,7 @@ from pathlib import Path
 
 import matplotlib
 import numpy as np
-from matplotlib.colors import BoundaryNorm
+from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.ticker import MaxNLocator
 
 from npvae import png
@@ -121,9 +121,13 @@ def plot_manifold(decode, latent_dim: int, path, n: int = 15, dims=(0, 1),
 
 
 def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
-                 label_names=None) -> Path:
+                 label_names=None, variance=None) -> Path:
     """Draw encoder means z_mean (N, latent_dim) coloured by labels (N,): digits 0..9, or
-    indices into ``label_names``; ``labels`` None draws every dot in one colour."""
+    indices into ``label_names``; ``labels`` None draws every dot in one colour.
+
+    ``variance`` given: z_mean holds the codes' principal components instead (N, 2), and
+    ``variance`` the share of the codes' variance along each; the axes say so, and the
+    manifold's window (a square in two latent dimensions, not in these) is left out."""
     path = png.png_path(path)
     z_mean = as_finite("z_mean", z_mean, ndim=2, shape_text="(N, latent_dim)")
     dims = check_dims(dims, z_mean.shape[1])
@@ -136,27 +140,45 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
         labels = check_labels(labels, len(z_mean), len(names))
         k = len(names)
         # One colour per label: boundaries at half-integers map label d to colour d exactly.
-        points = axes.scatter(x, y, c=labels, cmap="tab10" if k <= 10 else "tab20",
-                              norm=BoundaryNorm(np.arange(-0.5, k), 10 if k <= 10 else 20),
-                              s=3, alpha=0.6)
+        points = axes.scatter(x, y, c=labels, cmap=_label_colours(k),
+                              norm=BoundaryNorm(np.arange(-0.5, k), k), s=3, alpha=0.6)
         colorbar = figure.colorbar(points, ax=axes, ticks=range(k) if k <= 20 else None)
         if k <= 20:
             colorbar.set_ticklabels(names)
         colorbar.set_label("digit" if label_names is None else "label")
         colorbar.solids.set_alpha(1)  # the key should not be as faint as the dots
+    axes.set_aspect("equal", adjustable="datalim")
+    things = f"{len(z_mean)} {'digits' if label_names is None else 'images'}"
+    if variance is not None:
+        variance = as_finite("variance", variance, ndim=1, shape_text="(2,)")
+        if variance.shape != (2,) or z_mean.shape[1] != 2:
+            raise ValueError(f"principal components need z_mean (N, 2) and variance (2,), "
+                             f"got shapes {z_mean.shape} and {variance.shape}")
+        first, second = (f"principal component {i + 1} ({share:.0%} of variance)"
+                         for i, share in enumerate(variance))
+        axes.set(xlabel=first, ylabel=second, title=f"How the encoder arranges {things}: "
+                 f"the first two principal components of z_mean")
+        return png.save(figure, path, show)
     # The window the manifold decodes: dots outside it never appear in the manifold.
     edge = normal_quantiles([_GRID_LOW, _GRID_HIGH])
     axes.plot(edge[[0, 1, 1, 0, 0]], edge[[0, 0, 1, 1, 0]], "k--", lw=1,
               label=f"the manifold's window (prior {_GRID_LOW:.0%}-{_GRID_HIGH:.0%})")
     axes.invert_yaxis()  # downwards, like the manifold's rows (see the module docstring)
-    axes.set_aspect("equal", adjustable="datalim")
     axes.set_xlabel(f"z_mean[{dims[0]}]")
     axes.set_ylabel(f"z_mean[{dims[1]}]  (grows downwards)")
-    axes.set_title(f"How the encoder arranges {len(z_mean)} "
-                   f"{'digits' if label_names is None else 'images'}: "
+    axes.set_title(f"How the encoder arranges {things}: "
                    f"z_mean[{dims[0]}] vs z_mean[{dims[1]}]")
     axes.legend(loc="upper right", fontsize="small")
     return png.save(figure, path, show)
+
+
+def _label_colours(k):
+    """k colours, one per label: the first k of a qualitative palette (two labels get
+    blue and orange, far apart, not the two ends of a palette of ten), or for more than
+    20 labels k steps of a continuous one."""
+    if k <= 20:
+        return ListedColormap(matplotlib.colormaps["tab10" if k <= 10 else "tab20"].colors[:k])
+    return matplotlib.colormaps["viridis"].resampled(k)
 
 
 def plot_reconstructions(originals, reconstructions, path, note: str = "",

@@ -10,7 +10,9 @@ of them, or both:
   means the decoder learned a continuous space, not a lookup table.
 - ``save_scatter``: the encoder alone. Each test image's mean code ``z_mean``, coloured by
   its label. Digits cluster although the encoder never saw a label, and the KL term keeps
-  the cloud near N(0, I). The dashed square is the window the manifold decodes.
+  the cloud near N(0, I). The dashed square is the window the manifold decodes. A code of
+  more than two numbers is shown along its first two principal components (the plane
+  in which the codes spread most) unless two dimensions are asked for.
 - ``save_reconstructions``: both halves. Inputs above ``decoder(z_mean)``: what survives the
   squeeze through a few numbers (shape, slant) and what does not (fine detail). The mean
   code is used, not a sample, so the picture is the same every time.
@@ -24,6 +26,8 @@ of them, or both:
 
 Sizes and paths are checked before the model runs, so a bad one fails at once.
 """
+import functools
+
 import numpy as np
 
 from npvae import plots, png
@@ -32,33 +36,61 @@ from npvae.evaluation import EVAL_BATCH
 from npvae.plot_inputs import check_dims, count
 
 ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
+# Codes per decoder pass: the last convolution's work array grows with the image's pixels
+# times the batch, so a manifold of large colour images is decoded a few codes at a time.
+DECODE_BATCH = 32
 # What a 2-number code cannot keep apart, said where the user looks.
-TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"
+TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"  # on MNIST
 
 
 def save_manifold(model, path, n=15, dims=(0, 1), show=False):
     """Decode an n x n grid of codes over latent ``dims`` (other dimensions 0); tile them."""
-    return plots.plot_manifold(model.decoder.generate, model.config["latent_dim"], path,
+    return plots.plot_manifold(decoder(model), model.config["latent_dim"], path,
                                n=n, dims=dims, show=show)
 
 
-def save_scatter(model, x_test, y_test, path, dims=(0, 1), show=False, label_names=None):
+def save_scatter(model, x_test, y_test, path, dims=None, show=False, label_names=None):
     """Plot the encoder's mean code of every image in x_test, coloured by its label
-    (``y_test`` None: one colour)."""
+    (``y_test`` None: one colour): latent ``dims``, or for ``dims`` None the two
+    dimensions of a 2-number code, or the first two principal components of a longer one."""
     png.png_path(path)
-    check_dims(dims, model.config["latent_dim"])
-    return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims, show=show,
-                              label_names=label_names)
+    latent_dim = model.config["latent_dim"]
+    if dims is not None or latent_dim <= 2:
+        dims = check_dims((0, 1) if dims is None else dims, latent_dim)
+        return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims,
+                                  show=show, label_names=label_names)
+    components, variance = principal_components(encode_means(model, x_test))
+    return plots.plot_scatter(components, y_test, path, show=show, label_names=label_names,
+                              variance=variance)
 
 
-def save_reconstructions(model, x, path, n=10, *, rng, show=False):
-    """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean)."""
+def principal_components(z, k=2):
+    """The codes z (N, D) along their first ``k`` principal components, (N, k), and the
+    share of the codes' variance along each, (k,).
+
+    With the centred codes factored as ``z - mean = U S V^T`` (an SVD), the rows of V^T
+    are the directions of most spread, in order, and the variance along row i is
+    proportional to ``S[i]**2``. An SVD may flip a direction's sign; each is turned so
+    that its largest entry is positive, so the same codes always give the same picture.
+    """
+    k = count("k", k, maximum=z.shape[1])
+    centred = z.astype(np.float64) - z.mean(axis=0, dtype=np.float64)     # (N, D)
+    _, s, vt = np.linalg.svd(centred, full_matrices=False)                # vt (D, D)
+    directions = vt[:k] * np.sign(vt[np.arange(k), np.abs(vt[:k]).argmax(axis=1)])[:, None]
+    total = np.sum(s ** 2)
+    variance = s[:k] ** 2 / total if total > 0 else np.zeros(k)
+    return centred @ directions.T, variance
+
+
+def save_reconstructions(model, x, path, n=10, *, rng, show=False, mnist=True):
+    """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean);
+    ``mnist`` False: other images, of which the note on MNIST's digits says nothing."""
     png.png_path(path)
     n = count("n", n, maximum=len(x))
     originals = as_float_images(x[np.sort(rng.choice(len(x), size=n, replace=False))],
                                 model.dtype)
-    reconstructions = model.decoder.generate(encode_means(model, originals))
-    note = TWO_DIM_NOTE if model.config["latent_dim"] == 2 else ""
+    reconstructions = decoder(model)(encode_means(model, originals))
+    note = TWO_DIM_NOTE if mnist and model.config["latent_dim"] == 2 else ""
     return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
 
 
@@ -67,7 +99,7 @@ def save_samples(model, path, n=100, *, rng, show=False):
     png.png_path(path)
     n = count("n", n)
     z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)
-    return plots.plot_samples(model.decoder.generate(z), path, ncols=min(n, 10), show=show)
+    return plots.plot_samples(decoder(model)(z), path, ncols=min(n, 10), show=show)
 
 
 def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
@@ -80,7 +112,13 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
     z_a, z_b = encode_means(model, np.stack([x_a, x_b]))        # (D,) each
     t = np.linspace(0, 1, steps, dtype=z_a.dtype)[:, None]      # (steps, 1)
     z = (1 - t) * z_a + t * z_b                                 # (steps, D)
-    return plots.plot_interpolation(model.decoder.generate(z), path, show=show)
+    return plots.plot_interpolation(decoder(model)(z), path, show=show)
+
+
+def decoder(model):
+    """``model.decoder.generate``, ``DECODE_BATCH`` codes at a time: z (M, latent_dim) to
+    images (M, H, W, C) in [0, 1]."""
+    return functools.partial(model.decoder.generate, batch_size=DECODE_BATCH)
 
 
 def encode_means(model, x, batch_size=ENCODE_BATCH):

@@ -109,11 +109,14 @@ class Trainer:
 
     # ------------------------------------------------------------------ the loop
 
-    def fit(self, x_train, x_test, progress=True, on_epoch_end=None, say=tqdm.write):
+    def fit(self, x_train, x_test, progress=True, on_epoch_end=None, say=tqdm.write,
+            on_step=None):
         """Train until ``config.epochs`` epochs are done; returns the history (a list).
 
         ``on_epoch_end(record)``, if given, is called with each epoch's history record
-        once that epoch's checkpoint is saved; ``say(line)`` prints a note (a spike).
+        once that epoch's checkpoint is saved; ``on_step(point)`` after each step, with
+        ``{"epoch": epochs done as a fraction, "train_loss": this epoch's mean so far}``,
+        before a checkpoint due at that step is saved; ``say(line)`` prints a note (a spike).
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
         self._check_data(x_train, x_test)
@@ -129,7 +132,7 @@ class Trainer:
                     self.order = self.data_rng.permutation(len(x_train))
                 started = time.perf_counter()
                 bar.set_description(f"epoch {self.epoch + 1}/{self.config.epochs}")
-                self._run_epoch(x_train, steps, bar, say)
+                self._run_epoch(x_train, steps, bar, say, on_step)
                 bar.set_description(f"epoch {self.epoch + 1}/{self.config.epochs}: testing")
                 self._finish_epoch(x_test, len(x_train), time.perf_counter() - started)
                 if on_epoch_end is not None:
@@ -152,7 +155,7 @@ class Trainer:
             raise ValueError(f"this run shuffles {len(self.order)} training images, but "
                              f"{len(x_train)} were given: resume it with the same data")
 
-    def _run_epoch(self, x_train, steps, bar, say):
+    def _run_epoch(self, x_train, steps, bar, say, on_step):
         size, config = self.config.batch_size, self.config
         learning_rate = config.learning_rate if config.lr_warmup else None
         for step, stats in self._diverging_run(train_epoch(
@@ -165,9 +168,12 @@ class Trainer:
             bar.update()
             bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}")  # the epoch's mean so far
             self._watch_for_a_spike(stats["loss"], say)
+            point = {"epoch": self.epoch + self.step_in_epoch / steps,
+                     "train_loss": self.sums["loss"] / seen}
             if is_point_due(self.step_in_epoch, steps):
-                self.steps.append({"epoch": self.epoch + self.step_in_epoch / steps,
-                                   "train_loss": self.sums["loss"] / seen})
+                self.steps.append(point)
+            if on_step is not None:
+                on_step(point)
             if self._checkpoint_due():
                 self.save()
 

@@ -25,8 +25,13 @@ def add_parser(commands):
 
     scatter = _picture_parser(
         commands, "scatter", "scatter.png", "plot the test images' codes, coloured by digit",
-        "Encode the test images and plot each one's mean code, coloured by its digit.")
-    _add_dims(scatter, "plot")
+        "Encode the test images and plot each one's mean code, coloured by its label; a code "
+        "of more than 2 numbers along its first two principal components, unless --dims "
+        "names two dimensions.")
+    scatter.add_argument("--dims", type=whole_number, nargs=2, metavar=("X", "Y"),
+                         help="latent dimensions to plot (default 0 1 for a 2-number code; "
+                              "a longer code is plotted along its first two principal "
+                              "components unless --dims is given)")
     add_test_limit(scatter)
     scatter.set_defaults(run=run_scatter)
 

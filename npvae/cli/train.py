@@ -1,4 +1,6 @@
-"""``npvae train``: train a VAE on MNIST, then draw the run's pictures beside its checkpoint."""
+"""``npvae train``: train a VAE on MNIST or a folder of images, filming its latent space
+(``npvae.animation``), then draw the run's pictures beside its checkpoint."""
+import math
 import sys
 from pathlib import Path
 
@@ -6,6 +8,7 @@ import numpy as np
 from tqdm import tqdm
 
 from npvae import report
+from npvae.animation import GIF_NAME, ManifoldFilm
 from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandError,
                                check_writable_folder, number, print_paths, reloaded_data,
                                whole_number)
@@ -26,8 +29,9 @@ UNITS = "nats per image"
 
 
 def add_parser(commands):
-    train = commands.add_parser("train", help="train a VAE on MNIST",
-                                description="Train a VAE on MNIST; each epoch ends with a "
+    train = commands.add_parser("train", help="train a VAE on MNIST or your images",
+                                description="Train a VAE on MNIST or on a folder of images "
+                                            "(--data); each epoch ends with a "
                                             "test evaluation and a checkpoint.")
     train.add_argument("--epochs", type=whole_number, metavar="N",
                        help=f"total epochs (default {TRAIN_DEFAULTS.epochs}; with --resume, "
@@ -79,8 +83,15 @@ def add_parser(commands):
     train.add_argument("--resume", action="store_true",
                        help="continue the run in --out from its checkpoint, keeping its "
                             "settings (only --epochs and --checkpoint-every may change)")
+    train.add_argument("--dims", type=whole_number, nargs=2, metavar=("X", "Y"),
+                       help="the two latent dimensions the manifold (and manifold.gif) walks, "
+                            "the others at 0 (default 0 1); given, the scatter plots these "
+                            "two as well, else a latent of more than 2 dimensions is "
+                            "scattered along its first two principal components")
     train.add_argument("--no-pictures", action="store_true",
-                       help="do not draw manifold.png, scatter.png, reconstructions.png")
+                       help="do not draw manifold.gif (the manifold after each epoch and at "
+                            "1/8, 1/4, 1/2 of the first), manifold.png, scatter.png, "
+                            "reconstructions.png")
     train.add_argument("--quiet", action="store_true",
                        help="no progress bar (the per-epoch lines are still printed)")
     train.set_defaults(run=run, memory_hint="lower --batch-size (the book's is "
@@ -105,20 +116,28 @@ def run(args):
         print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
               f"nothing to do (pass a larger --epochs to train further)")
         return 0
+    film = None if args.no_pictures else _film(args, trainer, len(x_train))
+
+    def on_epoch_end(record):
+        tqdm.write(epoch_line(record, trainer.config.epochs))  # above the bar, not through it
+        if film is not None:
+            film.on_epoch_end(record)
+
     try:
-        # tqdm.write: a line printed above the progress bar, not through it.
-        trainer.fit(x_train, x_test, progress=not args.quiet,
-                    on_epoch_end=lambda record: tqdm.write(
-                        epoch_line(record, trainer.config.epochs)))
+        trainer.fit(x_train, x_test, progress=not args.quiet, on_epoch_end=on_epoch_end,
+                    on_step=None if film is None else film.on_step)
     except KeyboardInterrupt:
         print(f"\ninterrupted at epoch {trainer.epoch + 1}, step {trainer.step_in_epoch}; "
               f"{_where_to_go_on(args, checkpoint)}", file=sys.stderr)
         return 130
     print(f"checkpoint: {checkpoint}")
     if not args.no_pictures:
+        # --dims given (or kept by a resumed film): the scatter shows those dims too.
+        dims = film.dims if film is not None else tuple(args.dims or (0, 1))
         try:
             draw_run_pictures(trainer.model, as_float_images(x_test), y_test, args.out,
-                              trainer.config.seed, data.description["label_names"])
+                              trainer.config.seed, data.description, dims=dims,
+                              scatter_dims=dims if args.dims is not None else None)
         except KeyboardInterrupt:
             print(f"\ninterrupted while drawing the pictures; training had finished and the "
                   f"checkpoint {checkpoint} is whole. Draw them again with: "
@@ -136,21 +155,44 @@ def _where_to_go_on(args, checkpoint):
             "N steps with --checkpoint-every N)")
 
 
-def draw_run_pictures(model, x_test, y_test, folder, seed, label_names=None):
-    """The pictures of a finished run, beside its checkpoint."""
+def draw_run_pictures(model, x_test, y_test, folder, seed, description, dims=(0, 1),
+                      scatter_dims=None):
+    """The pictures of a finished run on the data ``description`` tells, beside its
+    checkpoint: the manifold over ``dims``, the scatter of ``scatter_dims`` (None:
+    ``report.save_scatter``'s choice), the reconstructions; and the path of the run's
+    manifold.gif, written while it trained."""
     two_dims = model.config["latent_dim"] >= 2  # the manifold and scatter span two dims
     names = ("manifold, scatter and " if two_dims else "") + "reconstructions"
     print(f"drawing pictures ({names}) ...", flush=True)
     if two_dims:
-        print_paths(report.save_manifold(model, folder / "manifold.png"),
+        print_paths(report.save_manifold(model, folder / "manifold.png", dims=dims),
                     report.save_scatter(model, x_test, y_test, folder / "scatter.png",
-                                        label_names=label_names))
-    else:
-        print("latent_dim 1: no manifold.png or scatter.png (they need two latent dimensions)")
-    # A small picture folder's test set can hold fewer than the picture's 10 images.
+                                        dims=scatter_dims,
+                                        label_names=description["label_names"]))
     print_paths(report.save_reconstructions(model, x_test, folder / "reconstructions.png",
-                                            n=min(10, len(x_test)),
-                                            rng=np.random.default_rng(seed)))
+                                            n=min(10, len(x_test)),  # a small test set too
+                                            rng=np.random.default_rng(seed),
+                                            mnist=description["kind"] == "mnist"))
+    if (folder / GIF_NAME).is_file():
+        print(f"and {folder / GIF_NAME}, written as it trained", flush=True)
+
+
+def _film(args, trainer, n_train):
+    """The ManifoldFilm of this run (a resumed run's keeps its earlier frames), or None
+    for a latent of one dimension, which has no manifold (said once, here)."""
+    model = trainer.model
+    if model.config["latent_dim"] < 2:
+        print(f"latent_dim 1: no {GIF_NAME}, manifold.png or scatter.png (they need two "
+              f"latent dimensions)")
+        return None
+    if not args.resume:
+        return ManifoldFilm(model, args.out, args.dims or (0, 1))
+    steps = math.ceil(min(n_train, trainer.config.limit or n_train)
+                      / trainer.config.batch_size)
+    position = trainer.epoch + trainer.step_in_epoch / steps  # as Trainer counts epochs
+    return ManifoldFilm.resume(model, args.out, position, trainer.history, dims=args.dims,
+                               say=lambda line: print(f"{PROG}: warning: {line}",
+                                                      file=sys.stderr))
 
 
 def _new_trainer(args, data):
