@@ -49,7 +49,7 @@ def add_checkpoint(parser):
 
 def add_test_limit(parser, what="use"):
     parser.add_argument("--limit", type=whole_number, metavar="N",
-                        help=f"{what} the first N test images only (default: all 10,000)")
+                        help=f"{what} the first N test images only (default: all of them)")
 
 
 def load_checkpoint_model(checkpoint):

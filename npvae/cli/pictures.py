@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from npvae import png, report
+from npvae.trainer import data_description
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
                                check_writable_folder, load_checkpoint_model, test_set,
                                print_paths, whole_number)
@@ -24,7 +25,7 @@ def add_parser(commands):
     manifold.set_defaults(run=run_manifold)
 
     scatter = _picture_parser(
-        commands, "scatter", "scatter.png", "plot the test images' codes, coloured by digit",
+        commands, "scatter", "scatter.png", "plot the test images' codes, coloured by label",
         "Encode the test images and plot each one's mean code, coloured by its label; a code "
         "of more than 2 numbers along its first two principal components, unless --dims "
         "names two dimensions.")
@@ -110,9 +111,11 @@ def run_scatter(args):
 def run_reconstruct(args):
     model, out = _model_and_out(args)
     x_test, _, _ = test_set(args.checkpoint)
+    data = data_description(args.checkpoint)   # None: a checkpoint of the shipped MNIST
     print_paths(report.save_reconstructions(model, x_test, out, n=args.n,
                                             rng=np.random.default_rng(args.seed),
-                                            show=args.show))
+                                            show=args.show,
+                                            mnist=data is None or data["kind"] == "mnist"))
     return 0
 
 

@@ -76,7 +76,7 @@ def add_parser(commands):
                        help="train on the first N training images only")
     train.add_argument("--test-limit", type=whole_number, metavar="N",
                        help="evaluate each epoch (and draw the scatter) on the first N test "
-                            "images only (default: all 10,000)")
+                            "images only (default: all of them)")
     train.add_argument("--checkpoint-every", type=whole_number, metavar="N",
                        help="also save a checkpoint every N steps, counted over the whole "
                             "run, not per epoch (a resumed run goes on counting)")
@@ -247,7 +247,9 @@ def _print_header(trainer, n_train, n_test, description):
     if trainer.epoch or trainer.step_in_epoch:
         within = f", step {trainer.step_in_epoch}" if trainer.step_in_epoch else ""
         print(f"resuming after epoch {trainer.epoch}{within}")
-    print(f"output: {trainer.out_dir}  (losses below are in {UNITS})", flush=True)
+    units = (f"rec and KL below are in {UNITS}; the loss is the book's, per pixel"
+             if model.loss == "book" else f"losses below are in {UNITS}")
+    print(f"output: {trainer.out_dir}  ({units})", flush=True)
 
 
 def epoch_line(record, epochs):
