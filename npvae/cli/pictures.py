@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 
 from npvae import png, report
-from npvae.trainer import data_description
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
                                check_writable_folder, load_checkpoint_model, test_set,
                                print_paths, whole_number)
+from npvae.trainer import data_description
 
 
 def add_parser(commands):
