@@ -66,6 +66,32 @@ def test_resume_reloads_the_same_data(run, tmp_path, capsys):
     assert "144 training and 16 test images of 16x16x3" in out and "epoch 3/3" in out
 
 
+def test_a_run_stopped_midway_and_resumed_ends_bit_identical(run, folder, tmp_path,
+                                                              monkeypatch, capsys):
+    """Stopped (Ctrl-C) at step 12 of 18, after a checkpoint at step 10, then resumed: the
+    same weights, bit for bit, as the run that never stopped (the ``run`` fixture)."""
+    import npvae.train
+    real_step, calls = npvae.train.train_step, {"n": 0}
+
+    def step_then_stop(*args):
+        calls["n"] += 1
+        if calls["n"] == 12:
+            raise KeyboardInterrupt
+        return real_step(*args)
+    monkeypatch.setattr(npvae.train, "train_step", step_then_stop)
+    out = tmp_path / "stopped"
+    assert cli.main(["train", "--data", str(folder), "--image-size", "16", "--epochs", "2",
+                     "--batch-size", "16", "--quiet", "--checkpoint-every", "5",
+                     "--out", str(out)]) == 130
+    monkeypatch.setattr(npvae.train, "train_step", real_step)
+    assert load_checkpoint(out / "checkpoint.npz")[1]["step_in_epoch"] == 1  # step 10 of 9+9
+    assert cli.main(["train", "--out", str(out), "--resume", "--quiet"]) == 0
+    resumed, straight = (load_checkpoint(path / "checkpoint.npz")[0] for path in (out, run))
+    differ = [key for key in straight if key.startswith("model/")
+              and resumed[key].tobytes() != straight[key].tobytes()]
+    assert not differ and len(straight) == len(resumed)
+
+
 def bad_folders(root):
     (root / "empty").mkdir()
     (root / "text").mkdir()
