@@ -24,7 +24,8 @@ _TRIM_THRESHOLD = 2**30
 
 
 def keep_freed_pages():
-    """Tell glibc's malloc to keep freed blocks up to 32 MiB; True if it could."""
+    """Tell glibc's malloc to keep freed blocks up to its largest mmap threshold (the
+    work arrays of a step at the book's batch size); True if it could."""
     name = ctypes.util.find_library("c")
     if name is None:
         return False
