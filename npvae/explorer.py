@@ -26,6 +26,7 @@ from matplotlib.widgets import Slider
 
 from npvae import explorer_view as view
 from npvae.atomic import atomic_write
+from npvae.plot_inputs import check_dims, check_labels
 from npvae.png import png_path
 from npvae.report import encode_means
 
@@ -51,7 +52,7 @@ class Explorer:
         self.dims = _check_dims(dims, self.latent_dim)
         self.save_folder = save_folder
         codes = None if x is None else encode_means(model, x)
-        labels = None if labels is None else _check_labels(labels, len(x))
+        labels = None if labels is None else check_labels(labels, len(x), classes=None)
         self.figure = figure if figure is not None else Figure()
         if type(self.figure.canvas) is FigureCanvasBase:  # a bare Figure: draw with Agg
             FigureCanvasAgg(self.figure)
@@ -280,15 +281,13 @@ def render_at(model, z, out, x=None, labels=None, dims=(0, 1)):
 
 
 def _check_dims(dims, latent_dim):
+    """The plane's dims: (0,) for a latent of one dimension, else two different ones."""
     dims = tuple(int(d) for d in dims)
-    if latent_dim == 1:
-        if dims not in ((0,), (0, 1)):
-            raise ValueError(f"a latent of one dimension has only z[0]; got dims {dims}")
-        return (0,)
-    if len(dims) != 2 or dims[0] == dims[1] or not all(0 <= d < latent_dim for d in dims):
-        raise ValueError(f"dims must be two different latent dimensions in 0..{latent_dim - 1};"
-                         f" got {dims}")
-    return dims
+    if latent_dim > 1:
+        return check_dims(dims, latent_dim)
+    if dims not in ((0,), (0, 1)):
+        raise ValueError(f"a latent of one dimension has only z[0]; got dims {dims}")
+    return (0,)
 
 
 def _check_code(z, latent_dim):
@@ -297,11 +296,3 @@ def _check_code(z, latent_dim):
         raise ValueError(f"a code must be {latent_dim} finite numbers (the latent size); "
                          f"got shape {z.shape}")
     return z
-
-
-def _check_labels(labels, count):
-    labels = np.asarray(labels)
-    if labels.shape != (count,) or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be integers of shape ({count},), one per image; got "
-                         f"shape {labels.shape} and dtype {labels.dtype}")
-    return labels

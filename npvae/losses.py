@@ -33,6 +33,8 @@ import numpy as np
 
 from npvae.layers.activations import sigmoid
 
+UNITS = "nats per image"  # each term is a sum over an image's pixels (or latent dims)
+
 
 def bernoulli_reconstruction(logits, x):
     """-log p(x|z) of each image, from the decoder's logits.

@@ -59,13 +59,16 @@ def as_images(name: str, images) -> np.ndarray:
     return array[..., 0] if array.shape[-1] == 1 else array
 
 
-def check_labels(labels, rows: int, classes: int = 10) -> np.ndarray:
-    """Integer labels (rows,) in 0..classes-1 (digits 0..9 by default)."""
+def check_labels(labels, rows: int, classes: int | None = 10) -> np.ndarray:
+    """Integer labels (rows,) in 0..classes-1 (digits 0..9 by default; any label >= 0 for
+    ``classes`` None)."""
     array = np.asarray(labels)
     if array.shape != (rows,) or array.dtype.kind not in "iu":
-        raise ValueError(f"labels must be integers of shape ({rows},), one per row of z_mean, "
+        raise ValueError(f"labels must be integers of shape ({rows},), one per image, "
                          f"got shape {array.shape} and dtype {array.dtype}")
-    if array.min() < 0 or array.max() > classes - 1:
+    if classes is None:
+        classes = max(int(array.max(initial=0)) + 1, 1)
+    if array.min(initial=0) < 0 or array.max(initial=0) > classes - 1:
         what = "digits 0..9" if classes == 10 else f"label indices 0..{classes - 1}"
         raise ValueError(f"labels must be {what}, got values in "
                          f"[{array.min()}, {array.max()}]")

@@ -23,13 +23,13 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.ticker import MaxNLocator
 
 from npvae import png
+from npvae.losses import UNITS
 from npvae.plot_inputs import as_finite, as_images, check_dims, check_labels, count, history_curves
 
 # Greys_r draws 0 black and 1 white, like MNIST. NaN (gaps between tiles) is drawn white.
 _GREYS = matplotlib.colormaps["Greys_r"].with_extremes(bad="white")
 _GRID_LOW, _GRID_HIGH = 0.05, 0.95  # probabilities: the grid avoids the prior's far tails
 _GAP = 2  # white pixels between tiled images, so neighbours do not merge into one picture
-UNITS = "nats per image"  # every loss term is a sum over pixels or latent dims, per image
 
 # --------------------------------------------------------------------------- the latent grid
 

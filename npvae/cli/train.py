@@ -14,6 +14,7 @@ from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandErro
                                whole_number)
 from npvae.atomic import remove_stale_temporaries
 from npvae.datasets import as_float_images, load_data, summary_line
+from npvae.losses import UNITS
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
@@ -25,7 +26,6 @@ MODEL_OPTIONS = ("latent_dim", "loss", "book_sampling", "beta", "seed")
 CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "lr_warmup", "optimizer", "seed", "limit",
                   "test_limit", "checkpoint_every")
 DATA_OPTIONS = ("data", "image_size", "channels")  # with --resume, the checkpoint's record
-UNITS = "nats per image"
 
 
 def add_parser(commands):
