@@ -166,7 +166,8 @@ class Trainer:
             self.step_in_epoch = step + 1
             seen = min(self.step_in_epoch * size, len(x_train))
             bar.update()
-            bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}")  # the epoch's mean so far
+            # The epoch's mean so far; drawn with the bar's next refresh, not every step.
+            bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}", refresh=False)
             self._watch_for_a_spike(stats["loss"], say)
             point = {"epoch": self.epoch + self.step_in_epoch / steps,
                      "train_loss": self.sums["loss"] / seen}
