@@ -145,11 +145,16 @@ class RMSprop(Optimizer):
 
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):
-    """One RMSprop step, in place, in a single parallel pass (numba).
+    """One RMSprop step, in place, in a single pass over the weights (numba).
 
     The formula as NumPy expressions makes one pass over every weight per operation,
     and those passes, not the arithmetic, are what the update costs; the kernel reads
     each weight, gradient and ``ms`` once.
+
+    Most of a model's arrays are small (biases, kernels) and one is large (a dense
+    layer's weights). A parallel loop has to wake the other core's thread, which sleeps
+    between tasks (see ``npvae.thread_pools``); for a small array the wake-up takes
+    longer than the update, so arrays below ``PARALLEL_MIN_SIZE`` run on one thread.
 
     An ``ms`` below the smallest normal number is set to 0. A weight whose gradient
     stays 0 (behind a ReLU that never fires) sees its ``ms`` shrink by rho per step into
@@ -160,19 +165,34 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
     """
     # Scalars in the arrays' precision, so that float32 stays float32 throughout.
     dtype = param.dtype.type
-    _rmsprop_kernel(param.reshape(-1), grad.reshape(-1), ms.reshape(-1),
-                    dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps),
-                    np.finfo(dtype).tiny)
+    loop = _rmsprop_parallel if param.size >= PARALLEL_MIN_SIZE else _rmsprop_serial
+    loop(param.reshape(-1), grad.reshape(-1), ms.reshape(-1),
+         dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps), np.finfo(dtype).tiny)
+
+
+# Below this many weights, waking a second thread costs more than it saves.
+PARALLEL_MIN_SIZE = 1 << 16
+
+
+@numba.njit(inline="always")
+def _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
+    # The same operations in the same order as the NumPy twin: equal bits.
+    ms[i] = ms[i] * rho + grad[i] * grad[i] * one_minus_rho
+    if ms[i] < smallest_normal:
+        ms[i] = 0
+    param[i] -= grad[i] / np.sqrt(ms[i] + eps) * lr
 
 
 @numba.njit(parallel=True, cache=True)
-def _rmsprop_kernel(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
+def _rmsprop_parallel(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
     for i in numba.prange(param.size):
-        # The same operations in the same order as the NumPy twin: equal bits.
-        ms[i] = ms[i] * rho + grad[i] * grad[i] * one_minus_rho
-        if ms[i] < smallest_normal:
-            ms[i] = 0
-        param[i] -= grad[i] / np.sqrt(ms[i] + eps) * lr
+        _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal)
+
+
+@numba.njit(cache=True)
+def _rmsprop_serial(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
+    for i in range(param.size):
+        _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal)
 
 
 def rmsprop_update_numpy(param, grad, ms, lr, rho, eps):

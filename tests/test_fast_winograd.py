@@ -109,3 +109,14 @@ def test_the_kernel_transform_adjoint_is_its_transpose():
     rng = np.random.default_rng(7)
     W, dU = rng.standard_normal((3, 3, 2, 5)), rng.standard_normal((16, 2, 5))
     assert_adjoint(winograd.kernel_transform(W), W, winograd.kernel_transform_adjoint(dU), dU)
+
+
+def test_the_kernel_transform_is_g_w_g_transposed_for_every_channel_pair():
+    rng = np.random.default_rng(8)
+    W = rng.standard_normal((3, 3, 2, 5))
+    G = winograd.G
+    U = winograd.kernel_transform(W)
+    for c in range(2):
+        for o in range(5):
+            expected = (G @ W[:, :, c, o] @ G.T).reshape(16)   # position k = 4a + b
+            np.testing.assert_allclose(U[:, c, o], expected, rtol=1e-14, atol=1e-15)

@@ -96,20 +96,21 @@ def pad_for_tiles(x, pads, th, tw):
     return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
 
 
+# G g G^T for a 3x3 g, as one matrix on the 9 taps: (G g G^T)[a, b] = sum over (i, j)
+# of G[a, i] G[b, j] g[i, j], so row 4a + b of kron(G, G) holds G[a, i] G[b, j].
+G_2D = np.kron(G, G)                                      # (16, 9)
+
+
 def kernel_transform(W):
     """U = G g G^T for every (c, o): W (3, 3, C, O) -> U (16, C, O)."""
-    g = G.astype(W.dtype)
-    GW = np.tensordot(g, W, axes=(1, 0))                  # G g: (4, 3, C, O), a = row
-    U = np.tensordot(GW, g, axes=(1, 1))                  # (G g) G^T: (4, C, O, 4)
-    return np.ascontiguousarray(U.transpose(0, 3, 1, 2)).reshape(16, *W.shape[2:])
+    taps = W.reshape(9, -1)                               # row 3i + j: tap (i, j)
+    return (G_2D.astype(W.dtype) @ taps).reshape(16, *W.shape[2:])
 
 
 def kernel_transform_adjoint(dU):
     """dW = G^T dU G: dU (16, C, O) -> dW (3, 3, C, O)."""
-    g = G.astype(dU.dtype)
-    GdU = np.tensordot(g, dU.reshape(4, 4, *dU.shape[1:]), axes=(0, 0))  # (3, 4, C, O)
-    dW = np.tensordot(GdU, g, axes=(1, 0))                               # (3, C, O, 3)
-    return np.ascontiguousarray(dW.transpose(0, 3, 1, 2))
+    dW = G_2D.T.astype(dU.dtype) @ dU.reshape(16, -1)     # (9, C*O)
+    return dW.reshape(3, 3, *dU.shape[1:])
 
 
 def conv2d_forward(x, W, b, stride, pads, y_shape):

@@ -121,15 +121,14 @@ def _output_transform_adjoint_loop(dy, th, tw, dM):
 
 
 @numba.njit(parallel=True, cache=True)
-def _input_transform_adjoint_loop(dV, th, tw, dx_pad):
-    n_batch, _, _, channels = dx_pad.shape
-    dx_pad[...] = 0.0
-    # Tiles in rows ti and ti + 1 overlap, tiles in rows ti and ti + 2 do not: even rows
-    # of tiles first, then odd ones, so that no two threads add into the same pixel.
-    for parity in range(2):
-        half = (th - parity + 1) // 2
-        for n_k in numba.prange(n_batch * half):
-            n, ti = n_k // half, 2 * (n_k % half) + parity
+def _input_transform_adjoint_loop(dV, th, tw, top, left, dx):
+    n_batch, height, width, channels = dx.shape
+    # One image per task: tiles overlap, but only tiles of the same image, so no two
+    # threads add into the same pixel. Each image's tiles are added into a padded
+    # buffer of its own, small enough to stay in cache, then its inside copied out.
+    for n in numba.prange(n_batch):
+        dx_pad = np.zeros((2 * th + 2, 2 * tw + 2, channels), dtype=dx.dtype)
+        for ti in range(th):
             r = 2 * ti
             for tj in range(tw):
                 t, s = (n * th + ti) * tw + tj, 2 * tj
@@ -142,7 +141,8 @@ def _input_transform_adjoint_loop(dV, th, tw, dx_pad):
                     for j in range(4):
                         d = _b(r0[j], r1[j], r2[j], r3[j])
                         for i in range(4):
-                            dx_pad[n, r + i, s + j, c] += d[i]
+                            dx_pad[r + i, s + j, c] += d[i]
+        dx[n] = dx_pad[top:top + height, left:left + width]
 
 
 def _per_tile(loop, images, th, tw):
@@ -172,11 +172,9 @@ def output_transform_adjoint(dy, th, tw):
 
 def input_transform_adjoint(dV, x_shape, pads, th, tw):
     """dx: each tile's B dV B^T added back where it was read, then the padding cropped."""
-    n_batch, height, width, channels = x_shape
-    dx_pad = np.empty((n_batch, 2 * th + 2, 2 * tw + 2, channels), dtype=dV.dtype)
-    _input_transform_adjoint_loop(dV, th, tw, dx_pad)
-    top, _, left, _ = pads
-    return np.ascontiguousarray(dx_pad[:, top:top + height, left:left + width])
+    dx = np.empty(x_shape, dtype=dV.dtype)
+    _input_transform_adjoint_loop(dV, th, tw, pads[0], pads[2], dx)
+    return dx
 
 
 # ------------------------------------------------------------ the plain-NumPy twins
