@@ -35,6 +35,8 @@ if not TORCH_CHILD:
     from npvae.optim import RMSprop
 import numpy as np  # noqa: E402
 
+from instruction_sets import describe  # noqa: E402  (benchmarks/, beside this file)
+
 # FLOPs (2 per multiply-add) of one image through the book's model, forward: 45.4 M, of
 # which the four convolutions and the transposed one are 44 M. A training step costs about
 # three times as much (forward, then two matrix products per layer backward).
@@ -228,7 +230,9 @@ def main(argv=None):
     if args.json:
         print(json.dumps(results[0] if len(results) == 1 else {"results": results,
                           "images_per_s": results[0]["images_per_s"]}))
+        print("\n".join(describe(have_torch)), file=sys.stderr)
         return
+    print("\n".join(describe(have_torch)))
     print(f"{'batch':>6}{'npvae img/s':>13}{'ms/step':>9}{'GFLOP/s':>9}"
           + (f"{'torch img/s':>13}{'ms/step':>9}{'ratio':>7}" if have_torch else ""))
     for r in results:
