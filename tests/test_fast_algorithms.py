@@ -1,8 +1,10 @@
 """Tests for npvae.fast: every fast algorithm computes what the textbook computes.
 
 1. In float64 each algorithm's output, dx, dW and db equal the textbook's
-   (``npvae.layers.conv``) to 1e-10, relative to the largest entry.
-2. Each algorithm, forced on a layer, passes the central-difference gradient check.
+   (``npvae.layers.conv``) to 1e-10, relative to the largest entry, with and without
+   the layer's own ReLU; the textbook's own ReLU is a ReLU layer after it.
+2. Each algorithm, forced on a layer, passes the central-difference gradient check,
+   with and without its ReLU.
 3. In float32, on the book's shapes, each stays within FLOAT32_BOUND of the float64
    textbook, as the float32 textbook does.
 4. A batch of several image blocks gives what each image gives alone.
@@ -14,9 +16,11 @@ import pytest
 from npvae import fast
 from npvae.fast.blocks import IMAGES_PER_BLOCK
 from npvae.gradcheck import check_layer
-from npvae.layers import Conv2D, Conv2DTranspose
+from npvae.layers import Conv2D, Conv2DTranspose, ReLU
+from relu_kinks import kink_margin, step_reach
 
 F64 = np.float64
+H = 1e-5  # the gradient checks' step
 
 # id: (algorithm, transposed, (C, O), kernel, stride, padding, (N, H, W))
 CASES = {
@@ -33,11 +37,14 @@ CASES = {
 }
 
 
-def make_layer(case, algorithm, dtype=F64, seed=0):
+ACTIVATIONS = pytest.mark.parametrize("activation", [None, "relu"])
+
+
+def make_layer(case, algorithm, dtype=F64, seed=0, activation=None):
     _, transposed, (in_c, out_c), kernel, stride, padding, _ = CASES[case]
     kind = Conv2DTranspose if transposed else Conv2D
     layer = kind(in_c, out_c, kernel, stride, padding, rng=seed, dtype=dtype,
-                 algorithm=algorithm)
+                 algorithm=algorithm, activation=activation)
     layer.params["b"][...] = np.linspace(-1, 1, out_c)  # a bias that is not zero
     return layer
 
@@ -59,23 +66,44 @@ def relative(a, b):
     return np.abs(a - b).max() / np.abs(b).max()
 
 
+@ACTIVATIONS
 @pytest.mark.parametrize("case", list(CASES))
-def test_fast_algorithm_equals_the_textbook_in_float64(case):
+def test_fast_algorithm_equals_the_textbook_in_float64(case, activation):
     algorithm = CASES[case][0]
     x = input_of(case, np.random.default_rng(2))
-    fast_layer, textbook = make_layer(case, algorithm), make_layer(case, "textbook")
+    fast_layer = make_layer(case, algorithm, activation=activation)
+    textbook = make_layer(case, "textbook", activation=activation)
     results = run(fast_layer, x)
     assert fast_layer.cached()[0] == algorithm  # the named algorithm is what ran
+    if activation:
+        assert (results[0] == 0).any() and (results[0] > 0).any()  # the ReLU did cut
     for name, got, expected in zip(("y", "dx", "dW", "db"), results, run(textbook, x)):
         assert got.shape == expected.shape, name
         assert relative(got, expected) < 1e-10, name
 
 
+@pytest.mark.parametrize("case", ["gather-s2-same", "scatter-transpose-s2"])
+def test_the_textbook_relu_inside_is_a_relu_layer_after(case):
+    x = input_of(case, np.random.default_rng(2))
+    inside = make_layer(case, "textbook", activation="relu")
+    plain, relu = make_layer(case, "textbook"), ReLU(F64)
+    y = inside.forward(x)
+    np.testing.assert_array_equal(y, relu.forward(plain.forward(x)))
+    dy = np.random.default_rng(1).standard_normal(y.shape)
+    np.testing.assert_array_equal(inside.backward(dy), plain.backward(relu.backward(dy)))
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(inside.grads[key], plain.grads[key])
+
+
+@ACTIVATIONS
 @pytest.mark.parametrize("case", list(CASES))
-def test_fast_algorithm_passes_the_gradient_check(case):
+def test_fast_algorithm_passes_the_gradient_check(case, activation):
     rng = np.random.default_rng(3)
-    layer = make_layer(case, CASES[case][0])
-    errors = check_layer(layer, input_of(case, rng), rng)
+    layer = make_layer(case, CASES[case][0], activation=activation)
+    x = input_of(case, rng)
+    if activation:  # no sum within reach of the ReLU's kink (twice over)
+        assert kink_margin(layer, x) > 2 * step_reach(layer, x, H)
+    errors = check_layer(layer, x, rng, h=H)
     assert set(errors) == {"x", "W", "b"}
     assert max(errors.values()) <= 1e-6, errors
 
@@ -114,13 +142,14 @@ def test_float32_stays_within_the_stated_bound(algorithm, shape):
         assert relative(got.astype(F64), want) < FLOAT32_BOUND, name
 
 
+@ACTIVATIONS
 @pytest.mark.parametrize("case", ["gather-s2-same", "scatter-narrowing-same",
                                   "scatter-transpose-s2", "winograd-odd-same"])
-def test_a_batch_of_several_blocks_gives_what_each_image_gives_alone(case):
+def test_a_batch_of_several_blocks_gives_what_each_image_gives_alone(case, activation):
     """Gather and scatter walk a batch IMAGES_PER_BLOCK images at a time (and a last,
     partial block): each image's output and input gradient must be its own, and the
     weight gradients the sum over all images."""
-    layer = make_layer(case, CASES[case][0])
+    layer = make_layer(case, CASES[case][0], activation=activation)
     n_images = 2 * IMAGES_PER_BLOCK + 3
     rng = np.random.default_rng(12)
     x = input_of(case, rng, n=n_images)

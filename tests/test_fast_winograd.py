@@ -68,6 +68,11 @@ def transform_arguments(transform, name, dtype):
         "output_transform": lambda: (draw((16, y_shape[0] * th * tw, y_shape[3])),
                                      draw(y_shape[3]), y_shape, th, tw),
         "output_transform_adjoint": lambda: (draw(y_shape), th, tw),
+        # With a ReLU's output (about half of it zero): dy masked where it is not > 0.
+        "output_transform_adjoint relu": lambda: (draw(y_shape), th, tw,
+                                                  np.maximum(draw(y_shape), 0)),
+        "output_transform relu": lambda: (draw((16, y_shape[0] * th * tw, y_shape[3])),
+                                          draw(y_shape[3]), y_shape, th, tw, True),
         "input_transform_adjoint": lambda: (draw((16, x_shape[0] * th * tw, x_shape[3])),
                                             x_shape, pads, th, tw),
     }[transform]()
@@ -76,11 +81,16 @@ def transform_arguments(transform, name, dtype):
 @DTYPES
 @pytest.mark.parametrize("name", list(GEOMETRIES))
 @pytest.mark.parametrize("transform", ["input_transform", "output_transform",
-                                       "output_transform_adjoint", "input_transform_adjoint"])
+                                       "output_transform relu", "output_transform_adjoint",
+                                       "output_transform_adjoint relu",
+                                       "input_transform_adjoint"])
 def test_each_numba_transform_matches_its_numpy_twin(transform, name, dtype):
     args = transform_arguments(transform, name, dtype)
-    twins_agree(getattr(transforms, transform)(*args),
-                getattr(transforms, transform + "_numpy")(*args), dtype)
+    function = transform.split()[0]
+    got = getattr(transforms, function)(*args)
+    twins_agree(got, getattr(transforms, function + "_numpy")(*args), dtype)
+    if transform == "output_transform relu":
+        assert (got == 0).any() and (got > 0).any()
 
 
 def assert_adjoint(forward_a, a, backward_b, b):

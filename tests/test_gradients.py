@@ -21,6 +21,7 @@ from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape
                           Sigmoid)
 from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
 from npvae.models.vae import VAE
+from relu_kinks import kink_margin, step_reach
 
 BOUND = 1e-6
 F64 = np.float64
@@ -82,6 +83,10 @@ def randomize_params(layer, rng):
 # is built with rng=..., dtype=float64 added (the parameter-free ones take dtype only).
 LAYER_CASES = {
     "Dense":                      (Dense, (4, 3), {}, (3, 4)),
+    "Dense-relu":                 (Dense, (4, 3), dict(activation="relu"), (3, 4)),
+    "Conv2D-same-s1-relu":        (Conv2D, (2, 3, 3), dict(activation="relu"), (2, 5, 5, 2)),
+    "Conv2DTranspose-same-s2-relu": (Conv2DTranspose, (2, 3, 3),
+                                     dict(stride=2, activation="relu"), (2, 3, 4, 2)),
     "Conv2D-same-s1":             (Conv2D, (2, 3, 3), {}, (2, 5, 5, 2)),
     "Conv2D-same-s2-odd":         (Conv2D, (2, 3, 3), dict(stride=2), (2, 5, 5, 2)),
     "Conv2D-same-s2-even":        (Conv2D, (2, 3, 3), dict(stride=2), (2, 6, 6, 2)),
@@ -121,6 +126,8 @@ def test_layer_backward_matches_central_differences(name):
     layer, input_shape = build_layer(name, rng)
     randomize_params(layer, rng)
     x = away_from_zero(rng, input_shape)
+    if getattr(layer, "activation", None):  # no sum within reach of its ReLU's kink
+        assert kink_margin(layer, x) > 2 * step_reach(layer, x, H)
     errors = record(name, check_layer(layer, x, rng, h=H))
     assert set(errors) == {"x"} | set(layer.params)
     # The same analytic gradients, once more, to make sure the check was not vacuous.
@@ -261,8 +268,8 @@ def relu_input_margin(model, x, eps):
 
     def run(named_layers, h):
         for _, layer in named_layers:
-            if isinstance(layer, ReLU):
-                margins.append(np.abs(h).min())
+            if getattr(layer, "activation", None) == "relu":  # the ReLU inside the layer
+                margins.append(kink_margin(layer, h))
             h = layer.forward(h)
         return h
 

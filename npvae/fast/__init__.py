@@ -10,8 +10,9 @@ Each module opens with why it is faster:
     winograd  Winograd's F(2x2, 3x3): 2.25x fewer multiplications   (Conv2D, 3x3, stride 1)
 
 Every module offers, for what it can run, ``conv2d_forward(x, W, b, stride, pads,
-y_shape) -> (y, cache)`` and ``conv2d_backward(dy, W, cache) -> (dx, dW, db)`` (and
-``conv2d_transpose_*`` alike), the textbook's signatures.
+y_shape, relu=False) -> (y, cache)`` and ``conv2d_backward(dy, W, cache) -> (dx, dW,
+db)`` (and ``conv2d_transpose_*`` alike), the textbook's signatures; each applies the
+layer's ReLU (``relu=True``) in its own last pass, and its mask in its first.
 
 The rule that ``algorithm="auto"`` applies is ``choose`` below, and only there.
 """

@@ -9,6 +9,8 @@ Backward needs every window matrix again, for ``dW = cols^T dy``. Rather than ke
 the whole batch's (``kh*kw`` times the input, per layer, until backward), each block's
 is rebuilt by im2col: rebuilding is a cheap copy next to the product that follows it,
 and keeping would hold far more memory. With one block, forward's is kept and reused.
+A ReLU (``relu=True``) is one parallel pass over the output, in place, and its mask one
+over dy before the blocks.
 
 The plain-NumPy twin of this algorithm is the textbook itself: the same sums, in one
 block (``tests/test_fast_algorithms.py`` holds them equal).
@@ -17,10 +19,11 @@ import numpy as np
 
 from npvae.fast.blocks import image_blocks
 from npvae.kernels import col2im, im2col
+from npvae.layers.activations import relu_backward, relu_in_place
 from npvae.layers.base import column_sums
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape):
+def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
     """y = im2col(x) @ W + b, block by block: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, out_c = W.shape
     W_rows = W.reshape(-1, out_c)                              # (kh*kw*C, O)
@@ -30,21 +33,26 @@ def conv2d_forward(x, W, b, stride, pads, y_shape):
         y_rows = y[images].reshape(-1, out_c)                  # a view: (n*Ho*Wo, O)
         np.matmul(cols, W_rows, out=y_rows)
         y_rows += b
-    return y, (x, stride, pads, cols)  # cols: the last block's window matrix
+    if relu:
+        relu_in_place(y)
+    return y, (x, stride, pads, cols, y if relu else None)  # cols: the last block's
 
 
 def conv2d_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_forward`` from dy (N, Ho, Wo, O)."""
-    x, stride, pads, last_cols = cache
+    x, stride, pads, last_cols, y_relu = cache
     kh, kw, _, out_c = W.shape
     W_rows = W.reshape(-1, out_c)
+    if y_relu is not None:
+        dy = relu_backward(dy, y_relu)                         # through the ReLU first
     blocks = list(image_blocks(len(x)))
     dW_rows = np.zeros(W_rows.shape, dtype=W.dtype)
     db = np.zeros(out_c, dtype=W.dtype)
     dx = np.empty(x.shape, dtype=W.dtype)
     for images in blocks:
         cols = last_cols if len(blocks) == 1 else im2col(x[images], kh, kw, stride, pads)
-        dy_rows = dy[images].reshape(-1, out_c)                # (n*Ho*Wo, O)
+        dy_block = dy[images]
+        dy_rows = dy_block.reshape(-1, out_c)                  # (n*Ho*Wo, O)
         dW_rows += cols.T @ dy_rows                            # dW = cols^T dy
         db += column_sums(dy_rows)                             # db = sum of dy
         dcols = dy_rows @ W_rows.T                             # dcols = dy W^T

@@ -50,7 +50,10 @@ Every step above is linear, so backward runs each step's transpose, in reverse::
     dU = V^T dM    (per k: (C, T) @ (T, O))  dV = dM U^T   (per k: (T, O) @ (O, C))
     dW = G^T dU G                            (16, C, O) -> (3, 3, C, O)
     dx = B dV B^T, each 4x4 tile added back where it was read (tiles overlap)
-    db = sum of dy
+    db = sum of dy                           (read off dM: see conv2d_backward)
+
+With a ReLU (``relu=True``), the output transform writes ``max(y, 0)`` and its adjoint
+reads ``dy * [y > 0]``: the ReLU costs no pass of its own either way.
 
 Where float32 loses digits
 --------------------------
@@ -113,7 +116,7 @@ def kernel_transform_adjoint(dU):
     return dW.reshape(3, 3, *dU.shape[1:])
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape):
+def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
     """A stride-1 3x3 convolution by F(2x2, 3x3): x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     if W.shape[:2] != (3, 3) or stride != 1:
         raise ValueError(f"Winograd F(2x2, 3x3) needs a 3x3 kernel and stride 1; "
@@ -122,17 +125,19 @@ def conv2d_forward(x, W, b, stride, pads, y_shape):
     V = transforms.input_transform(pad_for_tiles(x, pads, th, tw), th, tw)   # (16, T, C)
     U = kernel_transform(W)                                                  # (16, C, O)
     M = np.matmul(V, U)                                                      # (16, T, O)
-    y = transforms.output_transform(M, b, y_shape, th, tw)                   # (N, Ho, Wo, O)
-    return y, (x.shape, pads, V, U)
+    y = transforms.output_transform(M, b, y_shape, th, tw, relu)             # (N, Ho, Wo, O)
+    return y, (x.shape, pads, V, U, y if relu else None)
 
 
 def conv2d_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_forward``, every step in the Winograd domain."""
-    x_shape, pads, V, U = cache
+    x_shape, pads, V, U, y_relu = cache
     th, tw = tiles(dy.shape)
-    dM = transforms.output_transform_adjoint(dy, th, tw)           # A dY A^T  (16, T, O)
+    dM = transforms.output_transform_adjoint(dy, th, tw, y_relu)   # A dY A^T  (16, T, O)
     dU = np.matmul(V.transpose(0, 2, 1), dM)                       # V^T dM    (16, C, O)
     dV = np.matmul(dM, U.transpose(0, 2, 1))                       # dM U^T    (16, T, C)
     dx = transforms.input_transform_adjoint(dV, x_shape, pads, th, tw)   # (N, H, W, C)
-    db = column_sums(dy.reshape(-1, dy.shape[-1]))
+    # db sums dy after the ReLU's mask, which only dM has seen. Every tile's sum is
+    # 1^T dY 1 = v^T (A dY A^T) v with A^T v = 1, v = (1, 0, 0, -1): four entries of dM.
+    db = column_sums(dM[0]) - column_sums(dM[3]) - column_sums(dM[12]) + column_sums(dM[15])
     return dx, kernel_transform_adjoint(dU), db

@@ -47,6 +47,14 @@ def _a(y0, y1):
     return y0, y0 + y1, y0 - y1, -y1
 
 
+@numba.njit(inline="always")
+def _at_least(value, floor):
+    """``value``, raised to ``floor`` if below it: ``max(value, 0)`` for a ReLU (floor 0),
+    ``value`` itself for none (floor -inf). A NaN stays NaN, as in ``activations.relu``.
+    One select and no branch, so the loop over channels stays vectorized either way."""
+    return floor if value < floor else value
+
+
 # ---------------------------------------------------------------- the numba loops
 
 
@@ -74,7 +82,7 @@ def _input_transform_loop(x_pad, th, tw, V):
 
 
 @numba.njit(parallel=True, cache=True)
-def _output_transform_loop(M, bias, th, tw, y):
+def _output_transform_loop(M, bias, th, tw, floor, y):
     n_batch, out_h, out_w, out_c = y.shape
     for n_ti in numba.prange(n_batch * th):
         n, r = n_ti // th, 2 * (n_ti % th)
@@ -91,13 +99,13 @@ def _output_transform_loop(M, bias, th, tw, y):
                 top = _a_t(u0, u1, u2, u3)
                 bottom = _a_t(w0, w1, w2, w3)
                 for j in range(cols):
-                    y[n, r, s + j, o] = top[j] + bias[o]
+                    y[n, r, s + j, o] = _at_least(top[j] + bias[o], floor)
                     if rows == 2:
-                        y[n, r + 1, s + j, o] = bottom[j] + bias[o]
+                        y[n, r + 1, s + j, o] = _at_least(bottom[j] + bias[o], floor)
 
 
 @numba.njit(parallel=True, cache=True)
-def _output_transform_adjoint_loop(dy, th, tw, dM):
+def _output_transform_adjoint_loop(dy, y, relu, th, tw, dM):
     n_batch, out_h, out_w, out_c = dy.shape
     zero = np.zeros(1, dtype=dy.dtype)[0]  # of dy's dtype, so every tile entry has one type
     for n_ti in numba.prange(n_batch * th):
@@ -112,6 +120,11 @@ def _output_transform_adjoint_loop(dy, th, tw, dM):
                 g01 = dy[n, r, s + 1, o] if has_right else zero
                 g10 = dy[n, r + 1, s, o] if has_bottom else zero
                 g11 = dy[n, r + 1, s + 1, o] if has_bottom and has_right else zero
+                if relu:  # nor is that of an output the ReLU set to zero
+                    g00 = g00 if y[n, r, s, o] > 0 else zero
+                    g01 = g01 if has_right and y[n, r, s + 1, o] > 0 else zero
+                    g10 = g10 if has_bottom and y[n, r + 1, s, o] > 0 else zero
+                    g11 = g11 if has_bottom and has_right and y[n, r + 1, s + 1, o] > 0 else zero
                 top = _a(g00, g01)       # A (row of dY), for both rows ...
                 bottom = _a(g10, g11)
                 for b in range(4):       # ... then A down each column: A dY A^T
@@ -145,29 +158,36 @@ def _input_transform_adjoint_loop(dV, th, tw, top, left, dx):
         dx[n] = dx_pad[top:top + height, left:left + width]
 
 
-def _per_tile(loop, images, th, tw):
-    """Run ``loop`` from images (N, ., ., C) into a new Winograd-domain array (16, T, C)."""
-    images = np.ascontiguousarray(images)
-    domain = np.empty((16, len(images) * th * tw, images.shape[-1]), dtype=images.dtype)
-    loop(images, th, tw, domain)
-    return domain
+def _domain_array(images, th, tw):
+    """A new Winograd-domain array (16, T, C) for the tiles of images (N, ., ., C)."""
+    return np.empty((16, len(images) * th * tw, images.shape[-1]), dtype=images.dtype)
 
 
 def input_transform(x_pad, th, tw):
     """V[k, t, c] = (B^T d B)[a, b] of every 4x4 input tile: x_pad -> V (16, T, C)."""
-    return _per_tile(_input_transform_loop, x_pad, th, tw)
+    x_pad = np.ascontiguousarray(x_pad)
+    V = _domain_array(x_pad, th, tw)
+    _input_transform_loop(x_pad, th, tw, V)
+    return V
 
 
-def output_transform(M, bias, y_shape, th, tw):
-    """y tile = A^T M A + b: M (16, T, O) -> y (N, Ho, Wo, O), past-the-edge outputs dropped."""
+def output_transform(M, bias, y_shape, th, tw, relu=False):
+    """y tile = A^T M A + b: M (16, T, O) -> y (N, Ho, Wo, O), past-the-edge outputs
+    dropped; then max(y, 0) if ``relu``."""
     y = np.empty(y_shape, dtype=M.dtype)
-    _output_transform_loop(M, bias, th, tw, y)
+    floor = M.dtype.type(0 if relu else -np.inf)
+    _output_transform_loop(M, bias, th, tw, floor, y)
     return y
 
 
-def output_transform_adjoint(dy, th, tw):
-    """dM = A dY A^T of every 2x2 tile of dy (N, Ho, Wo, O) -> dM (16, T, O)."""
-    return _per_tile(_output_transform_adjoint_loop, dy, th, tw)
+def output_transform_adjoint(dy, th, tw, y_relu=None):
+    """dM = A dY A^T of every 2x2 tile of dy (N, Ho, Wo, O) -> dM (16, T, O); with
+    ``y_relu``, the output of a ReLU, dY is dy * [y_relu > 0]."""
+    dy = np.ascontiguousarray(dy)
+    relu = y_relu is not None
+    dM = _domain_array(dy, th, tw)
+    _output_transform_adjoint_loop(dy, y_relu if relu else dy, relu, th, tw, dM)
+    return dM
 
 
 def input_transform_adjoint(dV, x_shape, pads, th, tw):
@@ -187,18 +207,21 @@ def input_transform_numpy(x_pad, th, tw):
     return V.reshape(16, -1, x_pad.shape[-1]).astype(x_pad.dtype)
 
 
-def output_transform_numpy(M, bias, y_shape, th, tw):
+def output_transform_numpy(M, bias, y_shape, th, tw, relu=False):
     """Twin of ``output_transform``: Y = A^T M A + b, tiles laid side by side, cropped."""
     n_batch, out_h, out_w, out_c = y_shape
     m = M.reshape(4, 4, n_batch, th, tw, out_c)
     Y = np.einsum("ia,abnuwo,jb->nuiwjo", A_T, m, A_T)          # (N, th, 2, tw, 2, O)
     Y = Y.reshape(n_batch, 2 * th, 2 * tw, out_c)
-    return (Y[:, :out_h, :out_w] + bias).astype(M.dtype)
+    y = (Y[:, :out_h, :out_w] + bias).astype(M.dtype)
+    return np.maximum(y, 0) if relu else y
 
 
-def output_transform_adjoint_numpy(dy, th, tw):
+def output_transform_adjoint_numpy(dy, th, tw, y_relu=None):
     """Twin of ``output_transform_adjoint``: dM = A dY A^T, dY zero past the edge."""
     n_batch, out_h, out_w, out_c = dy.shape
+    if y_relu is not None:
+        dy = dy * (y_relu > 0)
     dY = np.zeros((n_batch, 2 * th, 2 * tw, out_c), dtype=dy.dtype)
     dY[:, :out_h, :out_w] = dy
     dY = dY.reshape(n_batch, th, 2, tw, 2, out_c)

@@ -67,6 +67,16 @@ def relu_backward(dy, y):
     return dx
 
 
+def relu_in_place(y):
+    """``y <- max(y, 0)`` of a C-contiguous array, in place (numba, parallel): for a layer
+    that applies its own ReLU to the output it has just written."""
+    if not y.flags.c_contiguous:
+        raise ValueError("relu_in_place needs a C-contiguous array")
+    flat = y.reshape(-1)
+    _relu_loop(flat, flat)
+    return y
+
+
 def relu_numpy(x):
     """Plain-NumPy twin of ``relu``."""
     return np.maximum(x, 0)

@@ -49,6 +49,14 @@ Output size, as Keras: 'same' gives ``Ho = H*s``; 'valid' gives ``H*s + max(kh -
 Because it is a true adjoint, ``<conv(x), y> == <x, conv_transpose(y)>`` for shared
 weights (``tests/test_conv.py`` checks it); no zeros are inserted between pixels.
 
+The activation, inside the layer
+--------------------------------
+As in Keras, a convolution can apply its activation itself: ``activation="relu"``
+makes the output ``y = max(z, 0)`` of the sum ``z`` above, and backward first sends the
+gradient through the ReLU, ``dz = dy * [y > 0]``, then runs the formulas above on
+``dz``. Why inside: a fast algorithm can then apply it in a pass it makes anyway
+(Winograd's transforms), or at least in place, without a layer and an array of its own.
+
 The textbook and the fast roads
 -------------------------------
 The four functions below are the textbook: each is the formula above, for the whole
@@ -61,26 +69,33 @@ import numpy as np
 
 from npvae import fast
 from npvae.kernels import col2im, im2col, output_size
+from npvae.layers.activations import relu_backward_numpy, relu_numpy
 from npvae.layers.base import Layer, as_generator, glorot_uniform
+
+ACTIVATIONS = (None, "relu")
 
 # --------------------------------------------------------------------- the textbook
 # Each forward returns (y, cache); each backward takes that cache and returns
 # (dx, dW, db). ``pads`` is (top, bottom, left, right) of the convolution that gathers:
-# Conv2D's over its input, the transpose's over its (larger) output.
+# Conv2D's over its input, the transpose's over its (larger) output. With ``relu``,
+# forward returns max(y, 0) and keeps it, and backward starts with dy * [y > 0].
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape):
+def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
     """y = im2col(x) @ W + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, out_c = W.shape
     cols = im2col(x, kh, kw, stride, pads)                   # (N*Ho*Wo, kh*kw*C)
     y = cols @ W.reshape(-1, out_c) + b                      # (N*Ho*Wo, O)
-    return y.reshape(y_shape), (x.shape, stride, pads, cols)
+    y = relu_numpy(y).reshape(y_shape) if relu else y.reshape(y_shape)
+    return y, (x.shape, stride, pads, cols, y if relu else None)
 
 
 def conv2d_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_forward`` from dy (N, Ho, Wo, O)."""
-    x_shape, stride, pads, cols = cache
+    x_shape, stride, pads, cols, y_relu = cache
     kh, kw, _, out_c = W.shape
+    if y_relu is not None:
+        dy = relu_backward_numpy(dy, y_relu)                 # dz = dy [y > 0]
     dy = dy.reshape(-1, out_c)                               # (N*Ho*Wo, O)
     dW = cols.T @ dy                                         # dW = cols^T dy  (kh*kw*C, O)
     db = dy.sum(axis=0)                                      # db = sum of dy  (O,)
@@ -89,19 +104,22 @@ def conv2d_backward(dy, W, cache):
     return dx, dW.reshape(W.shape), db
 
 
-def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
+def conv2d_transpose_forward(x, W, b, stride, pads, y_shape, relu=False):
     """y = col2im(x @ W^T) + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, in_c = W.shape
     x_rows = x.reshape(-1, in_c)                             # (N*H*W, C)
     cols = x_rows @ W.reshape(-1, in_c).T                    # (N*H*W, kh*kw*O)
     y = col2im(cols, y_shape, kh, kw, stride, pads) + b      # (N, Ho, Wo, O)
-    return y, (x.shape, stride, pads, x_rows)
+    y = relu_numpy(y) if relu else y
+    return y, (x.shape, stride, pads, x_rows, y if relu else None)
 
 
 def conv2d_transpose_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_transpose_forward`` from dy (N, Ho, Wo, O)."""
-    x_shape, stride, pads, x_rows = cache
+    x_shape, stride, pads, x_rows, y_relu = cache
     kh, kw, out_c, in_c = W.shape
+    if y_relu is not None:
+        dy = relu_backward_numpy(dy, y_relu)                 # dz = dy [y > 0]
     dcols = im2col(dy, kh, kw, stride, pads)                 # (N*H*W, kh*kw*O)
     dW = dcols.T @ x_rows                                    # dW = dcols^T x  (kh*kw*O, C)
     db = dy.reshape(-1, out_c).sum(axis=0)                   # db = sum of dy  (O,)
@@ -174,10 +192,14 @@ class _Convolution(Layer):
     transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                 kernel_channels, algorithm):
+                 kernel_channels, algorithm, activation):
         super().__init__(dtype)
         self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"{type(self).__name__}: activation must be None or 'relu'; "
+                             f"got {activation!r} (for another, put its layer after this one)")
+        self.activation = activation
         self.algorithm = fast.check_algorithm(algorithm, self.transposed, (g.kh, g.kw),
                                               g.stride, type(self).__name__)
         shape = (g.kh, g.kw) + kernel_channels
@@ -215,7 +237,7 @@ class _Convolution(Layer):
         name = self.algorithm_for(x.shape[1:])
         forward, _ = functions(name, self.transposed)
         y, cache = forward(x, self.params["W"], self.params["b"], self.geometry.stride, pads,
-                           y_shape)
+                           y_shape, relu=self.activation == "relu")
         self._cache = (name, y_shape, cache)
         return y
 
@@ -228,8 +250,9 @@ class _Convolution(Layer):
         return dx
 
     def __repr__(self):
+        activation = f", activation={self.activation!r}" if self.activation else ""
         return (f"{type(self).__name__}({self.in_channels}, {self.out_channels}, "
-                f"{self.geometry.describe()})")
+                f"{self.geometry.describe()}{activation})")
 
 
 class Conv2D(_Convolution):
@@ -238,12 +261,13 @@ class Conv2D(_Convolution):
     x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
     ``algorithm``: "auto" (``npvae.fast.choose`` picks), "textbook" (this file), or one
     of ``npvae.fast``'s names; every one computes the same function.
+    ``activation``: None, or "relu" for ``max(y, 0)`` (see the module docstring).
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32, algorithm="auto"):
+                 rng=None, dtype=np.float32, algorithm="auto", activation=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                         (in_channels, out_channels), algorithm)
+                         (in_channels, out_channels), algorithm, activation)
 
 
 class Conv2DTranspose(_Convolution):
@@ -251,12 +275,12 @@ class Conv2DTranspose(_Convolution):
 
     Params ``W`` (kh, kw, O, C) (Keras' layout), Glorot-uniform; ``b`` (O,), zeros.
     x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
-    ``algorithm`` as for Conv2D.
+    ``algorithm`` and ``activation`` as for Conv2D.
     """
 
     transposed = True
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32, algorithm="auto"):
+                 rng=None, dtype=np.float32, algorithm="auto", activation=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                         (out_channels, in_channels), algorithm)
+                         (out_channels, in_channels), algorithm, activation)

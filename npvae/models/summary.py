@@ -14,6 +14,8 @@ def summary_table(model):
 
     def add_row(name, layer, out):
         kind = type(layer).__name__
+        if getattr(layer, "activation", None):
+            kind += " + ReLU"
         if hasattr(layer, "algorithm_for"):  # a convolution: say how it is computed
             kind += f" ({layer.algorithm_for(rows[-1][2][1:])})"
         rows.append((name, kind, out.shape, _param_count(layer)))

@@ -25,8 +25,8 @@ import dataclasses
 import numpy as np
 
 from npvae.datasets.pixels import check_pixels
-from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, Layer, ReLU, Reshape,
-                          Sampling, Sequential)
+from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshape, Sampling,
+                          Sequential)
 from npvae.layers.activations import sigmoid
 from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
 
@@ -46,13 +46,14 @@ class Encoder(Layer):
         super().__init__(dtype)
         layers, shape = [], tuple(input_shape)
         for i, (width, stride) in enumerate(zip(filters, strides), start=1):
-            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype)
+            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype,
+                          activation="relu")
             shape = conv.output_shape(shape)
-            layers += [(f"conv{i}", conv), (f"relu{i}", ReLU(dtype))]
+            layers.append((f"conv{i}", conv))
         self.conv_output_shape = shape  # (14, 14, 64) for the book: the decoder mirrors it
         layers += [("flatten", Flatten(dtype)),
-                   ("dense", Dense(int(np.prod(shape)), dense_units, rng=rng, dtype=dtype)),
-                   ("dense_relu", ReLU(dtype))]
+                   ("dense", Dense(int(np.prod(shape)), dense_units, rng=rng, dtype=dtype,
+                                   activation="relu"))]
         self.trunk = Sequential(layers)
         self.z_mean = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
         self.z_log_var = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
@@ -86,13 +87,13 @@ class Decoder(Sequential):
 
     def __init__(self, latent_dim=2, dense_shape=(14, 14, 64), filters=32, output_channels=1,
                  rng=None, dtype=np.float32):
-        deconv = Conv2DTranspose(dense_shape[-1], filters, 3, stride=2, rng=rng, dtype=dtype)
+        deconv = Conv2DTranspose(dense_shape[-1], filters, 3, stride=2, rng=rng, dtype=dtype,
+                                 activation="relu")
         super().__init__([
-            ("dense", Dense(latent_dim, int(np.prod(dense_shape)), rng=rng, dtype=dtype)),
-            ("dense_relu", ReLU(dtype)),
+            ("dense", Dense(latent_dim, int(np.prod(dense_shape)), rng=rng, dtype=dtype,
+                            activation="relu")),
             ("reshape", Reshape(dense_shape, dtype)),
             ("deconv", deconv),
-            ("deconv_relu", ReLU(dtype)),
             ("conv_out", Conv2D(filters, output_channels, 3, rng=rng, dtype=dtype)),
         ])
         self.latent_dim = latent_dim
