@@ -45,7 +45,7 @@ def train(model, optimizer, x_train, x_test, epochs, batch_size, rng):
 def main():
     parser = argparse.ArgumentParser(
         description="Train the book's VAE on MNIST with a hand-written loop. The default "
-                    "10 epochs take about 15 minutes on a 2-core CPU; try --epochs 1 "
+                    "10 epochs take about 10 minutes on a 2-core CPU; try --epochs 1 "
                     "--limit 2000 first (about a minute).",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--epochs", type=int, default=10, help="passes over the data")
