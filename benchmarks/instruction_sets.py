@@ -1,10 +1,11 @@
-"""Which vector instructions each side's matrix products run with, printed above every table.
+"""Which vector instructions each side runs with, printed above every table.
 
 The ratios mean little without it. numpy's OpenBLAS picks its kernels for the CPU when
 it loads, unless ``OPENBLAS_CORETYPE`` names some: ``OPENBLAS_CORETYPE=Haswell`` makes
-it run its AVX2 kernels on a CPU that has AVX-512, half as wide. PyTorch's oneDNN and
-ATen pick their own (``ONEDNN_MAX_CPU_ISA`` and ``ATEN_CPU_CAPABILITY`` cap them). So
-both sides are named, with the variables that set them.
+it run its AVX2 kernels on a CPU that has AVX-512, half as wide. On PyTorch's side this
+names ATen's CPU capability (its own kernels; ``ATEN_CPU_CAPABILITY`` caps it); its
+convolutions are oneDNN's, which picks its kernels by the same CPU test unless
+``ONEDNN_MAX_CPU_ISA`` caps them, and both variables are shown when set.
 """
 import os
 import subprocess
@@ -14,7 +15,8 @@ TORCH_QUERY = "import torch; print(torch.__version__, torch.backends.cpu.get_cpu
 
 
 def numpy_side():
-    """numpy's BLAS, and its kernels' name: e.g. 'OpenBLAS 0.3.31, Haswell kernels'."""
+    """numpy's BLAS, and its kernels' name: e.g. 'openblas 0.3.31.188.0, Haswell kernels'."""
+    import numpy  # noqa: F401  (threadpoolctl sees only the libraries already loaded)
     try:
         from threadpoolctl import threadpool_info
     except ImportError:
@@ -34,7 +36,7 @@ def torch_side():
     if child.returncode != 0:
         return "PyTorch: could not be asked"
     version, capability = child.stdout.split()
-    return f"PyTorch {version}: CPU capability {capability}{_set('ONEDNN_', 'ATEN_CPU')}"
+    return f"PyTorch {version}: ATen CPU capability {capability}{_set('ONEDNN_', 'ATEN_CPU')}"
 
 
 def _set(*prefixes):

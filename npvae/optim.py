@@ -152,7 +152,7 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
     each weight, gradient and ``ms`` once.
 
     Most of a model's arrays are small (biases, kernels) and one is large (a dense
-    layer's weights). A parallel loop has to wake the other core's thread, which sleeps
+    layer's weights). A parallel loop has to wake the other cores' threads, which sleep
     between tasks (see ``npvae.thread_pools``); for a small array the wake-up takes
     longer than the update, so arrays below ``PARALLEL_MIN_SIZE`` run on one thread.
 

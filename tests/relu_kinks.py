@@ -9,11 +9,11 @@ import numpy as np
 
 def kink_margin(layer, x):
     """The smallest |z| of the sums that the layer's ReLU receives on input x."""
-    layer.activation = None
+    activation, layer.activation = layer.activation, None
     try:
         return np.abs(layer.forward(x)).min()
     finally:
-        layer.activation = "relu"
+        layer.activation = activation
 
 
 def step_reach(layer, x, h):

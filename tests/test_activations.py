@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npvae.layers.activations import relu, relu_backward, relu_backward_numpy, relu_numpy
+from npvae.layers import Conv2D, Conv2DTranspose, Dense
+from npvae.layers.activations import (relu, relu_backward, relu_backward_numpy, relu_in_place,
+                                      relu_numpy)
 
 
 @st.composite
@@ -52,3 +54,25 @@ def test_relu_loops_read_non_contiguous_arrays(function):
     assert not x.flags.c_contiguous
     expected = relu_numpy(x) if function is relu else relu_backward_numpy(x, x)
     assert np.array_equal(function(x), expected)
+
+
+def test_relu_in_place_overwrites_its_array_with_relu_keeping_nan():
+    x = np.array([[np.nan, -1.0], [2.0, -0.0]], dtype=np.float32)
+    expected = relu_numpy(x)
+    assert relu_in_place(x) is x
+    assert np.array_equal(x, expected, equal_nan=True)
+
+
+def test_relu_in_place_refuses_a_strided_array():
+    x = np.zeros((4, 6), dtype=np.float32)[:, ::2]
+    with pytest.raises(ValueError, match="C-contiguous"):
+        relu_in_place(x)
+
+
+@pytest.mark.parametrize("make", [lambda a: Conv2D(2, 3, 3, activation=a),
+                                  lambda a: Conv2DTranspose(2, 3, 3, activation=a),
+                                  lambda a: Dense(2, 3, activation=a)],
+                         ids=["Conv2D", "Conv2DTranspose", "Dense"])
+def test_an_activation_other_than_relu_is_a_clear_error(make):
+    with pytest.raises(ValueError, match=r"activation must be None or 'relu'; got 'tanh'"):
+        make("tanh")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from npvae.layers import Dense
-from npvae.optim import SGD, Adam, RMSprop
+from npvae.optim import PARALLEL_MIN_SIZE, SGD, Adam, RMSprop
 
 
 class FakeLayer:
@@ -211,15 +211,17 @@ def test_rmsprop_trains_a_dense_layer_on_least_squares():
     np.testing.assert_allclose(layer.params["W"], true_w, atol=0.05)
 
 
+@pytest.mark.parametrize("shape", [(7, 9), (PARALLEL_MIN_SIZE + 7,)],
+                         ids=["serial", "parallel"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_rmsprop_kernel_equals_its_numpy_twin_exactly(dtype):
+def test_rmsprop_kernel_equals_its_numpy_twin_exactly(dtype, shape):
     from npvae.optim import rmsprop_update, rmsprop_update_numpy
     rng = np.random.default_rng(5)
-    param = rng.standard_normal((7, 9)).astype(dtype)
-    ms = np.abs(rng.standard_normal((7, 9))).astype(dtype)
+    param = rng.standard_normal(shape).astype(dtype)
+    ms = np.abs(rng.standard_normal(shape)).astype(dtype)
     twin_param, twin_ms = param.copy(), ms.copy()
     for _ in range(4):
-        grad = rng.standard_normal((7, 9)).astype(dtype)
+        grad = rng.standard_normal(shape).astype(dtype)
         rmsprop_update(param, grad, ms, 1e-3, 0.9, 1e-7)
         rmsprop_update_numpy(twin_param, grad, twin_ms, 1e-3, 0.9, 1e-7)
     assert param.dtype == dtype and ms.dtype == dtype

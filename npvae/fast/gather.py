@@ -51,8 +51,7 @@ def conv2d_backward(dy, W, cache):
     dx = np.empty(x.shape, dtype=W.dtype)
     for images in blocks:
         cols = last_cols if len(blocks) == 1 else im2col(x[images], kh, kw, stride, pads)
-        dy_block = dy[images]
-        dy_rows = dy_block.reshape(-1, out_c)                  # (n*Ho*Wo, O)
+        dy_rows = dy[images].reshape(-1, out_c)                # (n*Ho*Wo, O)
         dW_rows += cols.T @ dy_rows                            # dW = cols^T dy
         db += column_sums(dy_rows)                             # db = sum of dy
         dcols = dy_rows @ W_rows.T                             # dcols = dy W^T

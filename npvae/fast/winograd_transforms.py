@@ -2,8 +2,8 @@
 
 See ``npvae.fast.winograd`` for the math. The twins (``*_numpy``) are the formulas as
 ``einsum``s over all tiles at once; the numba loops compute the same sums, tile by
-tile, with the channel innermost (contiguous in NHWC) and no branch inside it, which
-is what makes them fast. ``tests/test_fast_winograd.py`` holds each pair equal.
+tile, with the channel innermost (contiguous in NHWC) and only selects inside it, no
+branches that depend on the data, which is what makes them fast. ``tests/test_fast_winograd.py`` holds each pair equal.
 
 Tile ``t = (n*th + ti)*tw + tj`` is the 2x2 output block whose top-left output is
 (2*ti, 2*tj); it reads the 4x4 input tile at padded pixel (2*ti, 2*tj). Position
@@ -108,6 +108,7 @@ def _output_transform_loop(M, bias, th, tw, floor, y):
 def _output_transform_adjoint_loop(dy, y, relu, th, tw, dM):
     n_batch, out_h, out_w, out_c = dy.shape
     zero = np.zeros(1, dtype=dy.dtype)[0]  # of dy's dtype, so every tile entry has one type
+    one = np.ones(1, dtype=dy.dtype)[0]
     for n_ti in numba.prange(n_batch * th):
         n, r = n_ti // th, 2 * (n_ti % th)
         has_bottom = r + 1 < out_h
@@ -120,11 +121,12 @@ def _output_transform_adjoint_loop(dy, y, relu, th, tw, dM):
                 g01 = dy[n, r, s + 1, o] if has_right else zero
                 g10 = dy[n, r + 1, s, o] if has_bottom else zero
                 g11 = dy[n, r + 1, s + 1, o] if has_bottom and has_right else zero
-                if relu:  # nor is that of an output the ReLU set to zero
-                    g00 = g00 if y[n, r, s, o] > 0 else zero
-                    g01 = g01 if has_right and y[n, r, s + 1, o] > 0 else zero
-                    g10 = g10 if has_bottom and y[n, r + 1, s, o] > 0 else zero
-                    g11 = g11 if has_bottom and has_right and y[n, r + 1, s + 1, o] > 0 else zero
+                if relu:  # nor is that of an output the ReLU set to zero (times 0, as
+                    # activations.relu_backward: a NaN in dy stays NaN)
+                    g00 *= one if y[n, r, s, o] > 0 else zero
+                    g01 *= one if has_right and y[n, r, s + 1, o] > 0 else zero
+                    g10 *= one if has_bottom and y[n, r + 1, s, o] > 0 else zero
+                    g11 *= one if has_bottom and has_right and y[n, r + 1, s + 1, o] > 0 else zero
                 top = _a(g00, g01)       # A (row of dY), for both rows ...
                 bottom = _a(g10, g11)
                 for b in range(4):       # ... then A down each column: A dY A^T

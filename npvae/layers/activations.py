@@ -34,6 +34,19 @@ def sigmoid_backward(dy, y):
     return dy * y * (1 - y)
 
 
+# What a layer's ``activation`` may be: none, or a ReLU applied inside the layer
+# (Conv2D, Conv2DTranspose, Dense). Any other activation is a layer of its own after it.
+ACTIVATIONS = (None, "relu")
+
+
+def check_activation(activation, layer_name):
+    """``activation`` if it is one of ACTIVATIONS; a one-line ValueError if not."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"{layer_name}: activation must be None or 'relu'; got "
+                         f"{activation!r} (for another, put its layer after this one)")
+    return activation
+
+
 # ------------------------------------------------------- ReLU's loops and their twins
 
 

@@ -69,10 +69,8 @@ import numpy as np
 
 from npvae import fast
 from npvae.kernels import col2im, im2col, output_size
-from npvae.layers.activations import relu_backward_numpy, relu_numpy
+from npvae.layers.activations import check_activation, relu_backward_numpy, relu_numpy
 from npvae.layers.base import Layer, as_generator, glorot_uniform
-
-ACTIVATIONS = (None, "relu")
 
 # --------------------------------------------------------------------- the textbook
 # Each forward returns (y, cache); each backward takes that cache and returns
@@ -196,10 +194,7 @@ class _Convolution(Layer):
         super().__init__(dtype)
         self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"{type(self).__name__}: activation must be None or 'relu'; "
-                             f"got {activation!r} (for another, put its layer after this one)")
-        self.activation = activation
+        self.activation = check_activation(activation, type(self).__name__)
         self.algorithm = fast.check_algorithm(algorithm, self.transposed, (g.kh, g.kw),
                                               g.stride, type(self).__name__)
         shape = (g.kh, g.kw) + kernel_channels

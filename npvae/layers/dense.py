@@ -16,7 +16,7 @@ first takes the gradient through it: ``dy <- dy * [output > 0]``.
 """
 import numpy as np
 
-from npvae.layers.activations import relu_backward, relu_in_place
+from npvae.layers.activations import check_activation, relu_backward, relu_in_place
 from npvae.layers.base import Layer, as_generator, column_sums, glorot_uniform
 
 
@@ -26,10 +26,7 @@ class Dense(Layer):
     def __init__(self, in_features, out_features, rng=None, dtype=np.float32, activation=None):
         super().__init__(dtype)
         self.in_features, self.out_features = in_features, out_features
-        if activation not in (None, "relu"):
-            raise ValueError(f"Dense: activation must be None or 'relu'; got {activation!r} "
-                             f"(for another, put its layer after this one)")
-        self.activation = activation
+        self.activation = check_activation(activation, "Dense")
         rng = as_generator(rng)
         self.params = {
             "W": glorot_uniform((in_features, out_features), in_features, out_features,

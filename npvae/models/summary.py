@@ -14,7 +14,7 @@ def summary_table(model):
 
     def add_row(name, layer, out):
         kind = type(layer).__name__
-        if getattr(layer, "activation", None):
+        if getattr(layer, "activation", None) == "relu":  # the layer's own ReLU
             kind += " + ReLU"
         if hasattr(layer, "algorithm_for"):  # a convolution: say how it is computed
             kind += f" ({layer.algorithm_for(rows[-1][2][1:])})"

@@ -1,0 +1,83 @@
+"""numpy's matrix products on this machine, and Winograd against gather on conv3.
+
+    python benchmarks/products.py
+    env -u OPENBLAS_CORETYPE python benchmarks/products.py    # OpenBLAS's own kernels
+
+1. One product of im2col's shape for conv3 at batch 16, ``(3136, 576) @ (576, 64)``, on
+   one BLAS thread and on all: what numpy's BLAS kernels give per core.
+2. Winograd's 16 products for conv3 at batch 16, ``(16, 784, 64) @ (16, 64, 64)``.
+3. conv3 (64 -> 64 channels, 14x14, with its ReLU), forward and backward, Winograd and
+   gather timed alternately in one process, ``--rounds`` rounds: the choice that
+   ``npvae.fast.choose`` makes, seen side by side.
+"""
+import argparse
+import time
+
+from npvae.layers import Conv2D  # npvae first: it sets up the thread pools (see npvae/)
+import numpy as np  # noqa: E402
+from threadpoolctl import threadpool_limits  # noqa: E402
+
+from instruction_sets import numpy_side  # noqa: E402  (benchmarks/, beside this file)
+
+
+def seconds(function, calls):
+    """Seconds per call of ``function``, after two untimed calls."""
+    function(), function()
+    start = time.perf_counter()
+    for _ in range(calls):
+        function()
+    return (time.perf_counter() - start) / calls
+
+
+def gflops(flop, function, calls):
+    return flop / seconds(function, calls) / 1e9
+
+
+def products(rng):
+    a = rng.standard_normal((3136, 576), dtype=np.float32)
+    b = rng.standard_normal((576, 64), dtype=np.float32)
+    flop = 2 * 3136 * 576 * 64
+    with threadpool_limits(1, user_api="blas"):
+        one = gflops(flop, lambda: a @ b, 100)
+    print(f"(3136, 576) @ (576, 64): {one:.0f} GFLOP/s on one thread, "
+          f"{gflops(flop, lambda: a @ b, 100):.0f} on all")
+    V = rng.standard_normal((16, 784, 64), dtype=np.float32)
+    U = rng.standard_normal((16, 64, 64), dtype=np.float32)
+    flop = 2 * 16 * 784 * 64 * 64
+    ms = 1e3 * seconds(lambda: np.matmul(V, U), 200)
+    print(f"Winograd's 16 products, (16, 784, 64) @ (16, 64, 64): {ms:.3f} ms, "
+          f"{flop / ms / 1e6:.0f} GFLOP/s")
+
+
+def winograd_or_gather(rng, batch_size, rounds, calls):
+    x = rng.random((batch_size, 14, 14, 64), dtype=np.float32)
+    dy = rng.standard_normal((batch_size, 14, 14, 64)).astype(np.float32)
+    layers = {name: Conv2D(64, 64, 3, rng=1, algorithm=name, activation="relu")
+              for name in ("winograd", "gather")}
+    times = {name: [] for name in layers}
+
+    def forward_and_backward(layer):
+        layer.forward(x)
+        layer.backward(dy)
+
+    for _ in range(rounds):
+        for name, layer in layers.items():
+            times[name].append(1e3 * seconds(lambda: forward_and_backward(layer), calls))
+    print(f"conv3 with ReLU, batch {batch_size}, forward + backward, median of {rounds} "
+          f"alternating rounds: " + ", ".join(f"{name} {np.median(t):.2f} ms"
+                                             for name, t in times.items()))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=8)
+    args = parser.parse_args()
+    rng = np.random.default_rng(0)
+    print(numpy_side())
+    products(rng)
+    winograd_or_gather(rng, 16, args.rounds, 40)
+    winograd_or_gather(rng, 128, args.rounds, 6)
+
+
+if __name__ == "__main__":
+    main()
