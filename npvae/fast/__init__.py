@@ -10,9 +10,10 @@ Each module opens with why it is faster:
     winograd  Winograd's F(2x2, 3x3): 2.25x fewer multiplications   (Conv2D, 3x3, stride 1)
 
 Every module offers, for what it can run, ``conv2d_forward(x, W, b, stride, pads,
-y_shape, relu=False) -> (y, cache)`` and ``conv2d_backward(dy, W, cache) -> (dx, dW,
-db)`` (and ``conv2d_transpose_*`` alike), the textbook's signatures; each applies the
-layer's ReLU (``relu=True``) in its own last pass, and its mask in its first.
+y_shape) -> (y, cache)`` and ``conv2d_backward(dy, W, cache) -> (dx, dW, db)`` (and
+``conv2d_transpose_*`` alike), the textbook's signatures. The layer applies its own
+ReLU after any of them, except where ``fuses_relu`` says the algorithm does it itself
+(``relu=True``), inside passes it makes anyway.
 
 The rule that ``algorithm="auto"`` applies is ``choose`` below, and only there.
 """
@@ -44,6 +45,11 @@ def choose(transposed, kernel, stride, input_shape, out_channels):
     if stride == 1 and out_channels < in_channels:
         return "scatter"  # a matrix product with C columns instead of one with O = few
     return "gather"
+
+
+def fuses_relu(name):
+    """Whether the algorithm applies a layer's ReLU, and its mask, itself (``relu=True``)."""
+    return name == "winograd"  # in its output transform and that transform's adjoint
 
 
 def cannot_run(name, transposed, kernel, stride):

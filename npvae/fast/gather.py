@@ -9,8 +9,6 @@ Backward needs every window matrix again, for ``dW = cols^T dy``. Rather than ke
 the whole batch's (``kh*kw`` times the input, per layer, until backward), each block's
 is rebuilt by im2col: rebuilding is a cheap copy next to the product that follows it,
 and keeping would hold far more memory. With one block, forward's is kept and reused.
-A ReLU (``relu=True``) is one parallel pass over the output, in place, and its mask one
-over dy before the blocks.
 
 The plain-NumPy twin of this algorithm is the textbook itself: the same sums, in one
 block (``tests/test_fast_algorithms.py`` holds them equal).
@@ -19,11 +17,10 @@ import numpy as np
 
 from npvae.fast.blocks import image_blocks
 from npvae.kernels import col2im, im2col
-from npvae.layers.activations import relu_backward, relu_in_place
 from npvae.layers.base import column_sums
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
+def conv2d_forward(x, W, b, stride, pads, y_shape):
     """y = im2col(x) @ W + b, block by block: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, out_c = W.shape
     W_rows = W.reshape(-1, out_c)                              # (kh*kw*C, O)
@@ -33,18 +30,14 @@ def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
         y_rows = y[images].reshape(-1, out_c)                  # a view: (n*Ho*Wo, O)
         np.matmul(cols, W_rows, out=y_rows)
         y_rows += b
-    if relu:
-        relu_in_place(y)
-    return y, (x, stride, pads, cols, y if relu else None)  # cols: the last block's
+    return y, (x, stride, pads, cols)  # cols: the last block's window matrix
 
 
 def conv2d_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_forward`` from dy (N, Ho, Wo, O)."""
-    x, stride, pads, last_cols, y_relu = cache
+    x, stride, pads, last_cols = cache
     kh, kw, _, out_c = W.shape
     W_rows = W.reshape(-1, out_c)
-    if y_relu is not None:
-        dy = relu_backward(dy, y_relu)                         # through the ReLU first
     blocks = list(image_blocks(len(x)))
     dW_rows = np.zeros(W_rows.shape, dtype=W.dtype)
     db = np.zeros(out_c, dtype=W.dtype)

@@ -21,52 +21,45 @@ import numpy as np
 
 from npvae.fast.blocks import image_blocks
 from npvae.kernels import col2im, im2col
-from npvae.layers.activations import relu_backward, relu_in_place
 from npvae.layers.base import column_sums
 
 
-def _scatter_forward(x, W_rows, b, kh, kw, stride, pads, y_shape, relu):
-    """y = col2im(x @ W_rows^T) + b with W_rows (kh*kw*O, C): x (N, H, W, C) -> y,
-    then max(y, 0) in place if ``relu``."""
+def _scatter_forward(x, W_rows, b, kh, kw, stride, pads, y_shape):
+    """y = col2im(x @ W_rows^T) + b with W_rows (kh*kw*O, C): x (N, H, W, C) -> y."""
     y = np.empty(y_shape, dtype=x.dtype)
     for images in image_blocks(len(x)):
         x_rows = x[images].reshape(-1, x.shape[-1])            # (n*H*W, C)
         cols = x_rows @ W_rows.T                               # (n*H*W, kh*kw*O)
         col2im(cols, y[images].shape, kh, kw, stride, pads, out=y[images])
         y[images] += b
-    return relu_in_place(y) if relu else y
+    return y
 
 
-def _scatter_backward(dy, x, W_rows, kh, kw, stride, pads, y_relu):
-    """(dx, dW_rows, db) of ``_scatter_forward`` from dy (N, Ho, Wo, O); ``y_relu``, the
-    ReLU's output if there was one, masks dy first."""
+def _scatter_backward(dy, x, W_rows, kh, kw, stride, pads):
+    """(dx, dW_rows, db) of ``_scatter_forward`` from dy (N, Ho, Wo, O)."""
     in_c, out_c = x.shape[-1], dy.shape[-1]
-    if y_relu is not None:
-        dy = relu_backward(dy, y_relu)                         # through the ReLU first
     dx = np.empty(x.shape, dtype=dy.dtype)
     dW_rows = np.zeros(W_rows.shape, dtype=dy.dtype)
     db = np.zeros(out_c, dtype=dy.dtype)
     for images in image_blocks(len(dy)):
-        dy_block = dy[images]
-        dcols = im2col(dy_block, kh, kw, stride, pads)         # (n*H*W, kh*kw*O)
+        dcols = im2col(dy[images], kh, kw, stride, pads)       # (n*H*W, kh*kw*O)
         np.matmul(dcols, W_rows, out=dx[images].reshape(-1, in_c))   # dx = dcols W
         dW_rows += dcols.T @ x[images].reshape(-1, in_c)       # dW = dcols^T x
-        db += column_sums(dy_block.reshape(-1, out_c))         # db = sum of dy
+        db += column_sums(dy[images].reshape(-1, out_c))       # db = sum of dy
     return dx, dW_rows, db
 
 
-def conv2d_transpose_forward(x, W, b, stride, pads, y_shape, relu=False):
+def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
     """The transposed convolution: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, in_c = W.shape
-    y = _scatter_forward(x, W.reshape(-1, in_c), b, kh, kw, stride, pads, y_shape, relu)
-    return y, (x, stride, pads, y if relu else None)
+    y = _scatter_forward(x, W.reshape(-1, in_c), b, kh, kw, stride, pads, y_shape)
+    return y, (x, stride, pads)
 
 
 def conv2d_transpose_backward(dy, W, cache):
-    x, stride, pads, y_relu = cache
+    x, stride, pads = cache
     kh, kw, _, in_c = W.shape
-    dx, dW_rows, db = _scatter_backward(dy, x, W.reshape(-1, in_c), kh, kw, stride, pads,
-                                        y_relu)
+    dx, dW_rows, db = _scatter_backward(dy, x, W.reshape(-1, in_c), kh, kw, stride, pads)
     return dx, dW_rows.reshape(W.shape), db
 
 
@@ -82,21 +75,20 @@ def _mirrored(pads, kh, kw):
     return kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
+def conv2d_forward(x, W, b, stride, pads, y_shape):
     """A stride-1 Conv2D, scattering with the flipped kernel: x (N, H, W, C) -> y."""
     if stride != 1:
         raise ValueError(f"the scatter form of a Conv2D needs stride 1; got {stride}")
     kh, kw = W.shape[:2]
-    y = _scatter_forward(x, _flipped_rows(W), b, kh, kw, 1, _mirrored(pads, kh, kw), y_shape,
-                         relu)
-    return y, (x, pads, y if relu else None)
+    y = _scatter_forward(x, _flipped_rows(W), b, kh, kw, 1, _mirrored(pads, kh, kw), y_shape)
+    return y, (x, pads)
 
 
 def conv2d_backward(dy, W, cache):
-    x, pads, y_relu = cache
+    x, pads = cache
     kh, kw, in_c, out_c = W.shape
     dx, dW_rows, db = _scatter_backward(dy, x, _flipped_rows(W), kh, kw, 1,
-                                        _mirrored(pads, kh, kw), y_relu)
+                                        _mirrored(pads, kh, kw))
     # Undo the flip: dW_rows[(p', q', o), c] is the gradient of W[kh-1-p', kw-1-q', c, o].
     dW = dW_rows.reshape(kh, kw, out_c, in_c)[::-1, ::-1].transpose(0, 1, 3, 2)
     return dx, np.ascontiguousarray(dW), db

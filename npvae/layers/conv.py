@@ -69,31 +69,27 @@ import numpy as np
 
 from npvae import fast
 from npvae.kernels import col2im, im2col, output_size
-from npvae.layers.activations import check_activation, relu_backward_numpy, relu_numpy
+from npvae.layers.activations import check_activation, relu_backward, relu_in_place
 from npvae.layers.base import Layer, as_generator, glorot_uniform
 
 # --------------------------------------------------------------------- the textbook
 # Each forward returns (y, cache); each backward takes that cache and returns
 # (dx, dW, db). ``pads`` is (top, bottom, left, right) of the convolution that gathers:
-# Conv2D's over its input, the transpose's over its (larger) output. With ``relu``,
-# forward returns max(y, 0) and keeps it, and backward starts with dy * [y > 0].
+# Conv2D's over its input, the transpose's over its (larger) output.
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape, relu=False):
+def conv2d_forward(x, W, b, stride, pads, y_shape):
     """y = im2col(x) @ W + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, out_c = W.shape
     cols = im2col(x, kh, kw, stride, pads)                   # (N*Ho*Wo, kh*kw*C)
     y = cols @ W.reshape(-1, out_c) + b                      # (N*Ho*Wo, O)
-    y = relu_numpy(y).reshape(y_shape) if relu else y.reshape(y_shape)
-    return y, (x.shape, stride, pads, cols, y if relu else None)
+    return y.reshape(y_shape), (x.shape, stride, pads, cols)
 
 
 def conv2d_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_forward`` from dy (N, Ho, Wo, O)."""
-    x_shape, stride, pads, cols, y_relu = cache
+    x_shape, stride, pads, cols = cache
     kh, kw, _, out_c = W.shape
-    if y_relu is not None:
-        dy = relu_backward_numpy(dy, y_relu)                 # dz = dy [y > 0]
     dy = dy.reshape(-1, out_c)                               # (N*Ho*Wo, O)
     dW = cols.T @ dy                                         # dW = cols^T dy  (kh*kw*C, O)
     db = dy.sum(axis=0)                                      # db = sum of dy  (O,)
@@ -102,22 +98,19 @@ def conv2d_backward(dy, W, cache):
     return dx, dW.reshape(W.shape), db
 
 
-def conv2d_transpose_forward(x, W, b, stride, pads, y_shape, relu=False):
+def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
     """y = col2im(x @ W^T) + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, in_c = W.shape
     x_rows = x.reshape(-1, in_c)                             # (N*H*W, C)
     cols = x_rows @ W.reshape(-1, in_c).T                    # (N*H*W, kh*kw*O)
     y = col2im(cols, y_shape, kh, kw, stride, pads) + b      # (N, Ho, Wo, O)
-    y = relu_numpy(y) if relu else y
-    return y, (x.shape, stride, pads, x_rows, y if relu else None)
+    return y, (x.shape, stride, pads, x_rows)
 
 
 def conv2d_transpose_backward(dy, W, cache):
     """(dx, dW, db) of ``conv2d_transpose_forward`` from dy (N, Ho, Wo, O)."""
-    x_shape, stride, pads, x_rows, y_relu = cache
+    x_shape, stride, pads, x_rows = cache
     kh, kw, out_c, in_c = W.shape
-    if y_relu is not None:
-        dy = relu_backward_numpy(dy, y_relu)                 # dz = dy [y > 0]
     dcols = im2col(dy, kh, kw, stride, pads)                 # (N*H*W, kh*kw*O)
     dW = dcols.T @ x_rows                                    # dW = dcols^T x  (kh*kw*O, C)
     db = dy.reshape(-1, out_c).sum(axis=0)                   # db = sum of dy  (O,)
@@ -231,15 +224,23 @@ class _Convolution(Layer):
         pads = self.geometry.pads(*gathered[1:3])
         name = self.algorithm_for(x.shape[1:])
         forward, _ = functions(name, self.transposed)
-        y, cache = forward(x, self.params["W"], self.params["b"], self.geometry.stride, pads,
-                           y_shape, relu=self.activation == "relu")
-        self._cache = (name, y_shape, cache)
+        args = (x, self.params["W"], self.params["b"], self.geometry.stride, pads, y_shape)
+        y_relu = None
+        if self.activation == "relu" and fast.fuses_relu(name):
+            y, cache = forward(*args, relu=True)       # the algorithm applies it itself
+        else:
+            y, cache = forward(*args)
+            if self.activation == "relu":
+                y_relu = relu_in_place(y)              # y = max(z, 0), kept for backward
+        self._cache = (name, y_shape, cache, y_relu)
         return y
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        name, y_shape, cache = self.cached()
+        name, y_shape, cache, y_relu = self.cached()
         self.check_gradient(dy, y_shape)
+        if y_relu is not None:
+            dy = relu_backward(dy, y_relu)             # dz = dy [y > 0]
         _, backward = functions(name, self.transposed)
         dx, self.grads["W"], self.grads["b"] = backward(dy, self.params["W"], cache)
         return dx
