@@ -23,7 +23,9 @@ import time
 
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
-if not TORCH_CHILD:  # no npvae beside PyTorch: they would share OpenMP's wait policy
+if not TORCH_CHILD:  # npvae as the command runs it (npvae/cli/process.py), PyTorch apart
+    from npvae.cli import process
+    process.tune()
     from npvae import fast
     from npvae.layers import Conv2D, Conv2DTranspose
 import numpy as np  # noqa: E402
@@ -52,14 +54,14 @@ def forward_flop(input_hwc, out_channels, stride, transposed):
 
 def npvae_layer(input_hwc, out_channels, stride, transposed, algorithm):
     kind = Conv2DTranspose if transposed else Conv2D
-    return kind(input_hwc[2], out_channels, 3, stride=stride, rng=0, algorithm=algorithm)
+    return fast.use(kind(input_hwc[2], out_channels, 3, stride=stride, rng=0), algorithm)
 
 
 def algorithms(spec):
     """The algorithms that can run a convolution: "textbook" and the fitting fast ones."""
     _, _, stride, transposed, _ = spec
-    return ["textbook"] + [name for name in fast.ALGORITHMS
-                           if not fast.cannot_run(name, transposed, (3, 3), stride)]
+    layer = npvae_layer(spec[0], spec[1], stride, transposed, "textbook")
+    return ["textbook"] + [name for name in fast.table(layer) if not fast.cannot_run(name, layer)]
 
 
 def time_npvae(batch_size, repeats):
@@ -144,7 +146,7 @@ def print_table(batch_size, npvae_ms, torch_ms):
     for name, spec in CONVOLUTIONS.items():
         flop = batch_size * forward_flop(*spec[:4])
         backward_flop = 2 * flop  # dW and dx (PyTorch skips dx for conv1)
-        chosen = npvae_layer(*spec[:4], "auto").algorithm_for(spec[0])
+        chosen = npvae_layer(*spec[:4], "auto").algorithm.for_input(spec[0]).name
         rows = dict(npvae_ms[name], **({"PyTorch": torch_ms[name]} if torch_ms else {}))
         for algorithm, (fwd, bwd) in rows.items():
             mark = "*" if algorithm == chosen else ""

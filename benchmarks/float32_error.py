@@ -27,10 +27,9 @@ def errors(shape, algorithm, inputs, batch=16):
     rng = np.random.default_rng(4)
     draw = rng.random if inputs == "U(0,1)" else rng.standard_normal
     x = draw((batch, size, size, in_c)).astype(np.float32)
-    single = Conv2D(in_c, out_c, 3, stride, rng=5, dtype=np.float32, algorithm=algorithm,
-                    activation=activation)
-    exact = Conv2D(in_c, out_c, 3, stride, rng=5, dtype=np.float64, algorithm="textbook",
-                   activation=activation)
+    single = fast.use(Conv2D(in_c, out_c, 3, stride, rng=5, dtype=np.float32,
+                             activation=activation), algorithm)
+    exact = Conv2D(in_c, out_c, 3, stride, rng=5, dtype=np.float64, activation=activation)
     exact.params["W"][...] = single.params["W"]
     y = single.forward(x)
     dy = rng.standard_normal(y.shape).astype(np.float32)
@@ -45,7 +44,7 @@ def main():
     for shape, (_, _, stride, _, _) in SHAPES.items():
         for inputs in ("U(0,1)", "N(0,1)"):
             for algorithm in ALGORITHMS:
-                if fast.cannot_run(algorithm, False, (3, 3), stride):
+                if fast.cannot_run(algorithm, Conv2D(1, 1, 3, stride)):
                     continue
                 e = errors(shape, algorithm, inputs)
                 print(f"{shape:<22}{inputs:<8}{algorithm:<10}" + "".join(f"{v:>9.1e}" for v in e))

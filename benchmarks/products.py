@@ -13,11 +13,15 @@
 import argparse
 import time
 
-from npvae.layers import Conv2D  # npvae first: it sets up the thread pools (see npvae/)
+from npvae.cli import process
+
+process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 from instruction_sets import numpy_side  # noqa: E402  (benchmarks/, beside this file)
+from npvae import fast  # noqa: E402
+from npvae.layers import Conv2D  # noqa: E402
 
 
 def seconds(function, calls):
@@ -52,7 +56,7 @@ def products(rng):
 def winograd_or_gather(rng, batch_size, rounds, calls):
     x = rng.random((batch_size, 14, 14, 64), dtype=np.float32)
     dy = rng.standard_normal((batch_size, 14, 14, 64)).astype(np.float32)
-    layers = {name: Conv2D(64, 64, 3, rng=1, algorithm=name, activation="relu")
+    layers = {name: fast.use(Conv2D(64, 64, 3, rng=1, activation="relu"), name)
               for name in ("winograd", "gather")}
     times = {name: [] for name in layers}
 

@@ -21,14 +21,15 @@ import subprocess
 import sys
 import time
 
-# npvae tells numba's OpenMP threads to sleep between loops (see npvae/__init__.py), and
-# PyTorch's threads live in the same OpenMP runtime: in one process, PyTorch would sleep
-# too. So PyTorch runs in a child process (this file, run with --torch-child) that does
-# not import npvae.
+# npvae is timed as the ``npvae`` command runs it, with the command's process settings
+# (npvae/cli/process.py): numba's OpenMP threads sleep between loops. PyTorch's threads
+# live in the same OpenMP runtime, so in one process PyTorch would sleep too: it runs in a
+# child process (this file, run with --torch-child) that does not import npvae.
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
-# npvae before numpy, as the ``npvae`` command does it: OpenBLAS reads its setting then.
-if not TORCH_CHILD:
+if not TORCH_CHILD:  # first, as the command does it: OpenBLAS reads its setting on load
+    from npvae.cli import process
+    process.tune()
     from npvae import fast
     from npvae.layers.conv import Conv2D, Conv2DTranspose
     from npvae.models import VAE
@@ -48,16 +49,21 @@ def book_model(algorithm, seed=0):
     """The book's VAE, every convolution that ``algorithm`` can run made to run it."""
     model = VAE(seed=seed)
     for _, layer in model.named_layers():
-        if isinstance(layer, (Conv2D, Conv2DTranspose)) and algorithm != "auto":
-            g = layer.geometry
-            if not fast.cannot_run(algorithm, layer.transposed, (g.kh, g.kw), g.stride):
-                layer.algorithm = algorithm
+        if isinstance(layer, (Conv2D, Conv2DTranspose)) and not fast.cannot_run(algorithm, layer):
+            fast.use(layer, algorithm)
     return model
+
+
+def book_optimizer():
+    """RMSprop as ``npvae train`` runs it: the one-pass update."""
+    optimizer = RMSprop(1e-3)
+    fast.speed_up(optimizer)
+    return optimizer
 
 
 def time_npvae(batch_size, steps, warmup, algorithm="auto", seed=0):
     """Seconds per training step of npvae's VAE, over ``steps`` steps after ``warmup``."""
-    model, optimizer = book_model(algorithm, seed), RMSprop(1e-3)
+    model, optimizer = book_model(algorithm, seed), book_optimizer()
     x = np.random.default_rng(seed).random((batch_size, 28, 28, 1), dtype=np.float32)
 
     def step():
@@ -137,7 +143,7 @@ def _time_steps(step, steps, warmup):
 
 def layer_breakdown(batch_size, steps, warmup, algorithm="auto", seed=0):
     """Milliseconds per step spent in each layer's forward and backward (npvae)."""
-    model, optimizer = book_model(algorithm, seed), RMSprop(1e-3)
+    model, optimizer = book_model(algorithm, seed), book_optimizer()
     x = np.random.default_rng(seed).random((batch_size, 28, 28, 1), dtype=np.float32)
     timings = {}
     layers = model.named_layers() + [("sampling", model.sampling)]

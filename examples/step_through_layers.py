@@ -8,8 +8,8 @@ the hand-written backward pass of one convolution against finite differences. No
 is wired by hand here: ``model.forward`` and ``model.backward`` walk the model, and
 ``trace`` is called after every layer they pass.
 """
-import npvae  # noqa: F401 -- before numpy, so its thread settings reach numpy's BLAS
 import numpy as np
+
 from npvae.datasets import load_mnist
 from npvae.gradcheck import check_layer
 from npvae.layers import Conv2D

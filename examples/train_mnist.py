@@ -14,7 +14,6 @@ which adds checkpoints, exact resume and the history files.
 import argparse
 import sys
 
-import npvae  # noqa: F401 -- before numpy, so its thread settings reach numpy's BLAS
 import numpy as np
 from tqdm import tqdm
 

@@ -25,7 +25,6 @@ SGD with momentum::
 
     v <- momentum * v - lr * g;   p <- p + v
 """
-import numba
 import numpy as np
 
 
@@ -35,34 +34,13 @@ class Optimizer:
     slots = ()
 
     def __init__(self, lr):
-        if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)):
-            hint = (" (the parameters are not passed here: give them to step(), as in "
-                    "optimizer.step(model.named_layers()))" if isinstance(lr, (dict, list))
-                    else "")
-            raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
-                             f"number; got a {type(lr).__name__}{hint}")
-        if not 0 < lr < float("inf"):
-            raise ValueError(f"{type(self).__name__}: the learning rate must be a positive "
-                             f"number; got {lr!r}")
-        self.lr = float(lr)
+        self.lr = _learning_rate(lr, type(self).__name__)
         self.iterations = 0
         self.state = {}
 
     def step(self, named_layers):
         """Update every parameter of every layer in place, from its gradient."""
-        if callable(named_layers) or not isinstance(named_layers, (list, tuple)):
-            hint = (": call it, as in optimizer.step(model.named_layers())"
-                    if callable(named_layers) else
-                    ": pass model.named_layers(), not model.weights()"
-                    if isinstance(named_layers, dict) else "")
-            raise ValueError(f"{type(self).__name__}.step takes a list of (name, layer) "
-                             f"pairs; got a {type(named_layers).__name__}{hint}")
-        names = [name for name, _ in named_layers]
-        if len(set(names)) != len(names):
-            twice = sorted({name for name in names if names.count(name) > 1})
-            raise ValueError(f"{type(self).__name__}.step: two layers are named {twice[0]!r}, "
-                             f"so they would share the optimizer's memory; give each its own "
-                             f"name, e.g. Sequential([('first', ...), ('second', ...)])")
+        _check_named_layers(named_layers, type(self).__name__)
         self.iterations += 1
         for layer_name, layer in named_layers:
             for key, param in layer.params.items():
@@ -135,26 +113,15 @@ class RMSprop(Optimizer):
     def __init__(self, lr=1e-3, rho=0.9, eps=1e-7):
         super().__init__(lr)
         self.rho, self.eps = float(rho), float(eps)
+        # The formula below; ``npvae.fast.speed_up(optimizer)`` puts its one-pass twin here.
+        self.rmsprop_update = rmsprop_update
 
     def update(self, param, grad, ms):
-        if not param.flags.c_contiguous:
-            # reshape(-1) of a strided array is a copy: the update would be lost.
-            raise ValueError(f"RMSprop updates parameters in place; they must be "
-                             f"C-contiguous arrays (got one of shape {param.shape})")
-        rmsprop_update(param, np.ascontiguousarray(grad), ms, self.lr, self.rho, self.eps)
+        self.rmsprop_update(param, grad, ms, self.lr, self.rho, self.eps)
 
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):
-    """One RMSprop step, in place, in a single pass over the weights (numba).
-
-    The formula as NumPy expressions makes one pass over every weight per operation,
-    and those passes, not the arithmetic, are what the update costs; the kernel reads
-    each weight, gradient and ``ms`` once.
-
-    Most of a model's arrays are small (biases, kernels) and one is large (a dense
-    layer's weights). A parallel loop has to wake the other cores' threads, which sleep
-    between tasks (see ``npvae.thread_pools``); for a small array the wake-up takes
-    longer than the update, so arrays below ``PARALLEL_MIN_SIZE`` run on one thread.
+    """One RMSprop step, in place: the formula, one array operation at a time.
 
     An ``ms`` below the smallest normal number is set to 0. A weight whose gradient
     stays 0 (behind a ReLU that never fires) sees its ``ms`` shrink by rho per step into
@@ -163,44 +130,10 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
     a model's ``ms`` can be subnormal. No update changes: ``eps`` (1e-7), added to ``ms``
     under the square root, is 10^31 times larger than any subnormal.
     """
-    # Scalars in the arrays' precision, so that float32 stays float32 throughout.
-    dtype = param.dtype.type
-    loop = _rmsprop_parallel if param.size >= PARALLEL_MIN_SIZE else _rmsprop_serial
-    loop(param.reshape(-1), grad.reshape(-1), ms.reshape(-1),
-         dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps), np.finfo(dtype).tiny)
-
-
-# Below this many weights, waking a second thread costs more than it saves.
-PARALLEL_MIN_SIZE = 1 << 16
-
-
-@numba.njit(inline="always")
-def _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
-    # The same operations in the same order as the NumPy twin: equal bits.
-    ms[i] = ms[i] * rho + grad[i] * grad[i] * one_minus_rho
-    if ms[i] < smallest_normal:
-        ms[i] = 0
-    param[i] -= grad[i] / np.sqrt(ms[i] + eps) * lr
-
-
-@numba.njit(parallel=True, cache=True)
-def _rmsprop_parallel(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
-    for i in numba.prange(param.size):
-        _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal)
-
-
-@numba.njit(cache=True)
-def _rmsprop_serial(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
-    for i in range(param.size):
-        _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal)
-
-
-def rmsprop_update_numpy(param, grad, ms, lr, rho, eps):
-    """Plain-NumPy twin of ``rmsprop_update``: the formula, one array operation at a time."""
-    dtype = param.dtype.type
+    dtype = param.dtype.type  # scalars in the arrays' precision: float32 stays float32
     ms *= dtype(rho)
-    ms += grad * grad * dtype(1 - rho)             # ms <- rho ms + (1 - rho) g^2
-    ms[ms < np.finfo(dtype).tiny] = 0              # no subnormals (see rmsprop_update)
+    ms += grad * grad * dtype(1 - rho)                     # ms <- rho ms + (1 - rho) g^2
+    ms[ms < np.finfo(dtype).tiny] = 0                      # no subnormals (see above)
     param -= grad / np.sqrt(ms + dtype(eps)) * dtype(lr)   # p <- p - lr g / sqrt(ms + eps)
 
 
@@ -225,3 +158,36 @@ class Adam(Optimizer):
 
 
 OPTIMIZERS = {"rmsprop": RMSprop, "adam": Adam, "sgd": SGD}
+
+
+# ------------------------------------------------------------------ argument checks
+
+
+def _learning_rate(lr, name):
+    """``lr`` as a float if it is a positive number; a one-line ValueError if not."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)):
+        hint = (" (the parameters are not passed here: give them to step(), as in "
+                "optimizer.step(model.named_layers()))" if isinstance(lr, (dict, list)) else "")
+        raise ValueError(f"{name}: the learning rate must be a positive number; got a "
+                         f"{type(lr).__name__}{hint}")
+    if not 0 < lr < float("inf"):
+        raise ValueError(f"{name}: the learning rate must be a positive number; got {lr!r}")
+    return float(lr)
+
+
+def _check_named_layers(named_layers, name):
+    """Raise ``ValueError`` unless ``named_layers`` is a list of (name, layer) pairs with
+    no name twice (two layers of one name would share the optimizer's memory)."""
+    if callable(named_layers) or not isinstance(named_layers, (list, tuple)):
+        hint = (": call it, as in optimizer.step(model.named_layers())"
+                if callable(named_layers) else
+                ": pass model.named_layers(), not model.weights()"
+                if isinstance(named_layers, dict) else "")
+        raise ValueError(f"{name}.step takes a list of (name, layer) pairs; got a "
+                         f"{type(named_layers).__name__}{hint}")
+    names = [layer_name for layer_name, _ in named_layers]
+    if len(set(names)) != len(names):
+        twice = sorted({layer_name for layer_name in names if names.count(layer_name) > 1})
+        raise ValueError(f"{name}.step: two layers are named {twice[0]!r}, so they would "
+                         f"share the optimizer's memory; give each its own name, e.g. "
+                         f"Sequential([('first', ...), ('second', ...)])")

@@ -30,6 +30,7 @@ from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
 from npvae.history import is_point_due, write_history
+from npvae import fast
 from npvae.optim import OPTIMIZERS
 from npvae.train import TrainingDiverged, train_epoch
 
@@ -92,6 +93,8 @@ class Trainer:
         self.model, self.config, self.out_dir = model, config, Path(out_dir)
         self.data = data
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
+        if model.fast:
+            fast.speed_up(self.optimizer)  # as the model's layers: the same update, one pass
         self.data_rng = np.random.default_rng([config.seed, 1])
         self.epoch = 0            # epochs completed
         self.step_in_epoch = 0    # batches done in the current epoch

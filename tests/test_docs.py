@@ -12,7 +12,7 @@ The rule, by the language named after the block's opening fence:
   its expected standard output, matched as a doctest's. For quick commands only (summary,
   ``--help``, a training of a few dozen images).
 - ``sh``: not run (the book's training takes about 15 minutes), but checked line by line:
-  every ``npvae ...`` command is parsed by the real parser (``npvae.cli.build_parser``),
+  every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.build_parser``),
   so an option that is renamed or removed fails here; ``python FILE ...`` must name a
   file of the repository; lines that install or test (``pip``, ``pytest``, ``python -m
   venv``, ``.``/``source`` of an activate script, ``cd``, ``git``) are left alone. Any
@@ -34,7 +34,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from npvae.cli import build_parser, main  # noqa: E402
+from npvae.cli import main  # noqa: E402
+from npvae.cli.commands import build_parser  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))

@@ -8,7 +8,9 @@
 3. In float32, on the book's shapes, each stays within FLOAT32_BOUND of the float64
    textbook, as the float32 textbook does.
 4. A batch of several image blocks gives what each image gives alone.
-5. "auto" applies ``npvae.fast.choose``; a name that cannot run a layer is an error.
+5. "auto" applies ``npvae.fast.choose``; a name that cannot run a layer is an error;
+   ``speed_up`` gives a model's convolutions "auto" and a hand-built layer keeps the
+   textbook.
 """
 import numpy as np
 import pytest
@@ -43,8 +45,8 @@ ACTIVATIONS = pytest.mark.parametrize("activation", [None, "relu"])
 def make_layer(case, algorithm, dtype=F64, seed=0, activation=None):
     _, transposed, (in_c, out_c), kernel, stride, padding, _ = CASES[case]
     kind = Conv2DTranspose if transposed else Conv2D
-    layer = kind(in_c, out_c, kernel, stride, padding, rng=seed, dtype=dtype,
-                 algorithm=algorithm, activation=activation)
+    layer = fast.use(kind(in_c, out_c, kernel, stride, padding, rng=seed, dtype=dtype,
+                          activation=activation), algorithm)
     layer.params["b"][...] = np.linspace(-1, 1, out_c)  # a bias that is not zero
     return layer
 
@@ -74,7 +76,7 @@ def test_fast_algorithm_equals_the_textbook_in_float64(case, activation):
     fast_layer = make_layer(case, algorithm, activation=activation)
     textbook = make_layer(case, "textbook", activation=activation)
     results = run(fast_layer, x)
-    assert fast_layer.cached()[0] == algorithm  # the named algorithm is what ran
+    assert fast_layer.cached()[0].name == algorithm  # the named algorithm is what ran
     if activation:
         assert (results[0] == 0).any() and (results[0] > 0).any()  # the ReLU did cut
     for name, got, expected in zip(("y", "dx", "dW", "db"), results, run(textbook, x)):
@@ -139,13 +141,14 @@ BOOK_SHAPES = {  # id: (C, O, kernel, stride, H): conv1 .. conv_out of the book'
 @pytest.mark.parametrize("shape", list(BOOK_SHAPES))
 def test_float32_stays_within_the_stated_bound(algorithm, shape):
     in_c, out_c, kernel, stride, size = BOOK_SHAPES[shape]
-    if fast.cannot_run(algorithm, False, (kernel, kernel), stride):
+    single = Conv2D(in_c, out_c, kernel, stride, rng=5, dtype=np.float32)
+    if fast.cannot_run(algorithm, single):
         pytest.skip(f"{algorithm} cannot run {shape}")
+    fast.use(single, algorithm)
     rng = np.random.default_rng(4)
     # float32 numbers, which float64 holds exactly: both layers get the same x and dy.
     x = rng.random((2, size, size, in_c)).astype(np.float32)  # images, ReLU outputs: >= 0
-    single = Conv2D(in_c, out_c, kernel, stride, rng=5, dtype=np.float32, algorithm=algorithm)
-    exact = Conv2D(in_c, out_c, kernel, stride, rng=5, dtype=F64, algorithm="textbook")
+    exact = Conv2D(in_c, out_c, kernel, stride, rng=5, dtype=F64)
     exact.params["W"][...] = single.params["W"]
     y = single.forward(x)
     dy = rng.standard_normal(y.shape).astype(np.float32)
@@ -197,34 +200,52 @@ BOOK_CHOICES = {  # the book's convolutions, and what "auto" runs for each
 @pytest.mark.parametrize("name", list(BOOK_CHOICES))
 def test_auto_runs_what_choose_picks(name):
     layer, input_shape, expected = BOOK_CHOICES[name]
-    assert layer.algorithm == "auto"
-    assert layer.algorithm_for(input_shape) == expected
+    fast.use(layer, "auto")
+    assert layer.algorithm.name == "auto"
+    assert layer.algorithm.for_input(input_shape).name == expected
     layer.forward(np.zeros((1,) + input_shape, dtype=np.float32))
-    assert layer.cached()[0] == expected
+    assert layer.cached()[0].name == expected
 
 
 def test_a_named_algorithm_is_used_whatever_the_input():
-    layer = Conv2D(64, 64, 3, algorithm="textbook")
-    assert layer.algorithm_for((14, 14, 64)) == "textbook"
-    assert Conv2D(2, 3, 3, algorithm="winograd").algorithm_for((5, 5, 2)) == "winograd"
+    layer = fast.use(Conv2D(64, 64, 3), "textbook")
+    assert layer.algorithm is Conv2D.textbook
+    assert layer.algorithm.for_input((14, 14, 64)).name == "textbook"
+    winograd = fast.use(Conv2D(2, 3, 3), "winograd")
+    assert winograd.algorithm.for_input((5, 5, 2)).name == "winograd"
+
+
+def test_a_layer_built_by_hand_runs_the_textbook_and_speed_up_gives_a_model_auto():
+    from npvae.models import VAE
+    assert Conv2D(2, 3, 3).algorithm is Conv2D.textbook
+    assert Conv2DTranspose(2, 3, 3).algorithm is Conv2DTranspose.textbook
+    textbook = VAE(seed=0, fast=False)
+    quick = VAE(seed=0)
+    convolutions = [name for name, layer in quick.named_layers() if hasattr(layer, "algorithm")]
+    assert len(convolutions) == 6
+    layers = dict(textbook.named_layers()), dict(quick.named_layers())
+    for name in convolutions:
+        assert layers[0][name].algorithm.name == "textbook"
+        assert layers[1][name].algorithm.name == "auto"
+    x = np.random.default_rng(1).random((2, 28, 28, 1), dtype=np.float32)
+    eps = np.zeros((2, 2), dtype=np.float32)
+    np.testing.assert_allclose(quick(x, eps).loss, textbook(x, eps).loss, rtol=1e-5)
 
 
 BAD_ALGORITHMS = {
-    # id: (make the layer, what the message must say)
-    "unknown": (lambda: Conv2D(2, 3, 3, algorithm="fft"), r"one of 'auto'.*got 'fft'"),
-    "winograd-stride-2": (lambda: Conv2D(2, 3, 3, stride=2, algorithm="winograd"),
+    # id: (the layer, the algorithm, what the message must say)
+    "unknown": (lambda: Conv2D(2, 3, 3), "fft", r"one of 'auto'.*got 'fft'"),
+    "winograd-stride-2": (lambda: Conv2D(2, 3, 3, stride=2), "winograd",
                           r"3x3 kernels at stride 1.*stride 2"),
-    "winograd-5x5": (lambda: Conv2D(2, 3, 5, algorithm="winograd"), r"kernel \(5, 5\)"),
-    "scatter-stride-2": (lambda: Conv2D(2, 3, 3, stride=2, algorithm="scatter"), "stride 2"),
-    "gather-transpose": (lambda: Conv2DTranspose(2, 3, 3, algorithm="gather"),
-                         "Conv2D only"),
-    "winograd-transpose": (lambda: Conv2DTranspose(2, 3, 3, algorithm="winograd"),
-                           "Conv2D only"),
+    "winograd-5x5": (lambda: Conv2D(2, 3, 5), "winograd", r"kernel \(5, 5\)"),
+    "scatter-stride-2": (lambda: Conv2D(2, 3, 3, stride=2), "scatter", "stride 2"),
+    "gather-transpose": (lambda: Conv2DTranspose(2, 3, 3), "gather", "Conv2D only"),
+    "winograd-transpose": (lambda: Conv2DTranspose(2, 3, 3), "winograd", "Conv2D only"),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_ALGORITHMS))
 def test_an_algorithm_that_cannot_run_the_layer_is_a_clear_error(case):
-    make, message = BAD_ALGORITHMS[case]
+    make, name, message = BAD_ALGORITHMS[case]
     with pytest.raises(ValueError, match=message):
-        make()
+        fast.use(make(), name)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from npvae.layers import Dense
-from npvae.optim import PARALLEL_MIN_SIZE, SGD, Adam, RMSprop
+from npvae.optim import SGD, Adam, RMSprop
 
 
 class FakeLayer:
@@ -209,46 +209,3 @@ def test_rmsprop_trains_a_dense_layer_on_least_squares():
     final, _ = mean_squared_error()
     assert final < initial / 1000, (initial, final)
     np.testing.assert_allclose(layer.params["W"], true_w, atol=0.05)
-
-
-@pytest.mark.parametrize("shape", [(7, 9), (PARALLEL_MIN_SIZE + 7,)],
-                         ids=["serial", "parallel"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_rmsprop_kernel_equals_its_numpy_twin_exactly(dtype, shape):
-    from npvae.optim import rmsprop_update, rmsprop_update_numpy
-    rng = np.random.default_rng(5)
-    param = rng.standard_normal(shape).astype(dtype)
-    ms = np.abs(rng.standard_normal(shape)).astype(dtype)
-    twin_param, twin_ms = param.copy(), ms.copy()
-    for _ in range(4):
-        grad = rng.standard_normal(shape).astype(dtype)
-        rmsprop_update(param, grad, ms, 1e-3, 0.9, 1e-7)
-        rmsprop_update_numpy(twin_param, grad, twin_ms, 1e-3, 0.9, 1e-7)
-    assert param.dtype == dtype and ms.dtype == dtype
-    np.testing.assert_array_equal(param, twin_param)
-    np.testing.assert_array_equal(ms, twin_ms)
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("twin", [False, True], ids=["numba", "numpy"])
-def test_rmsprop_sets_subnormal_ms_to_zero_without_changing_the_update(dtype, twin):
-    """A weight whose gradient is 0 sees ms shrink into the subnormals, where it would
-    stay (0.9 x the smallest subnormal rounds back to it) and slow every step down."""
-    from npvae.optim import rmsprop_update, rmsprop_update_numpy
-    update = rmsprop_update_numpy if twin else rmsprop_update
-    tiny = np.finfo(dtype).tiny
-    smallest = np.nextafter(dtype(0), dtype(1))
-    assert smallest * dtype(0.9) == smallest  # the trap: it would never leave by itself
-    rng = np.random.default_rng(6)
-    param = rng.standard_normal(6).astype(dtype)
-    ms = np.array([smallest, tiny / 4, tiny * 1.5, tiny * 100, 0.5, 0.0], dtype=dtype)
-    grad = np.array([0, 0, 0, tiny, 0.1, 1e-30], dtype=dtype)
-    expected_ms = ms * dtype(0.9) + grad * grad * dtype(1 - 0.9)  # the formula, unflushed
-    lr, eps = dtype(1e-3), dtype(1e-7)
-    expected_param = param - grad / np.sqrt(expected_ms + eps) * lr
-    update(param, grad, ms, 1e-3, 0.9, 1e-7)
-    flushed = expected_ms < tiny
-    assert flushed[:2].all() and not flushed[2:5].any()
-    assert not ms[flushed].any()
-    np.testing.assert_array_equal(ms[~flushed], expected_ms[~flushed])
-    np.testing.assert_array_equal(param, expected_param)

@@ -2,6 +2,7 @@
 
 A learner never needs to read this package: ``npvae/layers/conv.py`` is the textbook
 (one im2col and one matrix product), and every algorithm here is tested equal to it.
+The arrow runs one way: this package uses the textbook, the textbook never uses it.
 Each module opens with why it is faster:
 
     gather    im2col and a matrix product, a block of images at a time   (Conv2D)
@@ -9,26 +10,33 @@ Each module opens with why it is faster:
               at stride 1, with the kernel flipped)
     winograd  Winograd's F(2x2, 3x3): 2.25x fewer multiplications   (Conv2D, 3x3, stride 1)
 
-Every module offers, for what it can run, ``conv2d_forward(x, W, b, stride, pads,
-y_shape) -> (y, cache)`` and ``conv2d_backward(dy, W, cache) -> (dx, dW, db)`` (and
-``conv2d_transpose_*`` alike), the textbook's signatures. The layer applies its own
-ReLU after any of them, except where ``fuses_relu`` says the algorithm does it itself
-(``relu=True``), inside passes it makes anyway.
+and under them the loops: ``im2col`` (im2col and col2im), ``relu``, ``column_sums``; and
+``rmsprop`` for the optimizer. Each is the twin of a textbook function, tested equal.
 
-The rule that ``algorithm="auto"`` applies is ``choose`` below, and only there.
+How speed is attached: a convolution layer holds an ``Algorithm`` (a forward and a
+backward function; ``npvae.layers.conv``). ``speed_up(model)`` gives every convolution
+"auto", which runs, for each input shape, the algorithm ``choose`` picks, and gives an
+RMSprop the one-pass update. Every algorithm here applies the layer's ReLU itself
+(Winograd inside its transforms, the others with the ReLU loop), so the layer does not.
 """
-from npvae.fast import gather, scatter, winograd
-from npvae.fast.allocation import keep_freed_pages
+from npvae.fast import gather, rmsprop, scatter, winograd
+from npvae.fast.relu import applying_relu
+from npvae.layers.conv import Algorithm, Conv2D, Conv2DTranspose
+from npvae.optim import Optimizer, RMSprop
 
-keep_freed_pages()  # see npvae.fast.allocation: work arrays reused warm, not faulted in anew
-
-# name: {transposed?: the module that runs it}
-ALGORITHMS = {
-    "gather": {False: gather},
-    "scatter": {False: scatter, True: scatter},
-    "winograd": {False: winograd},
+# Every algorithm by name, one table for each kind of convolution.
+CONV2D = {
+    "gather": Algorithm("gather", *applying_relu(gather.conv2d_forward,
+                                                 gather.conv2d_backward), True),
+    "scatter": Algorithm("scatter", *applying_relu(scatter.conv2d_forward,
+                                                   scatter.conv2d_backward), True),
+    "winograd": Algorithm("winograd", winograd.conv2d_forward, winograd.conv2d_backward, True),
 }
-NAMES = ("auto", "textbook") + tuple(ALGORITHMS)
+CONV2D_TRANSPOSE = {
+    "scatter": Algorithm("scatter", *applying_relu(scatter.conv2d_transpose_forward,
+                                                   scatter.conv2d_transpose_backward), True),
+}
+NAMES = ("auto", "textbook") + tuple(CONV2D)
 
 # Winograd's 16 matrix products are (tiles, C) @ (C, O) each: with a handful of
 # channels they are too thin for BLAS to run at speed, and the transforms dominate.
@@ -36,7 +44,7 @@ WINOGRAD_MIN_CHANNELS = 16
 
 
 def choose(transposed, kernel, stride, input_shape, out_channels):
-    """The algorithm "auto" runs for a convolution of ``input_shape`` (H, W, C)."""
+    """The name of the algorithm "auto" runs for a convolution of ``input_shape`` (H, W, C)."""
     if transposed:
         return "scatter"  # the textbook's own form, in blocks
     in_channels = input_shape[-1]
@@ -47,38 +55,63 @@ def choose(transposed, kernel, stride, input_shape, out_channels):
     return "gather"
 
 
-def fuses_relu(name):
-    """Whether the algorithm applies a layer's ReLU, and its mask, itself (``relu=True``)."""
-    return name == "winograd"  # in its output transform and that transform's adjoint
+class Auto:
+    """The algorithm "auto" of one layer: for each input shape, the one ``choose`` picks."""
+
+    name = "auto"
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def for_input(self, input_shape):
+        layer, g = self.layer, self.layer.geometry
+        name = choose(layer.transposed, (g.kh, g.kw), g.stride, tuple(input_shape),
+                      layer.out_channels)
+        return table(layer)[name]
 
 
-def cannot_run(name, transposed, kernel, stride):
-    """Why the named algorithm cannot run this convolution, or None if it can."""
+def table(layer):
+    """The algorithms that can run ``layer``'s kind of convolution, by name."""
+    return CONV2D_TRANSPOSE if layer.transposed else CONV2D
+
+
+def cannot_run(name, layer):
+    """Why the named algorithm cannot run ``layer``, or None if it can."""
+    g = layer.geometry
     if name in ("auto", "textbook"):
         return None
-    if transposed not in ALGORITHMS[name]:
+    if name not in table(layer):
         return f"{name!r} runs Conv2D only"
-    if name == "scatter" and not transposed and stride != 1:
-        return f"{name!r} runs a Conv2D at stride 1 only; got stride {stride}"
-    if name == "winograd" and (kernel != (3, 3) or stride != 1):
-        return f"{name!r} runs 3x3 kernels at stride 1 only; got kernel {kernel}, stride {stride}"
+    if name == "scatter" and not layer.transposed and g.stride != 1:
+        return f"{name!r} runs a Conv2D at stride 1 only; got stride {g.stride}"
+    if name == "winograd" and ((g.kh, g.kw) != (3, 3) or g.stride != 1):
+        return (f"{name!r} runs 3x3 kernels at stride 1 only; got kernel {(g.kh, g.kw)}, "
+                f"stride {g.stride}")
     return None
 
 
-def check_algorithm(name, transposed, kernel, stride, layer_name):
-    """``name`` if it can run this convolution; a one-line ValueError if not."""
+def use(layer, name="auto"):
+    """Make a convolution ``layer`` compute with the algorithm called ``name`` ("auto",
+    "textbook", or one of the tables' names); a one-line ValueError if it cannot."""
     if name not in NAMES:
-        raise ValueError(f"{layer_name}: algorithm must be one of "
+        raise ValueError(f"{type(layer).__name__}: algorithm must be one of "
                          f"{', '.join(map(repr, NAMES))}; got {name!r}")
-    problem = cannot_run(name, transposed, kernel, stride)
+    problem = cannot_run(name, layer)
     if problem:
-        raise ValueError(f"{layer_name}: algorithm {problem}; use 'auto' or 'textbook'")
-    return name
+        raise ValueError(f"{type(layer).__name__}: algorithm {problem}; use 'auto' or 'textbook'")
+    layer.algorithm = (Auto(layer) if name == "auto" else layer.textbook if name == "textbook"
+                       else table(layer)[name])
+    return layer
 
 
-def functions(name, transposed):
-    """(forward, backward) of a fast algorithm, for a Conv2D or a Conv2DTranspose."""
-    module = ALGORITHMS[name][transposed]
-    if transposed:
-        return module.conv2d_transpose_forward, module.conv2d_transpose_backward
-    return module.conv2d_forward, module.conv2d_backward
+def speed_up(*things):
+    """Give each convolution of each model or layer in ``things`` the algorithm "auto",
+    and each RMSprop optimizer the one-pass update (other optimizers have no twin here)."""
+    for thing in things:
+        if isinstance(thing, Optimizer):
+            if isinstance(thing, RMSprop):
+                thing.rmsprop_update = rmsprop.rmsprop_update
+            continue
+        for _, layer in thing.named_layers():
+            if isinstance(layer, (Conv2D, Conv2DTranspose)):
+                use(layer, "auto")

@@ -16,8 +16,8 @@ block (``tests/test_fast_algorithms.py`` holds them equal).
 import numpy as np
 
 from npvae.fast.blocks import image_blocks
-from npvae.kernels import col2im, im2col
-from npvae.layers.base import column_sums
+from npvae.fast.column_sums import column_sums
+from npvae.fast.im2col import col2im, im2col
 
 
 def conv2d_forward(x, W, b, stride, pads, y_shape):

@@ -20,8 +20,8 @@ The plain-NumPy twin is the textbook transpose, the same sums in one block.
 import numpy as np
 
 from npvae.fast.blocks import image_blocks
-from npvae.kernels import col2im, im2col
-from npvae.layers.base import column_sums
+from npvae.fast.column_sums import column_sums
+from npvae.fast.im2col import col2im, im2col
 
 
 def _scatter_forward(x, W_rows, b, kh, kw, stride, pads, y_shape):

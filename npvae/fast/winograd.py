@@ -78,7 +78,7 @@ The transforms are numba loops, each beside a plain-NumPy twin in
 import numpy as np
 
 from npvae.fast import winograd_transforms as transforms
-from npvae.layers.base import column_sums
+from npvae.fast.column_sums import column_sums
 
 G = np.array([[1.0, 0.0, 0.0],
               [0.5, 0.5, 0.5],

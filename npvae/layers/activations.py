@@ -8,12 +8,9 @@ cheapest to write in terms of the output::
 
 Shapes: any; ``y`` and ``dx`` have the shape of ``x``.
 
-ReLU runs after every convolution of the model, so its two passes are numba loops
-(``relu``, ``relu_backward``): one read and one write per element, split over the
-cores. The NumPy expressions above are their twins (``relu_numpy``,
-``relu_backward_numpy``), and ``tests/test_kernels.py`` checks that both agree exactly.
+A NaN stays NaN through the ReLU (as in ``np.maximum``), so a diverging run shows up
+in the loss instead of being zeroed here.
 """
-import numba
 import numpy as np
 
 from npvae.layers.base import Layer
@@ -47,57 +44,20 @@ def check_activation(activation, layer_name):
     return activation
 
 
-# ------------------------------------------------------- ReLU's loops and their twins
-
-
-@numba.njit(parallel=True, cache=True)
-def _relu_loop(x, y):
-    for i in numba.prange(x.size):
-        # "not x < 0" rather than "x > 0": a NaN stays NaN, as in np.maximum, so a
-        # diverging run shows up in the loss instead of being zeroed here.
-        y[i] = x[i] if not x[i] < 0 else 0
-
-
-@numba.njit(parallel=True, cache=True)
-def _relu_backward_loop(dy, y, dx):
-    for i in numba.prange(dy.size):
-        dx[i] = dy[i] * (y[i] > 0)
-
-
 def relu(x):
-    """``max(x, 0)`` of an array of any shape, as a new array (numba, parallel)."""
-    x = np.ascontiguousarray(x)
-    y = np.empty_like(x)
-    _relu_loop(x.reshape(-1), y.reshape(-1))
-    return y
-
-
-def relu_backward(dy, y):
-    """``dy * [y > 0]``: the gradient through a ReLU whose output was ``y`` (numba)."""
-    dy, y = np.ascontiguousarray(dy), np.ascontiguousarray(y)
-    dx = np.empty_like(dy)
-    _relu_backward_loop(dy.reshape(-1), y.reshape(-1), dx.reshape(-1))
-    return dx
-
-
-def relu_in_place(y):
-    """``y <- max(y, 0)`` of a C-contiguous array, in place (numba, parallel): for a layer
-    that applies its own ReLU to the output it has just written."""
-    if not y.flags.c_contiguous:
-        raise ValueError("relu_in_place needs a C-contiguous array")
-    flat = y.reshape(-1)
-    _relu_loop(flat, flat)
-    return y
-
-
-def relu_numpy(x):
-    """Plain-NumPy twin of ``relu``."""
+    """``max(x, 0)`` of an array of any shape, as a new array."""
     return np.maximum(x, 0)
 
 
-def relu_backward_numpy(dy, y):
-    """Plain-NumPy twin of ``relu_backward``."""
+def relu_backward(dy, y):
+    """``dy * [y > 0]``: the gradient through a ReLU whose output was ``y``."""
     return dy * (y > 0)
+
+
+def relu_in_place(y):
+    """``y <- max(y, 0)``, in place: for a layer that applies its own ReLU to the output
+    it has just written (no second array of the output's size)."""
+    return np.maximum(y, 0, out=y)
 
 
 # ------------------------------------------------------------------------ the layers

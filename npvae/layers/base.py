@@ -89,15 +89,6 @@ def _describe_shape(ndim, last_dim):
     return "(" + ", ".join(names + [last]) + ")"
 
 
-def column_sums(rows):
-    """Sum a tall (M, K) array over its rows, as ``1^T @ rows``: the bias gradient.
-
-    The same sum as ``rows.sum(axis=0)``, but a BLAS matrix-vector product runs
-    several times faster on the tall, narrow arrays of a convolution (M = N*H*W).
-    """
-    return np.ones(len(rows), dtype=rows.dtype) @ rows
-
-
 def glorot_uniform(shape, fan_in, fan_out, rng, dtype):
     """Keras' default kernel initializer: U(-a, a) with ``a = sqrt(6 / (fan_in + fan_out))``.
 

@@ -57,18 +57,21 @@ gradient through the ReLU, ``dz = dy * [y > 0]``, then runs the formulas above o
 ``dz``. Why inside: a fast algorithm can then apply it in a pass it makes anyway
 (Winograd's transforms), or at least in place, without a layer and an array of its own.
 
-The textbook and the fast roads
--------------------------------
+The textbook, and faster algorithms
+-----------------------------------
 The four functions below are the textbook: each is the formula above, for the whole
-batch at once. They are also the reference: ``npvae.fast`` holds faster algorithms
-for the same sums (in image blocks, by scattering, by Winograd's transforms), and
-the tests hold each of them equal to these. A layer's ``algorithm`` picks the road
-("auto" lets ``npvae.fast.choose`` pick; "textbook" forces this file's).
+batch at once. A layer holds its ``algorithm``, a forward and a backward function
+with these functions' signatures; a layer you build runs these. They are also the
+reference: ``npvae.fast`` has faster algorithms for the same sums (in image blocks,
+by scattering, by Winograd's transforms), tested equal to these, and the book's model
+asks it to give them to its layers (``npvae.fast.speed_up``). Nothing in this file
+needs them.
 """
+from typing import Callable, NamedTuple
+
 import numpy as np
 
-from npvae import fast
-from npvae.kernels import col2im, im2col, output_size
+from npvae.im2col import col2im, im2col, output_size
 from npvae.layers.activations import check_activation, relu_backward, relu_in_place
 from npvae.layers.base import Layer, as_generator, glorot_uniform
 
@@ -118,13 +121,26 @@ def conv2d_transpose_backward(dy, W, cache):
     return dx.reshape(x_shape), dW.reshape(W.shape), db
 
 
-TEXTBOOK = {False: (conv2d_forward, conv2d_backward),
-            True: (conv2d_transpose_forward, conv2d_transpose_backward)}
 
+class Algorithm(NamedTuple):
+    """How a convolution layer computes its sums: a named pair of functions.
 
-def functions(name, transposed):
-    """(forward, backward) of the algorithm called ``name``: the textbook's, or npvae.fast's."""
-    return TEXTBOOK[transposed] if name == "textbook" else fast.functions(name, transposed)
+    ``forward(x, W, b, stride, pads, y_shape) -> (y, cache)`` and
+    ``backward(dy, W, cache) -> (dx, dW, db)``, as the textbook's above. If
+    ``applies_relu``, forward also takes ``relu=True`` and then applies the layer's ReLU
+    itself (and backward its mask), inside passes it makes anyway; otherwise the layer
+    applies it. ``for_input`` gives the pair that runs an input of shape (H, W, C):
+    always this one, except for an algorithm that chooses by shape (``npvae.fast``'s
+    "auto").
+    """
+
+    name: str
+    forward: Callable
+    backward: Callable
+    applies_relu: bool = False
+
+    def for_input(self, input_shape):
+        return self
 
 # ------------------------------------------------------------------ the layers
 
@@ -178,18 +194,16 @@ class _ConvGeometry:
 
 class _Convolution(Layer):
     """What Conv2D and Conv2DTranspose share: geometry, channels, a Keras-shaped kernel,
-    and the choice of algorithm. Subclasses say whether they are ``transposed``."""
-
-    transposed = False
+    and the algorithm that computes the sums (the class's ``textbook`` until another
+    is set, as ``npvae.fast.speed_up`` does)."""
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                 kernel_channels, algorithm, activation):
+                 kernel_channels, activation):
         super().__init__(dtype)
         self.geometry = g = _ConvGeometry(kernel_size, stride, padding)
         self.in_channels, self.out_channels = in_channels, out_channels
         self.activation = check_activation(activation, type(self).__name__)
-        self.algorithm = fast.check_algorithm(algorithm, self.transposed, (g.kh, g.kw),
-                                              g.stride, type(self).__name__)
+        self.algorithm = self.textbook
         shape = (g.kh, g.kw) + kernel_channels
         self.params = {
             # Keras' Glorot fans for a kernel: receptive field times its last two axes.
@@ -205,14 +219,6 @@ class _Convolution(Layer):
         size = g.transpose_output_hw if self.transposed else g.conv_output_hw
         return size(*input_shape[:2]) + (self.out_channels,)
 
-    def algorithm_for(self, input_shape):
-        """The name of the algorithm ``forward`` runs on an input of shape (H, W, C)."""
-        if self.algorithm != "auto":
-            return self.algorithm
-        g = self.geometry
-        return fast.choose(self.transposed, (g.kh, g.kw), g.stride, tuple(input_shape),
-                           self.out_channels)
-
     def forward(self, x):
         """x: (N, H, W, C) -> y: (N, Ho, Wo, O)."""
         self.check_input(x, ndim=4, last_dim=self.in_channels)
@@ -222,27 +228,25 @@ class _Convolution(Layer):
         # Both kinds pad the larger image, the one the windows are gathered from.
         gathered = y_shape if self.transposed else x.shape
         pads = self.geometry.pads(*gathered[1:3])
-        name = self.algorithm_for(x.shape[1:])
-        forward, _ = functions(name, self.transposed)
+        algorithm = self.algorithm.for_input(x.shape[1:])
         args = (x, self.params["W"], self.params["b"], self.geometry.stride, pads, y_shape)
-        y_relu = None
-        if self.activation == "relu" and fast.fuses_relu(name):
-            y, cache = forward(*args, relu=True)       # the algorithm applies it itself
+        relu, y_relu = self.activation == "relu", None
+        if relu and algorithm.applies_relu:
+            y, cache = algorithm.forward(*args, relu=True)
         else:
-            y, cache = forward(*args)
-            if self.activation == "relu":
+            y, cache = algorithm.forward(*args)
+            if relu:
                 y_relu = relu_in_place(y)              # y = max(z, 0), kept for backward
-        self._cache = (name, y_shape, cache, y_relu)
+        self._cache = (algorithm, y_shape, cache, y_relu)
         return y
 
     def backward(self, dy):
         """dy: (N, Ho, Wo, O) -> dx: (N, H, W, C); fills grads["W"], grads["b"]."""
-        name, y_shape, cache, y_relu = self.cached()
+        algorithm, y_shape, cache, y_relu = self.cached()
         self.check_gradient(dy, y_shape)
         if y_relu is not None:
             dy = relu_backward(dy, y_relu)             # dz = dy [y > 0]
-        _, backward = functions(name, self.transposed)
-        dx, self.grads["W"], self.grads["b"] = backward(dy, self.params["W"], cache)
+        dx, self.grads["W"], self.grads["b"] = algorithm.backward(dy, self.params["W"], cache)
         return dx
 
     def __repr__(self):
@@ -255,15 +259,18 @@ class Conv2D(_Convolution):
     """2-D convolution, NHWC. Params ``W`` (kh, kw, C, O), Glorot-uniform; ``b`` (O,), zeros.
 
     x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
-    ``algorithm``: "auto" (``npvae.fast.choose`` picks), "textbook" (this file), or one
-    of ``npvae.fast``'s names; every one computes the same function.
     ``activation``: None, or "relu" for ``max(y, 0)`` (see the module docstring).
+    ``algorithm`` (an attribute): the ``Algorithm`` that computes it, ``textbook`` until
+    another is set.
     """
 
+    transposed = False
+    textbook = Algorithm("textbook", conv2d_forward, conv2d_backward)
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32, algorithm="auto", activation=None):
+                 rng=None, dtype=np.float32, activation=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                         (in_channels, out_channels), algorithm, activation)
+                         (in_channels, out_channels), activation)
 
 
 class Conv2DTranspose(_Convolution):
@@ -271,12 +278,13 @@ class Conv2DTranspose(_Convolution):
 
     Params ``W`` (kh, kw, O, C) (Keras' layout), Glorot-uniform; ``b`` (O,), zeros.
     x (N, H, W, C) -> y (N, Ho, Wo, O); see the module docstring for the math.
-    ``algorithm`` and ``activation`` as for Conv2D.
+    ``activation`` and ``algorithm`` as for Conv2D.
     """
 
     transposed = True
+    textbook = Algorithm("textbook", conv2d_transpose_forward, conv2d_transpose_backward)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
-                 rng=None, dtype=np.float32, algorithm="auto", activation=None):
+                 rng=None, dtype=np.float32, activation=None):
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, rng, dtype,
-                         (out_channels, in_channels), algorithm, activation)
+                         (out_channels, in_channels), activation)

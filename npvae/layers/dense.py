@@ -17,7 +17,7 @@ first takes the gradient through it: ``dy <- dy * [output > 0]``.
 import numpy as np
 
 from npvae.layers.activations import check_activation, relu_backward, relu_in_place
-from npvae.layers.base import Layer, as_generator, column_sums, glorot_uniform
+from npvae.layers.base import Layer, as_generator, glorot_uniform
 
 
 class Dense(Layer):
@@ -56,5 +56,5 @@ class Dense(Layer):
         if y_relu is not None:
             dy = relu_backward(dy, y_relu)         # through the ReLU first
         self.grads["W"] = x.T @ dy          # dW = x^T dy
-        self.grads["b"] = column_sums(dy)   # db = sum over the batch
+        self.grads["b"] = dy.sum(axis=0)    # db = sum over the batch
         return dy @ self.params["W"].T      # dx = dy W^T

@@ -16,8 +16,8 @@ def summary_table(model):
         kind = type(layer).__name__
         if getattr(layer, "activation", None) == "relu":  # the layer's own ReLU
             kind += " + ReLU"
-        if hasattr(layer, "algorithm_for"):  # a convolution: say how it is computed
-            kind += f" ({layer.algorithm_for(rows[-1][2][1:])})"
+        if hasattr(layer, "algorithm"):  # a convolution: say how it is computed
+            kind += f" ({layer.algorithm.for_input(rows[-1][2][1:]).name})"
         rows.append((name, kind, out.shape, _param_count(layer)))
 
     model.forward(np.zeros((1, *shape), dtype=model.dtype),

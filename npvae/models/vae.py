@@ -21,6 +21,7 @@ The decoder ends in logits, not in a sigmoid: the loss is computed from logits
 Widths are arguments so that the tests can build the same model, tiny, in float64.
 """
 import dataclasses
+import warnings
 
 import numpy as np
 
@@ -146,11 +147,13 @@ class VAE(Layer):
             for comparison) instead of ``exp(0.5 * log_var)``.
         encoder_filters, dense_units, decoder_filters: widths (the book's by default).
         dtype: float32 to train, float64 for gradient checks.
+        fast: give the convolutions ``npvae.fast``'s algorithms (the same sums, faster;
+            they need numba). False: every layer runs the textbook, as one you build.
     """
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, seed=0, loss="elbo",
                  book_sampling=False, encoder_filters=(32, 64, 64, 64), dense_units=32,
-                 decoder_filters=32, beta=1.0, dtype=np.float32):
+                 decoder_filters=32, beta=1.0, dtype=np.float32, fast=True):
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
         if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")):
@@ -180,6 +183,7 @@ class VAE(Layer):
         if self.decoder.image_shape != tuple(input_shape):
             raise ValueError(f"the decoder would output {self.decoder.image_shape}, "
                              f"not {tuple(input_shape)}: height and width must be even")
+        self.fast = fast and _speed_up(self)
 
     def __repr__(self):
         beta = f", beta={self.beta:g}" if self.beta != 1 else ""
@@ -307,3 +311,18 @@ class VAE(Layer):
         """Print a Keras-like table of the layers, their output shapes and parameters."""
         from npvae.models.summary import summary_table  # it builds a VAE's table: no cycle
         print(summary_table(self))
+
+
+def _speed_up(model):
+    """Give the model ``npvae.fast``'s algorithms: True, or False (with a warning saying
+    what to do) where numba is not installed."""
+    try:
+        from npvae import fast  # the speed room: it imports this module's layers, not the reverse
+    except ModuleNotFoundError as error:
+        if error.name != "numba":
+            raise
+        warnings.warn("numba is not installed, so the VAE runs the textbook algorithms: "
+                      "the same results, slower (pip install numba to speed it up)")
+        return False
+    fast.speed_up(model)
+    return True

@@ -1,51 +1,27 @@
-"""im2col and col2im: the two loops that turn a convolution into one matrix product.
+"""im2col and col2im as numba loops over pixels: the twins of ``npvae/im2col.py``.
 
-A 2-D convolution slides a ``kh x kw`` window over the (padded) input. ``im2col``
-copies every window into one row of a matrix, so that the whole convolution becomes
-a single GEMM that BLAS runs at full speed::
+The textbook functions (``npvae.im2col``) copy one strided slice of the padded image per
+kernel offset: ``kh * kw`` passes over memory, each through a padded copy of the input.
+These loops make one pass: each thread takes whole rows of windows (im2col) or of image
+pixels (col2im) and writes them once, into a buffer the caller may pass in (``out=``),
+so a training step can reuse the same memory every time. ``tests/test_fast_im2col.py``
+holds both equal to the textbook, bit for bit.
 
-    x (N, H, W, C)  --im2col-->  cols (N*Ho*Wo, kh*kw*C)
-    y = cols @ W.reshape(kh*kw*C, O)          # (N*Ho*Wo, O) = (N, Ho, Wo, O)
-
-Row ``r = (n*Ho + i)*Wo + j`` of ``cols`` holds the window whose top-left corner is
-the padded pixel ``(i*s, j*s)``; its columns are ordered ``(p, q, c)`` -- the same
-order as a Keras kernel ``W[p, q, c, o]`` flattened, so no transpose is needed::
-
-    cols[r, (p*kw + q)*C + c] = x_pad[n, i*s + p, j*s + q, c]
-
-``col2im`` is the adjoint (the transpose) of ``im2col``: it scatters every row back
-to the pixels it was copied from, *adding* where windows overlap. It is what
-``backward`` of a convolution needs (``dx = col2im(dy @ W^T)``) and it is the whole
-forward pass of a transposed convolution.
-
-Padding is given per side, ``(top, bottom, left, right)``, because TensorFlow's
-'same' padding puts the odd extra row at the bottom (see ``npvae.layers.conv``).
-Pixels that fall in the padding are zeros in ``cols``; in ``col2im`` their sums are
-simply dropped.
-
-Each kernel comes twice: a numba-jitted loop (``im2col``, ``col2im``: parallel over
-image rows, writing into a caller's buffer) and a plain-NumPy twin (``im2col_numpy``,
-``col2im_numpy``: one strided slice per kernel offset (p, q), easy to read).
-``tests/test_kernels.py`` checks that they agree exactly.
-
-The numba loops copy one pixel's C channels at a time, which is fast when C is 32 or
-64. A one-channel image would pay that loop's overhead for every single number, so
-one-channel images take loops of their own that run along whole image rows instead. In
-the book's model they serve im2col of the input image (the first layer) and of the
-gradient of the one-channel output, and col2im that paints that output (the last layer
-runs in the scatter form, see ``npvae.fast.scatter``). ``python benchmarks/kernels.py``
-times both kinds of loop; both give the twins' results exactly.
+The loops copy one pixel's C channels at a time, which suits C = 32 or 64. A one-channel
+image would pay that inner loop's overhead for every single number, so one-channel
+images take loops of their own that run along whole image rows instead. In the book's
+model they serve im2col of the input image (the first layer) and of the gradient of the
+one-channel output, and col2im that paints that output (the last layer runs in the
+scatter form, see ``npvae.fast.scatter``). ``python benchmarks/im2col.py`` times both
+kinds of loop against the textbook.
 """
 import numba
 import numpy as np
 
-
-def output_size(size, kernel, stride, pad_before, pad_after):
-    """Number of window positions along one axis: ``(size + pads - kernel) // stride + 1``."""
-    return (size + pad_before + pad_after - kernel) // stride + 1
+from npvae.im2col import check_cols_shape, output_hw
 
 
-# ------------------------------------------------------------------ the numba kernels
+# ------------------------------------------------------------------ the loops
 
 
 @numba.njit(parallel=True, cache=True)
@@ -149,22 +125,11 @@ def _col2im_one_channel_loop(cols, kh, kw, stride, pad_top, pad_left, out_h, out
 
 
 def im2col(x, kh, kw, stride, padding, out=None):
-    """Unfold the windows of ``x`` into rows (numba, parallel over output rows).
-
-    Args:
-        x: (N, H, W, C) input.
-        kh, kw: window height and width.
-        stride: step between windows (same along both axes).
-        padding: ``(top, bottom, left, right)`` zero padding.
-        out: optional (N*Ho*Wo, kh*kw*C) buffer of x's dtype to write into.
-
-    Returns:
-        cols: (N*Ho*Wo, kh*kw*C).
-    """
+    """``npvae.im2col.im2col`` as one parallel pass over the rows of windows: x (N, H, W, C)
+    -> cols (N*Ho*Wo, kh*kw*C), written into ``out`` if given (of that shape, x's dtype)."""
     n_batch, height, width, channels = x.shape
     top, bottom, left, right = padding
-    out_h = output_size(height, kh, stride, top, bottom)
-    out_w = output_size(width, kw, stride, left, right)
+    out_h, out_w = output_hw(height, width, kh, kw, stride, padding)
     shape = (n_batch * out_h * out_w, kh * kw * channels)
     cols = _buffer(out, shape, x.dtype)
     x = np.ascontiguousarray(x)
@@ -177,22 +142,12 @@ def im2col(x, kh, kw, stride, padding, out=None):
 
 
 def col2im(cols, x_shape, kh, kw, stride, padding, out=None):
-    """Fold rows back onto an image, summing overlaps: the adjoint of ``im2col``.
-
-    Args:
-        cols: (N*Ho*Wo, kh*kw*C) rows, one per window.
-        x_shape: (N, H, W, C), the shape of the image the windows came from.
-        kh, kw, stride, padding: as for ``im2col``.
-        out: optional (N, H, W, C) buffer of cols' dtype to write into.
-
-    Returns:
-        x: (N, H, W, C).
-    """
+    """``npvae.im2col.col2im`` as one parallel pass over the image rows: cols
+    (N*Ho*Wo, kh*kw*C) -> x ``x_shape`` (N, H, W, C), written into ``out`` if given."""
     n_batch, height, width, channels = x_shape
     top, bottom, left, right = padding
-    out_h = output_size(height, kh, stride, top, bottom)
-    out_w = output_size(width, kw, stride, left, right)
-    _check_cols_shape(cols, (n_batch * out_h * out_w, kh * kw * channels))
+    out_h, out_w = output_hw(height, width, kh, kw, stride, padding)
+    check_cols_shape(cols, (n_batch * out_h * out_w, kh * kw * channels))
     x = _buffer(out, tuple(x_shape), cols.dtype)
     cols = np.ascontiguousarray(cols)
     if channels == 1:
@@ -213,44 +168,3 @@ def _buffer(out, shape, dtype):
             f"{shape}; got {out.dtype.name} {out.shape}"
         )
     return out
-
-
-def _check_cols_shape(cols, expected):
-    if cols.shape != expected:
-        raise ValueError(f"col2im: cols must have shape {expected}; got {cols.shape}")
-
-
-# -------------------------------------------------------------- the plain-NumPy twins
-
-
-def im2col_numpy(x, kh, kw, stride, padding):
-    """Plain-NumPy twin of ``im2col``: one strided slice of the padded input per (p, q)."""
-    n_batch, height, width, channels = x.shape
-    top, bottom, left, right = padding
-    out_h = output_size(height, kh, stride, top, bottom)
-    out_w = output_size(width, kw, stride, left, right)
-    x_pad = np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
-    cols = np.empty((n_batch, out_h, out_w, kh, kw, channels), dtype=x.dtype)
-    for p in range(kh):
-        for q in range(kw):
-            # Window offset (p, q) of every output pixel, all at once.
-            cols[:, :, :, p, q, :] = x_pad[:, p : p + stride * out_h : stride,
-                                             q : q + stride * out_w : stride, :]
-    return cols.reshape(n_batch * out_h * out_w, kh * kw * channels)
-
-
-def col2im_numpy(cols, x_shape, kh, kw, stride, padding):
-    """Plain-NumPy twin of ``col2im``: add each (p, q) slice back, then crop the padding."""
-    n_batch, height, width, channels = x_shape
-    top, bottom, left, right = padding
-    out_h = output_size(height, kh, stride, top, bottom)
-    out_w = output_size(width, kw, stride, left, right)
-    _check_cols_shape(cols, (n_batch * out_h * out_w, kh * kw * channels))
-    windows = cols.reshape(n_batch, out_h, out_w, kh, kw, channels)
-    x_pad = np.zeros((n_batch, height + top + bottom, width + left + right, channels),
-                     dtype=cols.dtype)
-    for p in range(kh):
-        for q in range(kw):
-            x_pad[:, p : p + stride * out_h : stride,
-                     q : q + stride * out_w : stride, :] += windows[:, :, :, p, q, :]
-    return x_pad[:, top : top + height, left : left + width, :]

@@ -1,4 +1,5 @@
-"""Tests for npvae.kernels: the numba im2col/col2im agree exactly with their NumPy twins.
+"""Tests for im2col and col2im: the textbook (npvae/im2col.py) and its numba twins
+(npvae/fast/im2col.py), which must agree with it exactly.
 
 Agreement between the twins is not enough on its own (they could share a mistake), so
 the layout is also checked against the formula of the module docstring, written out
@@ -16,7 +17,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from npvae.kernels import col2im, col2im_numpy, im2col, im2col_numpy, output_size
+from npvae import im2col as textbook
+from npvae.fast import im2col as fast
+from npvae.im2col import output_size
 
 SETTINGS = settings(max_examples=100, deadline=None)
 
@@ -68,16 +71,16 @@ def im2col_by_formula(x, kh, kw, stride, padding):
     return cols
 
 
-# ---------------------------------------------------------------- numba == NumPy, exactly
+# ---------------------------------------------------------------- fast == textbook, exactly
 
 
 @SETTINGS
 @given(geometries())
-def test_im2col_matches_numpy_twin_exactly(g):
+def test_fast_im2col_equals_the_textbook_exactly(g):
     x = random_array(g["shape"], g["dtype"], g["seed"])
     args = (g["kh"], g["kw"], g["stride"], g["padding"])
-    expected = im2col_numpy(x, *args)
-    actual = im2col(x, *args)
+    expected = textbook.im2col(x, *args)
+    actual = fast.im2col(x, *args)
     assert actual.dtype == x.dtype
     assert actual.shape == cols_shape(g["shape"], *args)
     assert np.array_equal(actual, expected)
@@ -85,11 +88,11 @@ def test_im2col_matches_numpy_twin_exactly(g):
 
 @SETTINGS
 @given(geometries())
-def test_col2im_matches_numpy_twin_exactly(g):
+def test_fast_col2im_equals_the_textbook_exactly(g):
     args = (g["kh"], g["kw"], g["stride"], g["padding"])
     cols = random_array(cols_shape(g["shape"], *args), g["dtype"], g["seed"])
-    expected = col2im_numpy(cols, g["shape"], *args)
-    actual = col2im(cols, g["shape"], *args)
+    expected = textbook.col2im(cols, g["shape"], *args)
+    actual = fast.col2im(cols, g["shape"], *args)
     assert actual.dtype == cols.dtype
     assert actual.shape == g["shape"]
     assert np.array_equal(actual, expected)
@@ -97,17 +100,17 @@ def test_col2im_matches_numpy_twin_exactly(g):
 
 @SETTINGS
 @given(geometries(channels=st.just(1)))
-def test_one_channel_loops_match_numpy_twins_exactly(g):
+def test_one_channel_loops_equal_the_textbook_exactly(g):
     """One-channel images take loops of their own (along image rows): same numbers."""
     x = random_array(g["shape"], g["dtype"], g["seed"])
     args = (g["kh"], g["kw"], g["stride"], g["padding"])
     # Buffers full of NaN: every entry must be written, the padding's zeros included.
     cols_out = np.full(cols_shape(g["shape"], *args), np.nan, dtype=g["dtype"])
-    assert np.array_equal(im2col(x, *args, out=cols_out), im2col_numpy(x, *args))
+    assert np.array_equal(fast.im2col(x, *args, out=cols_out), textbook.im2col(x, *args))
     cols = random_array(cols_out.shape, g["dtype"], g["seed"] + 1)
     image_out = np.full(g["shape"], np.nan, dtype=g["dtype"])
-    assert np.array_equal(col2im(cols, g["shape"], *args, out=image_out),
-                          col2im_numpy(cols, g["shape"], *args))
+    assert np.array_equal(fast.col2im(cols, g["shape"], *args, out=image_out),
+                          textbook.col2im(cols, g["shape"], *args))
 
 
 def test_one_channel_col2im_writes_only_its_slice_of_a_batch():
@@ -115,8 +118,8 @@ def test_one_channel_col2im_writes_only_its_slice_of_a_batch():
     shape, args = (3, 7, 6, 1), (3, 3, 2, (0, 1, 1, 1))
     cols = random_array(cols_shape(shape, *args), np.float64, 8)
     batch = np.full((7,) + shape[1:], np.nan)
-    col2im(cols, shape, *args, out=batch[2:5])
-    assert np.array_equal(batch[2:5], col2im_numpy(cols, shape, *args))
+    fast.col2im(cols, shape, *args, out=batch[2:5])
+    assert np.array_equal(batch[2:5], textbook.col2im(cols, shape, *args))
     assert np.isnan(batch[:2]).all() and np.isnan(batch[5:]).all()
 
 
@@ -128,7 +131,7 @@ def test_col2im_is_the_adjoint_of_im2col(g):
     rng = np.random.default_rng(g["seed"])
     x = rng.standard_normal(g["shape"])
     c = rng.standard_normal(cols_shape(g["shape"], *args))
-    x_cols, c_image = im2col(x, *args), col2im(c, g["shape"], *args)
+    x_cols, c_image = textbook.im2col(x, *args), textbook.col2im(c, g["shape"], *args)
     # fsum: exactly rounded sums, so the only error left is that of the products.
     lhs = math.fsum((x_cols * c).ravel())
     rhs = math.fsum((x * c_image).ravel())
@@ -145,7 +148,7 @@ def test_col2im_is_the_adjoint_of_im2col(g):
     ((2, 4, 4, 1), 2, 3, 3, (2, 0, 0, 2)),
     ((1, 6, 6, 2), 3, 3, 2, (0, 1, 0, 1)),
 ])
-@pytest.mark.parametrize("kernel", [im2col, im2col_numpy], ids=["numba", "numpy"])
+@pytest.mark.parametrize("kernel", [fast.im2col, textbook.im2col], ids=["fast", "textbook"])
 def test_im2col_layout_is_the_documented_formula(kernel, shape, kh, kw, stride, padding):
     x = random_array(shape, np.float64, 7)
     assert np.array_equal(kernel(x, kh, kw, stride, padding),
@@ -158,9 +161,9 @@ def test_stride_2_odd_same_padding_puts_the_extra_row_at_the_bottom(height, out,
     """TensorFlow's 'same' for 3x3 stride 2 on an even size: 0 rows on top, 1 at the bottom."""
     x = random_array((2, height, height, 3), dtype, 11)
     padding = (0, 1, 0, 1)
-    cols = im2col(x, 3, 3, 2, padding)
+    cols = fast.im2col(x, 3, 3, 2, padding)
     assert cols.shape == (2 * out * out, 27)
-    assert np.array_equal(cols, im2col_numpy(x, 3, 3, 2, padding))
+    assert np.array_equal(cols, textbook.im2col(x, 3, 3, 2, padding))
     windows = cols.reshape(2, out, out, 3, 3, 3)
     # The first window starts at the image's corner: no padding above or to the left.
     assert np.array_equal(windows[1, 0, 0], x[1, 0:3, 0:3])
@@ -168,8 +171,8 @@ def test_stride_2_odd_same_padding_puts_the_extra_row_at_the_bottom(height, out,
     assert np.array_equal(windows[1, -1, -1, :2, :2], x[1, -2:, -2:])
     assert not windows[1, -1, -1, 2, :].any() and not windows[1, -1, -1, :, 2].any()
     dx = np.random.default_rng(1).standard_normal(cols.shape).astype(dtype)
-    folded = col2im(dx, x.shape, 3, 3, 2, padding)
-    assert np.array_equal(folded, col2im_numpy(dx, x.shape, 3, 3, 2, padding))
+    folded = fast.col2im(dx, x.shape, 3, 3, 2, padding)
+    assert np.array_equal(folded, textbook.col2im(dx, x.shape, 3, 3, 2, padding))
     # Pixel (0, 0) is seen by exactly one window, at offset (0, 0).
     assert folded[0, 0, 0, 0] == dx[0, 0]
 
@@ -181,24 +184,24 @@ def test_im2col_writes_into_the_given_buffer_and_returns_it():
     x = random_array((2, 6, 5, 3), np.float64, 3)
     args = (3, 3, 2, (0, 1, 1, 1))
     out = np.full(cols_shape(x.shape, *args), np.nan)  # stale contents must not survive
-    result = im2col(x, *args, out=out)
+    result = fast.im2col(x, *args, out=out)
     assert result is out
-    assert np.array_equal(out, im2col_numpy(x, *args))
+    assert np.array_equal(out, textbook.im2col(x, *args))
 
 
 def test_col2im_writes_into_the_given_buffer_and_returns_it():
     shape, args = (2, 6, 5, 3), (3, 3, 2, (0, 1, 1, 1))
     cols = random_array(cols_shape(shape, *args), np.float32, 4)
     out = np.full(shape, np.nan, dtype=np.float32)  # col2im must zero before it adds
-    result = col2im(cols, shape, *args, out=out)
+    result = fast.col2im(cols, shape, *args, out=out)
     assert result is out
-    assert np.array_equal(out, col2im_numpy(cols, shape, *args))
+    assert np.array_equal(out, textbook.col2im(cols, shape, *args))
 
 
 def test_im2col_reads_a_non_contiguous_input():
     x = random_array((2, 7, 8, 6), np.float64, 5)[:, ::2, 1:, ::2]
     assert not x.flags.c_contiguous
-    assert np.array_equal(im2col(x, 2, 3, 1, (1, 0, 0, 1)), im2col_numpy(x, 2, 3, 1, (1, 0, 0, 1)))
+    assert np.array_equal(fast.im2col(x, 2, 3, 1, (1, 0, 0, 1)), textbook.im2col(x, 2, 3, 1, (1, 0, 0, 1)))
 
 
 def bad_buffers(shape, dtype):
@@ -216,7 +219,7 @@ def test_im2col_rejects_a_bad_buffer(problem):
     x = random_array((2, 5, 5, 2), np.float64, 6)
     out = bad_buffers(cols_shape(x.shape, 3, 3, 1, (1, 1, 1, 1)), np.float64)[problem]
     with pytest.raises(ValueError, match="buffer"):
-        im2col(x, 3, 3, 1, (1, 1, 1, 1), out=out)
+        fast.im2col(x, 3, 3, 1, (1, 1, 1, 1), out=out)
 
 
 @pytest.mark.parametrize("problem", ["wrong shape", "wrong dtype", "not contiguous"])
@@ -225,10 +228,10 @@ def test_col2im_rejects_a_bad_buffer(problem):
     cols = random_array(cols_shape(shape, 3, 3, 1, (1, 1, 1, 1)), np.float32, 6)
     out = bad_buffers(shape, np.float32)[problem]
     with pytest.raises(ValueError, match="buffer"):
-        col2im(cols, shape, 3, 3, 1, (1, 1, 1, 1), out=out)
+        fast.col2im(cols, shape, 3, 3, 1, (1, 1, 1, 1), out=out)
 
 
-@pytest.mark.parametrize("kernel", [col2im, col2im_numpy], ids=["numba", "numpy"])
+@pytest.mark.parametrize("kernel", [fast.col2im, textbook.col2im], ids=["fast", "textbook"])
 def test_col2im_rejects_cols_of_the_wrong_shape(kernel):
     shape = (2, 5, 5, 2)
     rows, width = cols_shape(shape, 3, 3, 2, (1, 1, 1, 1))

@@ -1,18 +1,22 @@
-"""Time im2col and col2im on the book's model's shapes: numba loops against NumPy twins.
+"""Time im2col and col2im on the book's model's shapes: numba loops against the textbook.
 
 For the one-channel images (the model's input, and the gradient of its one-channel
-output) it also times the general per-pixel loop, which ``npvae.kernels`` uses for
+output) it also times the general per-pixel loop, which ``npvae.fast.im2col`` uses for
 images with several channels, so the gain of the one-channel loops is visible.
 
-    python benchmarks/kernels.py                    # batch 16
-    python benchmarks/kernels.py --batch-size 128 --repeats 200
+    python benchmarks/im2col.py                    # batch 16
+    python benchmarks/im2col.py --batch-size 128 --repeats 200
 """
-# npvae before numpy: it sets the thread pools' policies (see npvae/__init__.py).
 import argparse  # noqa: I001
 import time
 
-from npvae import kernels
-import numpy as np
+from npvae.cli import process
+
+process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
+import numpy as np  # noqa: E402
+
+from npvae import im2col as textbook  # noqa: E402
+from npvae.fast import im2col as kernels  # noqa: E402
 
 # (name, input shape without the batch, stride, (top, bottom, left, right)) of every
 # im2col/col2im in a training step of the book's model; all kernels are 3x3.
@@ -40,15 +44,15 @@ def contenders(x, stride, padding):
     calls = {
         "numba": (lambda: kernels.im2col(x, 3, 3, stride, padding, out=cols),
                   lambda: kernels.col2im(cols, x.shape, 3, 3, stride, padding, out=back)),
-        "NumPy twin": (lambda: kernels.im2col_numpy(x, 3, 3, stride, padding),
-                       lambda: kernels.col2im_numpy(cols, x.shape, 3, 3, stride, padding)),
+        "textbook": (lambda: textbook.im2col(x, 3, 3, stride, padding),
+                     lambda: textbook.col2im(cols, x.shape, 3, 3, stride, padding)),
     }
     if x.shape[-1] == 1:
         # The general loops, one pixel's channels at a time, which im2col and col2im
         # use when an image has several channels.
         top, bottom, left, right = padding
-        out_h = kernels.output_size(x.shape[1], 3, stride, top, bottom)
-        out_w = kernels.output_size(x.shape[2], 3, stride, left, right)
+        out_h = textbook.output_size(x.shape[1], 3, stride, top, bottom)
+        out_w = textbook.output_size(x.shape[2], 3, stride, left, right)
         calls["per-pixel loop"] = (
             lambda: kernels._im2col_loop(x, 3, 3, stride, top, left, out_h, out_w, cols),
             lambda: kernels._col2im_loop(cols, 3, 3, stride, top, left, out_h, out_w, back))

@@ -1,0 +1,73 @@
+"""RMSprop's one-pass update (npvae/fast/rmsprop.py) equals the textbook formula
+(npvae.optim.rmsprop_update) bit for bit, and both keep ms out of the subnormals."""
+import numpy as np
+import pytest
+
+from npvae import fast as fast_room
+from npvae import optim as textbook
+from npvae.fast import rmsprop as fast
+from npvae.fast.rmsprop import PARALLEL_MIN_SIZE
+from npvae.layers import Dense
+
+
+@pytest.mark.parametrize("shape", [(7, 9), (PARALLEL_MIN_SIZE + 7,)],
+                         ids=["serial", "parallel"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fast_rmsprop_equals_the_textbook_exactly(dtype, shape):
+    rng = np.random.default_rng(5)
+    param = rng.standard_normal(shape).astype(dtype)
+    ms = np.abs(rng.standard_normal(shape)).astype(dtype)
+    twin_param, twin_ms = param.copy(), ms.copy()
+    for _ in range(4):
+        grad = rng.standard_normal(shape).astype(dtype)
+        fast.rmsprop_update(param, grad, ms, 1e-3, 0.9, 1e-7)
+        textbook.rmsprop_update(twin_param, grad, twin_ms, 1e-3, 0.9, 1e-7)
+    assert param.dtype == dtype and ms.dtype == dtype
+    np.testing.assert_array_equal(param, twin_param)
+    np.testing.assert_array_equal(ms, twin_ms)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("update", [fast.rmsprop_update, textbook.rmsprop_update],
+                         ids=["fast", "textbook"])
+def test_rmsprop_sets_subnormal_ms_to_zero_without_changing_the_update(dtype, update):
+    """A weight whose gradient is 0 sees ms shrink into the subnormals, where it would
+    stay (0.9 x the smallest subnormal rounds back to it) and slow every step down."""
+    tiny = np.finfo(dtype).tiny
+    smallest = np.nextafter(dtype(0), dtype(1))
+    assert smallest * dtype(0.9) == smallest  # the trap: it would never leave by itself
+    rng = np.random.default_rng(6)
+    param = rng.standard_normal(6).astype(dtype)
+    ms = np.array([smallest, tiny / 4, tiny * 1.5, tiny * 100, 0.5, 0.0], dtype=dtype)
+    grad = np.array([0, 0, 0, tiny, 0.1, 1e-30], dtype=dtype)
+    expected_ms = ms * dtype(0.9) + grad * grad * dtype(1 - 0.9)  # the formula, unflushed
+    lr, eps = dtype(1e-3), dtype(1e-7)
+    expected_param = param - grad / np.sqrt(expected_ms + eps) * lr
+    update(param, grad, ms, 1e-3, 0.9, 1e-7)
+    flushed = expected_ms < tiny
+    assert flushed[:2].all() and not flushed[2:5].any()
+    assert not ms[flushed].any()
+    np.testing.assert_array_equal(ms[~flushed], expected_ms[~flushed])
+    np.testing.assert_array_equal(param, expected_param)
+
+
+def test_speed_up_gives_an_rmsprop_the_fast_update_and_the_same_steps():
+    """A hand-built RMSprop updates by the formula; speed_up swaps in the twin."""
+    layers = [Dense(5, 3, rng=np.random.default_rng(s), dtype=np.float64) for s in (1, 1)]
+    optimizers = [textbook.RMSprop(1e-2), textbook.RMSprop(1e-2)]
+    assert optimizers[0].rmsprop_update is textbook.rmsprop_update
+    fast_room.speed_up(optimizers[1])
+    assert optimizers[1].rmsprop_update is fast.rmsprop_update
+    x = np.random.default_rng(2).standard_normal((4, 5))
+    for layer, optimizer in zip(layers, optimizers):
+        for _ in range(3):
+            layer.forward(x)
+            layer.backward(np.ones((4, 3)))
+            optimizer.step([("dense", layer)])
+    np.testing.assert_array_equal(layers[0].params["W"], layers[1].params["W"])
+
+
+def test_fast_rmsprop_refuses_a_strided_parameter():
+    param = np.zeros((4, 6))[:, ::2]
+    with pytest.raises(ValueError, match="C-contiguous"):
+        fast.rmsprop_update(param, np.ones_like(param), np.zeros((4, 3)), 1e-3, 0.9, 1e-7)
