@@ -44,7 +44,7 @@ def film_run(trainer, film, images, on_step=None):
         film.on_step(point)
         if on_step is not None:
             on_step(point)
-    trainer.fit(*images, progress=False, say=lambda line: None, on_step=step,
+    trainer.fit(*images, progress=False, on_spike=lambda spike: None, on_step=step,
                 on_epoch_end=film.on_epoch_end)
 
 
@@ -136,7 +136,7 @@ def test_frames_filmed_after_the_checkpoint_are_filmed_again(reference, images, 
         film_run(trainer, film, images, on_step=stop)
     assert film.epochs == [0.125, 0.25, 0.5]
     resumed = Trainer.resume(trainer.checkpoint_path)
-    assert (resumed.epoch, resumed.step_in_epoch) == (0, 3)
+    assert (resumed.state.epoch, resumed.state.step_in_epoch) == (0, 3)
     film = ManifoldFilm.resume(resumed.model, tmp_path, position=3 / 8, history=resumed.history)
     assert film.epochs == [0.125, 0.25]
     film_run(resumed, film, images)
@@ -146,7 +146,7 @@ def test_frames_filmed_after_the_checkpoint_are_filmed_again(reference, images, 
 def test_an_epochs_frame_lost_by_a_kill_is_filmed_on_resume(reference, images, tmp_path):
     # Killed after the checkpoint of epoch 1 but before its frame: the film has 3 frames.
     trainer, film = new_run(tmp_path, epochs=1)
-    trainer.fit(*images, progress=False, say=lambda line: None, on_step=film.on_step)
+    trainer.fit(*images, progress=False, on_spike=lambda spike: None, on_step=film.on_step)
     assert film.epochs == [0.125, 0.25, 0.5]
     resumed = Trainer.resume(trainer.checkpoint_path, epochs=2)
     film = ManifoldFilm.resume(resumed.model, tmp_path, position=1.0, history=resumed.history)
