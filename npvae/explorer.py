@@ -151,11 +151,7 @@ class Explorer:
     def save(self, path=None):
         """Save the figure as a PNG (atomically) at ``path``, by default the first free
         ``explore-N.png`` in save_folder, so an earlier save is never overwritten."""
-        if path is None:
-            folder = Path(self.save_folder)
-            path = next(folder / f"explore-{k}.png" for k in range(1, 10**6)
-                        if not (folder / f"explore-{k}.png").exists())
-        path = png_path(path)
+        path = png_path(_first_free(Path(self.save_folder)) if path is None else path)
         self.view.write_png(path)
         return path
 
@@ -194,6 +190,12 @@ def render_at(model, z, out, x=None, labels=None, dims=(0, 1)):
     explorer = Explorer(model, x, labels, dims)
     explorer.move_to(z)
     return explorer.save(out)
+
+
+def _first_free(folder):
+    """``folder/explore-N.png`` for the first N not taken."""
+    return next(folder / f"explore-{k}.png" for k in range(1, 10**6)
+                if not (folder / f"explore-{k}.png").exists())
 
 
 def _check_dims(dims, latent_dim):

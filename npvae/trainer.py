@@ -134,14 +134,7 @@ class Trainer:
         try:
             yield from batches
         except TrainingDiverged as error:
-            kept = (f"the last checkpoint ({self.checkpoint_path}) was left as it was"
-                    if self.checkpoint_path.exists() else "no checkpoint had been saved yet")
-            lr = self.config.lr
-            raise TrainingDiverged(
-                f"{error} at epoch {self.state.epoch + 1}, step {self.state.step_in_epoch + 1}"
-                f"; training stopped, and {kept}. Try a lower learning rate (now {lr:g}, "
-                f"e.g. {lr / 10:g}) and check that the images are in [0, 1]."
-            ) from None
+            raise TrainingDiverged(f"{error} {_where_and_what_to_do(self)}") from None
 
     def _finish_epoch(self, x_test, seconds):
         # The test noise depends on (seed, epoch) only: same numbers however the run went.
@@ -218,6 +211,16 @@ def load_model(path):
 def data_description(path):
     """The description of the data a checkpoint's run was trained on, or None (MNIST)."""
     return load_checkpoint(path)[1].get("data")
+
+
+def _where_and_what_to_do(trainer):
+    """The end of a diverged run's message: where it stopped, what was kept, what to try."""
+    kept = (f"the last checkpoint ({trainer.checkpoint_path}) was left as it was"
+            if trainer.checkpoint_path.exists() else "no checkpoint had been saved yet")
+    lr, state = trainer.config.lr, trainer.state
+    return (f"at epoch {state.epoch + 1}, step {state.step_in_epoch + 1}; training stopped, "
+            f"and {kept}. Try a lower learning rate (now {lr:g}, e.g. {lr / 10:g}) and "
+            f"check that the images are in [0, 1].")
 
 
 def _with_prefix(arrays, prefix):
