@@ -5,6 +5,8 @@ resumed run.
 The runs are tiny: a narrow VAE on 8x8 gray pictures of discs and squares, 128 training
 images in batches of 16, so an epoch is 8 steps and the snapshots land on steps 1, 2, 4.
 """
+import shutil
+
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
@@ -168,6 +170,16 @@ def test_a_resume_without_frames_says_so_and_starts_there(reference, tmp_path):
     film = ManifoldFilm.resume(reference[0].model, tmp_path, position=2.0,
                                history=reference[0].history, say=said.append)
     assert film.epochs == [2.0] and len(said) == 1 and "starts at epoch 2" in said[0]
+
+
+def test_a_resume_keeps_the_dims_it_began_with_and_says_so(reference, tmp_path):
+    _, film, _ = reference
+    folder = shutil.copytree(film.folder, tmp_path / "run")
+    said = []
+    resumed = ManifoldFilm.resume(film.model, folder, position=2.0, history=reference[0].history,
+                                  dims=(1, 0), say=said.append)
+    assert resumed.dims == film.dims == (0, 1) and resumed.epochs == film.epochs
+    assert len(said) == 1 and "1 0, are ignored" in said[0] and "--dims" not in said[0]
 
 
 def test_an_unreadable_frames_file_is_said_and_replaced(reference, tmp_path):
