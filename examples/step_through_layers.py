@@ -34,9 +34,8 @@ def main():
           f"{out.kl[0]:.3f} nats = negative ELBO {out.loss[0]:.1f} nats")
 
     print("\nBackward: each layer turns dL/d(its output) into dL/d(its input), in reverse")
-    dx = model.backward(trace=lambda name, layer, grad: show(f"dL/d input of {name}",
-                                                             layer, grad))
-    show("dL/dx, the image", None, dx)
+    model.backward(trace=lambda name, layer, grad: show(f"dL/d input of {name}", layer, grad))
+    show("dL/dx, the image", None, model.input_gradient)
     conv1 = dict(model.named_layers())["encoder/conv1"]
     print(f"  Every layer filled its grads, e.g. conv1: W {conv1.grads['W'].shape}, "
           f"|dW| max {np.abs(conv1.grads['W']).max():.4f}")

@@ -150,8 +150,8 @@ class ManifoldFilm:
                 say(f"no earlier frames ({folder / FRAMES_NAME} is missing): {GIF_NAME} "
                     f"starts at epoch {round(position, 3):g}")
         elif dims is not None and tuple(dims) != film.dims:
-            say(f"--dims {dims[0]} {dims[1]} ignored: {GIF_NAME} goes on filming dims "
-                f"{film.dims[0]} {film.dims[1]}, as it began")
+            say(f"the dims asked for, {dims[0]} {dims[1]}, are ignored: {GIF_NAME} goes on "
+                f"filming dims {film.dims[0]} {film.dims[1]}, as it began")
         film._keep_until(position)
         if position >= 1 and position == int(position) and (
                 not film.epochs or film.epochs[-1] < position):

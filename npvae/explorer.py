@@ -7,25 +7,20 @@ mouse. A click pins the point (its image joins the strip below); ``i`` decodes t
 line between the last two pins. A latent of more than two dimensions shows two of them
 (``dims``); a slider holds each of the others, so the plane is a slice through z.
 
-``Explorer`` draws on a ``matplotlib.figure.Figure`` and answers its canvas's events; it
-never touches pyplot, so the same object drives a window (``npvae.explorer_window``), renders a PNG
-without one (``render_at``) and runs in tests, which send it synthetic events.
+``Explorer`` holds the state (the point, the pins) and answers the canvas's events; its
+``view`` (``npvae.explorer_view.ExplorerView``) draws. Neither touches pyplot, so the same
+object drives a window (``npvae.explorer_window``), renders a PNG without one
+(``render_at``) and runs in tests, which send it synthetic events.
 
 Moving the mouse sends many events. Each one only records where the mouse is; a redraw,
 scheduled once, decodes the newest point. Moves that arrive while a redraw is pending are
 thus merged into it, not queued behind it, and the image never lags behind the mouse.
 """
-import contextlib
 from pathlib import Path
 
 import numpy as np
-from matplotlib.backend_bases import FigureCanvasBase
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.widgets import Slider
 
-from npvae import explorer_view as view
-from npvae.atomic import atomic_write
+from npvae.explorer_view import EMPTY_STRIP, ExplorerView
 from npvae.plot_inputs import check_dims, check_labels
 from npvae.png import png_path
 from npvae.report import encode_means
@@ -53,43 +48,20 @@ class Explorer:
         self.save_folder = save_folder
         codes = None if x is None else encode_means(model, x)
         labels = None if labels is None else check_labels(labels, len(x), classes=None)
-        self.figure = figure if figure is not None else Figure()
-        if type(self.figure.canvas) is FigureCanvasBase:  # a bare Figure: draw with Agg
-            FigureCanvasAgg(self.figure)
+        self.z = np.zeros(self.latent_dim, dtype=np.float32)  # the point being decoded
         others = [d for d in range(self.latent_dim) if d not in self.dims]
-        self.plane, image_axes, self.strip, slider_axes = view.lay_out(self.figure, len(others))
-        view.draw_plane(self.plane, codes, labels, self.dims)
-        self.sliders = {d: Slider(axes, f"z[{d}]", -view.SLIDER_RANGE, view.SLIDER_RANGE,
-                                  valinit=0.0) for d, axes in zip(others, slider_axes)}
+        self.view = ExplorerView(figure, codes, labels, self.dims, others,
+                                 self.decode(self.z[None])[0])
+        self.figure, self.sliders = self.view.figure, self.view.sliders
         for slider in self.sliders.values():
             slider.on_changed(lambda _: self._redraw_image())
-        self.z = np.zeros(self.latent_dim, dtype=np.float32)  # the point being decoded
-        self.image_axes = image_axes
-        self.image = view.show_image(image_axes, self.decode(self.z[None])[0])
-        self.cursor = (self.plane.plot([0], [0], "+", color="k", ms=16, mew=2)[0]
-                       if len(self.dims) == 2 else self.plane.axvline(0, color="k", lw=1.5))
         self.pins, self.interpolated = [], None
-        self.pin_marks, = self.plane.plot([], [], "o", mfc="none", mec="k", ms=9, mew=1.5)
-        self.line, = self.plane.plot([], [], "k-", lw=1)
-        self.pin_labels = []
-        self.help = self.figure.text(0.5, 0.5, view.KEYS, ha="center", va="center",
-                                     family="monospace", multialignment="left", visible=False,
-                                     bbox=dict(facecolor="white", edgecolor="k"))
-        self.status = self.figure.text(0.01, 0.005, "", fontsize="small")
         self._pending, self._scheduled = None, False
         self._timer = self.figure.canvas.new_timer(interval=0)
         self._timer.single_shot = True
         self._timer.add_callback(self.flush)
-        # What changes as the mouse moves is drawn over a saved background (blitting):
-        # redrawing the whole figure, scatter and all, for each move would lag behind it.
-        self.moving = [self.image, self.cursor, self.image_axes.title]
-        for artist in self.moving:
-            artist.set_animated(True)
-        self._background = None
-        self._draw_strip()
         self._redraw_image()
         canvas = self.figure.canvas
-        canvas.mpl_connect("draw_event", self._on_draw)
         canvas.mpl_connect("motion_notify_event", self._on_motion)
         canvas.mpl_connect("button_press_event", self._on_click)
         canvas.mpl_connect("key_press_event", self._on_key)
@@ -129,46 +101,9 @@ class Explorer:
 
     def _redraw_image(self):
         self.z = self.point_at(*self._plane_xy(self.z))  # the sliders may have moved
-        self.image.set_data(view.displayable(self.decode(self.z[None])[0]))
-        x, y = self._plane_xy(self.z)
-        if len(self.dims) == 2:
-            self.cursor.set_data([x], [y])
-        else:  # one dimension: the mouse's height means nothing, so a vertical line
-            self.cursor.set_xdata([x, x])
         shown = ", ".join(f"z[{d}]={self.z[d]:.2f}" for d in self.dims)
-        self.image_axes.set_title(f"decoder(z) at {shown}", fontsize="medium")
-        self._blit()
-
-    def _blit(self):
-        """Draw the moving parts over the background saved at the last full draw."""
-        canvas = self.figure.canvas
-        if self._background is None:
-            canvas.draw_idle()  # no full draw yet: it will draw the moving parts too
-            return
-        canvas.restore_region(self._background)
-        for artist in self.moving:
-            self.figure.draw_artist(artist)
-        canvas.blit(self.figure.bbox)
-
-    def _on_draw(self, event):
-        """After a full draw (which leaves the animated moving parts out): keep it as the
-        background, then put the moving parts on it."""
-        if self.moving[0].get_animated():
-            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
-            for artist in self.moving:
-                self.figure.draw_artist(artist)
-
-    @contextlib.contextmanager
-    def _all_still(self):
-        """Draw every artist in a normal draw, as a saved picture needs (animated ones are
-        left out of it)."""
-        for artist in self.moving:
-            artist.set_animated(False)
-        try:
-            yield
-        finally:
-            for artist in self.moving:
-                artist.set_animated(True)
+        self.view.show_point(self.decode(self.z[None])[0], self._plane_xy(self.z),
+                             f"decoder(z) at {shown}")
 
     def _plane_xy(self, z):
         return (z[self.dims[0]], z[self.dims[1]] if len(self.dims) == 2 else 0.0)
@@ -188,27 +123,18 @@ class Explorer:
     def interpolate(self, steps=INTERPOLATION_STEPS):
         """Decode ``steps`` codes on the straight line from the second-last pin to the last."""
         if len(self.pins) < 2:
-            self._say("pin two points first (click the plane twice), then press i")
+            self.view.say("pin two points first (click the plane twice), then press i")
             return
         t = np.linspace(0, 1, steps, dtype=np.float32)[:, None]    # (steps, 1)
         self.interpolated = (1 - t) * self.pins[-2] + t * self.pins[-1]  # (steps, D)
         self._draw_pins()
 
     def _draw_pins(self):
-        xy = np.array([self._plane_xy(z) for z in self.pins]).reshape(-1, 2)
-        self.pin_marks.set_data(xy[:, 0], xy[:, 1])
-        for label in self.pin_labels:
-            label.remove()
-        self.pin_labels = [self.plane.annotate(str(k + 1), (px, py), xytext=(5, 5),
-                                               textcoords="offset points", fontsize="small")
-                           for k, (px, py) in enumerate(xy)]
-        line = (np.array([self._plane_xy(z) for z in self.interpolated[[0, -1]]])
-                if self.interpolated is not None else np.empty((0, 2)))
-        self.line.set_data(line[:, 0], line[:, 1])
-        self._draw_strip()
-        self.figure.canvas.draw_idle()
-
-    def _draw_strip(self):
+        """Show the pins, the interpolated segment and the strip: the interpolation's
+        images, else the pins', else a hint."""
+        pins_xy = np.array([self._plane_xy(z) for z in self.pins]).reshape(-1, 2)
+        line_xy = (np.array([self._plane_xy(z) for z in self.interpolated[[0, -1]]])
+                   if self.interpolated is not None else np.empty((0, 2)))
         n = len(self.pins)
         if self.interpolated is not None:
             images = self.decode(self.interpolated)
@@ -217,39 +143,26 @@ class Explorer:
             images = self.decode(np.stack(self.pins))
             title = "pinned points " + " ".join(str(k + 1) for k in range(n))
         else:
-            images, title = None, "click the plane to pin a point; its image appears here"
-        view.draw_strip(self.strip, images, title)
+            images, title = None, EMPTY_STRIP
+        self.view.show_pins(pins_xy, line_xy, images, title)
 
     # ------------------------------------------------------------------ saving
 
     def save(self, path=None):
         """Save the figure as a PNG (atomically) at ``path``, by default the first free
         ``explore-N.png`` in save_folder, so an earlier save is never overwritten."""
-        if path is None:
-            folder = Path(self.save_folder)
-            path = next(folder / f"explore-{k}.png" for k in range(1, 10**6)
-                        if not (folder / f"explore-{k}.png").exists())
-        path = png_path(path)
-        with self._all_still(), atomic_write(path) as file:
-            self.figure.savefig(file, format="png")
+        path = png_path(_first_free(Path(self.save_folder)) if path is None else path)
+        self.view.write_png(path)
         return path
 
     def pixels(self):
         """What the figure shows now: an (height, width, 4) uint8 RGBA array."""
-        with self._all_still():
-            self.figure.canvas.draw()
-            pixels = np.asarray(self.figure.canvas.buffer_rgba()).copy()
-        self.figure.canvas.draw()  # back to a background without the moving parts
-        return pixels
-
-    def _say(self, text):
-        self.status.set_text(text)
-        self.figure.canvas.draw_idle()
+        return self.view.pixels()
 
     # ------------------------------------------------------------------ events
 
     def _on_motion(self, event):
-        if event.inaxes is not self.plane or event.xdata is None:
+        if event.inaxes is not self.view.plane or event.xdata is None:
             return
         self._pending = self.point_at(event.xdata, event.ydata)
         if not self._scheduled:  # one redraw pending at most: later moves update its point
@@ -257,7 +170,7 @@ class Explorer:
             self._timer.start()
 
     def _on_click(self, event):
-        if event.inaxes is self.plane and event.button == 1 and event.xdata is not None:
+        if event.inaxes is self.view.plane and event.button == 1 and event.xdata is not None:
             self.pin(self.point_at(event.xdata, event.ydata))
 
     def _on_key(self, event):
@@ -266,10 +179,9 @@ class Explorer:
         elif event.key == "c":
             self.clear_pins()
         elif event.key == "s":
-            self._say(f"saved {self.save()}")
+            self.view.say(f"saved {self.save()}")
         elif event.key == "?":
-            self.help.set_visible(not self.help.get_visible())
-            self.figure.canvas.draw_idle()
+            self.view.toggle_help()
 
 
 def render_at(model, z, out, x=None, labels=None, dims=(0, 1)):
@@ -278,6 +190,12 @@ def render_at(model, z, out, x=None, labels=None, dims=(0, 1)):
     explorer = Explorer(model, x, labels, dims)
     explorer.move_to(z)
     return explorer.save(out)
+
+
+def _first_free(folder):
+    """``folder/explore-N.png`` for the first N not taken."""
+    return next(folder / f"explore-{k}.png" for k in range(1, 10**6)
+                if not (folder / f"explore-{k}.png").exists())
 
 
 def _check_dims(dims, latent_dim):

@@ -1,7 +1,8 @@
 """How the explorer's window looks: where each panel sits and what it draws.
 
 ``npvae.explorer`` holds the state (the point under the mouse, the pins) and answers the
-events; this module only draws. The window has four parts::
+events; this module only draws: ``ExplorerView`` owns the figure and every artist on it,
+and the functions below it draw the panels. The window has four parts::
 
     +--------------------------+-------------------+
     |  the latent plane        |  decoder(z) at    |
@@ -13,13 +14,24 @@ events; this module only draws. The window has four parts::
     |  one slider per latent dimension not in the plane |
     +------------------------------------------------+
 
+What changes as the mouse moves (the image, the cursor, the image's title) is drawn over a
+background saved at the last full draw ("blitting"): redrawing the whole figure, scatter
+and all, for each move would lag behind the mouse.
+
 Positions are fixed in inches, not left to a layout engine: the mouse turns pixels into codes
 through the plane's axes, and a picture saved with ``--at`` must be the window, pixel for pixel.
 """
+import contextlib
+
 import matplotlib
 import numpy as np
+from matplotlib.backend_bases import FigureCanvasBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm
+from matplotlib.figure import Figure
+from matplotlib.widgets import Slider
 
+from npvae.atomic import atomic_write
 from npvae.plots import normal_quantiles
 
 PRIOR_WINDOW = (0.05, 0.95)  # probabilities: the same window plot_manifold decodes
@@ -37,6 +49,122 @@ KEYS = """keys
   s           save the window as a PNG beside the checkpoint
   ?           show or hide this list
   q           close the window"""
+EMPTY_STRIP = "click the plane to pin a point; its image appears here"
+
+
+class ExplorerView:
+    """The explorer's figure and every artist on it.
+
+    Args:
+        figure: the Figure to draw on (a window's); None for a new one without a window.
+        codes: (N, latent_dim) mean codes drawn in the plane, or None; ``labels`` colour them.
+        dims: the latent dimensions the plane spans (one or two).
+        slider_dims: the other dimensions, one slider each.
+        image: (H, W, C) in [0, 1], the first image shown.
+    """
+
+    def __init__(self, figure, codes, labels, dims, slider_dims, image):
+        self.figure = figure if figure is not None else Figure()
+        if type(self.figure.canvas) is FigureCanvasBase:  # a bare Figure: draw with Agg
+            FigureCanvasAgg(self.figure)
+        self.dims = dims
+        self.plane, self.image_axes, self.strip, slider_axes = lay_out(self.figure,
+                                                                       len(slider_dims))
+        draw_plane(self.plane, codes, labels, dims)
+        draw_strip(self.strip, None, EMPTY_STRIP)
+        self.sliders = {d: Slider(axes, f"z[{d}]", -SLIDER_RANGE, SLIDER_RANGE, valinit=0.0)
+                        for d, axes in zip(slider_dims, slider_axes)}
+        self.image = show_image(self.image_axes, image)
+        self.cursor = (self.plane.plot([0], [0], "+", color="k", ms=16, mew=2)[0]
+                       if len(dims) == 2 else self.plane.axvline(0, color="k", lw=1.5))
+        self.pin_marks, = self.plane.plot([], [], "o", mfc="none", mec="k", ms=9, mew=1.5)
+        self.line, = self.plane.plot([], [], "k-", lw=1)
+        self.pin_labels = []
+        self.help = self.figure.text(0.5, 0.5, KEYS, ha="center", va="center",
+                                     family="monospace", multialignment="left", visible=False,
+                                     bbox=dict(facecolor="white", edgecolor="k"))
+        self.status = self.figure.text(0.01, 0.005, "", fontsize="small")
+        self.moving = [self.image, self.cursor, self.image_axes.title]  # blitted (above)
+        for artist in self.moving:
+            artist.set_animated(True)
+        self._background = None
+        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def show_point(self, image, xy, title):
+        """Show ``image`` (H, W, C), the cursor at plane coordinates ``xy``, and ``title``."""
+        self.image.set_data(displayable(image))
+        if len(self.dims) == 2:
+            self.cursor.set_data([xy[0]], [xy[1]])
+        else:  # one dimension: the mouse's height means nothing, so a vertical line
+            self.cursor.set_xdata([xy[0], xy[0]])
+        self.image_axes.set_title(title, fontsize="medium")
+        self._blit()
+
+    def show_pins(self, pins_xy, line_xy, strip_images, strip_title):
+        """Mark the pins at ``pins_xy`` (n, 2), numbered; draw the segment ``line_xy``
+        (2 or 0 points, 2); show ``strip_images`` (or None) under ``strip_title``."""
+        self.pin_marks.set_data(pins_xy[:, 0], pins_xy[:, 1])
+        for label in self.pin_labels:
+            label.remove()
+        self.pin_labels = [self.plane.annotate(str(k + 1), (px, py), xytext=(5, 5),
+                                               textcoords="offset points", fontsize="small")
+                           for k, (px, py) in enumerate(pins_xy)]
+        self.line.set_data(line_xy[:, 0], line_xy[:, 1])
+        draw_strip(self.strip, strip_images, strip_title)
+        self.figure.canvas.draw_idle()
+
+    def say(self, text):
+        """Show one line of text at the bottom left."""
+        self.status.set_text(text)
+        self.figure.canvas.draw_idle()
+
+    def toggle_help(self):
+        self.help.set_visible(not self.help.get_visible())
+        self.figure.canvas.draw_idle()
+
+    def write_png(self, path):
+        """Save the figure as it looks, as a PNG, atomically."""
+        with self._all_still(), atomic_write(path) as file:
+            self.figure.savefig(file, format="png")
+
+    def pixels(self):
+        """What the figure shows now: an (height, width, 4) uint8 RGBA array."""
+        with self._all_still():
+            self.figure.canvas.draw()
+            pixels = np.asarray(self.figure.canvas.buffer_rgba()).copy()
+        self.figure.canvas.draw()  # back to a background without the moving parts
+        return pixels
+
+    def _blit(self):
+        """Draw the moving parts over the background saved at the last full draw."""
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw_idle()  # no full draw yet: it will draw the moving parts too
+            return
+        canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        canvas.blit(self.figure.bbox)
+
+    def _on_draw(self, event):
+        """After a full draw (which leaves the animated moving parts out): keep it as the
+        background, then put the moving parts on it."""
+        if self.moving[0].get_animated():
+            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+            for artist in self.moving:
+                self.figure.draw_artist(artist)
+
+    @contextlib.contextmanager
+    def _all_still(self):
+        """Draw every artist in a normal draw, as a saved picture needs (animated ones are
+        left out of it)."""
+        for artist in self.moving:
+            artist.set_animated(False)
+        try:
+            yield
+        finally:
+            for artist in self.moving:
+                artist.set_animated(True)
 
 
 def lay_out(figure, n_sliders):

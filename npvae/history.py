@@ -4,7 +4,7 @@
 ``loss_curve.png`` (for people), all rewritten after every epoch, each atomically.
 An epoch's record holds the training losses (means over its images) and the test
 losses (one evaluation at its end), in nats per image. The points within an epoch
-(``steps``) hold the training loss so far in that epoch, so that the curve of a run
+(``points``) hold the training loss so far in that epoch, so that the curve of a run
 of one epoch still shows the loss falling.
 """
 import csv
@@ -17,7 +17,7 @@ from npvae.plots import plot_history
 POINTS_PER_EPOCH = 10  # training-loss points drawn within each epoch
 
 
-def write_history(folder, history, steps=()):
+def write_history(folder, history, points=()):
     """history.json, history.csv and loss_curve.png in ``folder``; returns their paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -30,7 +30,7 @@ def write_history(folder, history, steps=()):
         writer.writerows(history)
     paths = [folder / "history.json", folder / "history.csv"]
     if history:
-        paths.append(plot_history(history, folder / "loss_curve.png", steps=steps))
+        paths.append(plot_history(history, folder / "loss_curve.png", points=points))
     return paths
 
 

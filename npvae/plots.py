@@ -221,9 +221,9 @@ def plot_interpolation(images, path, show: bool = False) -> Path:
     return png.save(figure, path, show)
 
 
-def plot_history(history, path, steps=(), show: bool = False) -> Path:
+def plot_history(history, path, points=(), show: bool = False) -> Path:
     """Draw per-epoch loss curves (train solid, test dashed) from a list of epoch dicts,
-    and, if given, ``steps``: points within epochs, dicts with "epoch" (a fraction) and
+    and, if given, ``points`` within epochs, dicts with "epoch" (a fraction) and
     "train_loss"."""
     path = png.png_path(path)
     curves = history_curves(history)
@@ -237,8 +237,8 @@ def plot_history(history, path, steps=(), show: bool = False) -> Path:
             if epochs:  # a run without a test set has no test curves at all
                 axes.plot(epochs, values, style, color=colour, marker="o", ms=3,
                           label=f"{split} {name}")
-    if steps:  # the training loss within epochs too: a one-epoch run still shows a curve
-        within = sorted([(p["epoch"], p["train_loss"]) for p in steps]
+    if points:  # the training loss within epochs too: a one-epoch run still shows a curve
+        within = sorted([(p["epoch"], p["train_loss"]) for p in points]
                         + list(zip(*curves["train_loss"])))
         total.plot(*zip(*within), "-", color="0.6", lw=1, zorder=1,
                    label="train loss, mean of the epoch so far")

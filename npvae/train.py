@@ -11,7 +11,8 @@ One epoch of mini-batch gradient descent, the whole idea::
 ``train_epoch`` below is that loop and nothing more; it keeps no state of its own (the
 shuffle, the position and the optimizer are the caller's), so a run can stop after any
 step and go on from there. ``npvae.trainer.Trainer`` calls it and adds what a long run
-needs: the epoch's running sums, a test evaluation per epoch, checkpoints, exact resume.
+needs: a test evaluation per epoch, checkpoints, exact resume; the shuffle, the position
+and the epoch's running sums are its ``LoopState`` (``npvae/loop_state.py``).
 ``examples/train_mnist.py`` writes the same loop out by hand.
 """
 import math
@@ -40,8 +41,8 @@ def train_epoch(model, optimizer, x, order, batch_size, first_step=0, learning_r
     Yields:
         (step, stats): the step just taken (0-based) and its batch's mean losses.
     """
-    steps = math.ceil(len(order) / batch_size)
-    for step in range(first_step, steps):
+    steps_per_epoch = math.ceil(len(order) / batch_size)
+    for step in range(first_step, steps_per_epoch):
         batch = as_float_images(x[order[step * batch_size:(step + 1) * batch_size]],
                                 model.dtype)
         if learning_rate is not None:

@@ -2,21 +2,21 @@
 
 Per epoch::
 
-    order = data_rng.permutation(N)          a new shuffle
+    order = data_rng.permutation(N)          a new shuffle (npvae/loop_state.py)
     for step, stats in train_epoch(...):     the loop itself (npvae/train.py)
         add stats to the epoch's running sums; save a checkpoint if one is due
     evaluate the negative ELBO on the test images    (its own Generator: no side effects)
     save the checkpoint, the history (JSON, CSV) and the loss curve (PNG)
 
 Resuming is *exact*: a checkpoint holds the weights, the optimizer's slots, both random
-generators (data order and sampling noise), this epoch's order and the position in it,
-and the running sums of this epoch's losses. A run stopped at any step and resumed
-ends with the same weights, bit for bit, as one that never stopped.
+generators (data order and sampling noise) and the loop's state (``LoopState``: this
+epoch's order, the position in it and the running sums of its losses). A run stopped at
+any step and resumed ends with the same weights, bit for bit, as one that never stopped.
 
 If the loss becomes NaN or infinite, training stops with ``TrainingDiverged`` and
 nothing is saved, so the last checkpoint on disk is still the last good state.
+The progress bar (``npvae.progress``) and the spike note (``npvae.spikes``) only watch.
 """
-import collections
 import dataclasses
 import math
 import time
@@ -25,60 +25,27 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from npvae import fast
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
-from npvae.models import VAE
 from npvae.history import is_point_due, write_history
-from npvae import fast
+from npvae.loop_state import TERMS, LoopState
+from npvae.models import VAE
 from npvae.optim import OPTIMIZERS
+from npvae.progress import RunProgress
+from npvae.spikes import SpikeWatch
 from npvae.train import TrainingDiverged, train_epoch
+from npvae.train_config import TrainConfig
 
 CHECKPOINT_NAME = "checkpoint.npz"
-TERMS = ("loss", "reconstruction", "kl")
 RESUMABLE_OVERRIDES = {"epochs", "checkpoint_every"}
-SPIKE = 10          # a step whose loss is this many times the recent steps' is a spike
-RECENT_STEPS = 50   # how many steps "recent" means
-SPIKE_NOTE = ("RMSprop's first steps move every weight by about 3x the learning rate, "
-              "whatever its gradient, and z_log_var can jump; the run usually recovers "
-              "within a few steps (docs/05-training.md explains it; --lr-warmup 50 avoids it)")
 
-
-@dataclasses.dataclass
-class TrainConfig:
-    """Training settings; the defaults are the book's (batch 16, 10 epochs, RMSprop 1e-3)."""
-
-    epochs: int = 10
-    batch_size: int = 16
-    lr: float = 1e-3
-    optimizer: str = "rmsprop"
-    seed: int = 0
-    limit: int | None = None           # train on the first ``limit`` images only
-    test_limit: int | None = None      # evaluate on the first ``test_limit`` test images
-    checkpoint_every: int | None = None  # also save every this many steps of the run
-    lr_warmup: int = 0                 # raise the learning rate linearly over this many steps
-
-    def __post_init__(self):
-        _require(self.epochs >= 0, f"epochs must be 0 or more; got {self.epochs}")
-        _require(self.batch_size >= 1, f"batch size must be at least 1; got {self.batch_size}")
-        _require(self.optimizer in OPTIMIZERS,
-                 f"optimizer must be one of {sorted(OPTIMIZERS)}; got {self.optimizer!r}")
-        _require(self.limit is None or self.limit >= 1,
-                 f"limit must be at least 1; got {self.limit}")
-        _require(self.test_limit is None or self.test_limit >= 1,
-                 f"test_limit must be at least 1; got {self.test_limit}")
-        _require(self.checkpoint_every is None or self.checkpoint_every >= 1,
-                 f"checkpoint_every must be at least 1; got {self.checkpoint_every}")
-        _require(self.lr_warmup >= 0, f"lr_warmup must be 0 or more; got {self.lr_warmup}")
-
-    def learning_rate(self, iterations):
-        """The step size of the step after ``iterations`` steps: ``lr``, or during the
-        warm-up ``lr * (iterations + 1) / lr_warmup``."""
-        return self.lr * min(1.0, (iterations + 1) / max(self.lr_warmup, 1))
+__all__ = ["Trainer", "TrainConfig", "load_model", "data_description", "CHECKPOINT_NAME"]
 
 
 class Trainer:
-    """Trains a VAE, keeping all that an exact resume needs.
+    """Trains a VAE for ``config.epochs`` epochs, keeping all that an exact resume needs.
 
     Args:
         model: a ``VAE``.
@@ -95,130 +62,91 @@ class Trainer:
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
         if model.fast:
             fast.speed_up(self.optimizer)  # as the model's layers: the same update, one pass
-        self.data_rng = np.random.default_rng([config.seed, 1])
-        self.epoch = 0            # epochs completed
-        self.step_in_epoch = 0    # batches done in the current epoch
-        self.order = None         # this epoch's shuffle, drawn when the epoch starts
-        self.sums = dict.fromkeys(TERMS, 0.0)  # this epoch's loss sums, over images
+        self.state = LoopState(config.seed)  # where the loop is: epoch, step, order, sums
         self.history = []         # one record per epoch
-        self.steps = []           # points within epochs: the training loss so far
+        self.points = []          # points within epochs: the training loss so far
         self.owns_checkpoint = False  # True once the checkpoint on disk is this run's
-        self.recent = collections.deque(maxlen=RECENT_STEPS)  # for spotting a spike only
-        self.spiked = False
 
     @property
     def checkpoint_path(self):
         return self.out_dir / CHECKPOINT_NAME
 
-    # ------------------------------------------------------------------ the loop
+    # ------------------------------------------------------------------ the run
 
-    def fit(self, x_train, x_test, progress=True, on_epoch_end=None, say=tqdm.write,
-            on_step=None):
+    def fit(self, x_train, x_test, progress=True, on_epoch_end=None, on_step=None,
+            on_spike=None):
         """Train until ``config.epochs`` epochs are done; returns the history (a list).
 
         ``on_epoch_end(record)``, if given, is called with each epoch's history record
         once that epoch's checkpoint is saved; ``on_step(point)`` after each step, with
         ``{"epoch": epochs done as a fraction, "train_loss": this epoch's mean so far}``,
-        before a checkpoint due at that step is saved; ``say(line)`` prints a note (a spike).
+        before a checkpoint due at that step is saved; ``on_spike(spike)`` once, if a
+        step's loss spikes (``npvae.spikes``; by default its note is printed).
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
-        self._check_data(x_train, x_test)
-        steps = math.ceil(len(x_train) / self.config.batch_size)
+        _check_data(self, x_train, x_test)
+        steps_per_epoch = math.ceil(len(x_train) / self.config.batch_size)
         if self.history:
             # A run killed between its checkpoint and its history files left them behind.
-            write_history(self.out_dir, self.history, self.steps)
-        with tqdm(total=self.config.epochs * steps, initial=self.epoch * steps
-                  + self.step_in_epoch, disable=not progress, unit="batch",
-                  dynamic_ncols=True) as bar:   # one bar for the run: its ETA is the run's
-            while self.epoch < self.config.epochs:
-                if self.order is None:
-                    self.order = self.data_rng.permutation(len(x_train))
+            self.write_history()
+        state, watch = self.state, SpikeWatch()
+        on_spike = on_spike or (lambda spike: tqdm.write(spike.note()))
+        with RunProgress(self.config.epochs, steps_per_epoch,
+                         state.epoch * steps_per_epoch + state.step_in_epoch,
+                         enabled=progress) as bar:
+
+            def after_step(loss, point):
+                bar.step(point["train_loss"])
+                spike = watch.see(self.optimizer.iterations, loss)
+                if spike is not None:
+                    on_spike(spike)
+                if on_step is not None:
+                    on_step(point)
+
+            while state.epoch < self.config.epochs:
+                state.start_epoch(len(x_train))
                 started = time.perf_counter()
-                bar.set_description(f"epoch {self.epoch + 1}/{self.config.epochs}")
-                self._run_epoch(x_train, steps, bar, say, on_step)
-                bar.set_description(f"epoch {self.epoch + 1}/{self.config.epochs}: testing")
-                self._finish_epoch(x_test, len(x_train), time.perf_counter() - started)
+                bar.epoch(state.epoch)
+                self._run_epoch(x_train, steps_per_epoch, after_step)
+                bar.epoch(state.epoch, "testing")
+                self._finish_epoch(x_test, time.perf_counter() - started)
                 if on_epoch_end is not None:
                     on_epoch_end(self.history[-1])
         return self.history
 
-    def _check_data(self, x_train, x_test):
-        """Fail before the first step, not after an epoch, on data that cannot work."""
-        if not self.owns_checkpoint and self.checkpoint_path.exists():
-            raise FileExistsError(f"{self.checkpoint_path} already exists: continue that run "
-                                  f"with Trainer.resume (npvae train --resume), or choose "
-                                  f"another output folder")
-        for x, source in ((x_train, "the training images"), (x_test, "the test images")):
-            if len(x) == 0:
-                raise ValueError(f"{source} are empty")
-            self.model.check_images(as_float_images(x[:1], self.model.dtype), source)
-            if x.dtype != np.uint8:  # uint8 pixels are 0..255 by their type: nothing to check
-                check_pixels(x, source)
-        if self.order is not None and len(self.order) != len(x_train):
-            raise ValueError(f"this run shuffles {len(self.order)} training images, but "
-                             f"{len(x_train)} were given: resume it with the same data")
-
-    def _run_epoch(self, x_train, steps, bar, say, on_step):
-        size, config = self.config.batch_size, self.config
+    def _run_epoch(self, x_train, steps_per_epoch, after_step):
+        """The rest of this epoch's steps; ``after_step(loss, point)`` after each."""
+        config, state = self.config, self.state
         learning_rate = config.learning_rate if config.lr_warmup else None
-        for step, stats in self._diverging_run(train_epoch(
-                self.model, self.optimizer, x_train, self.order, size,
-                first_step=self.step_in_epoch, learning_rate=learning_rate)):
-            for term in TERMS:
-                self.sums[term] += stats[term] * stats["images"]
-            self.step_in_epoch = step + 1
-            seen = min(self.step_in_epoch * size, len(x_train))
-            bar.update()
-            # The epoch's mean so far; drawn with the bar's next refresh, not every step.
-            bar.set_postfix(loss=f"{self.sums['loss'] / seen:.4g}", refresh=False)
-            self._watch_for_a_spike(stats["loss"], say)
-            point = {"epoch": self.epoch + self.step_in_epoch / steps,
-                     "train_loss": self.sums["loss"] / seen}
-            if is_point_due(self.step_in_epoch, steps):
-                self.steps.append(point)
-            if on_step is not None:
-                on_step(point)
-            if self._checkpoint_due():
+        batches = train_epoch(self.model, self.optimizer, x_train, state.order,
+                              config.batch_size, first_step=state.step_in_epoch,
+                              learning_rate=learning_rate)
+        for step, stats in self._said_where_it_diverged(batches):
+            state.add_step(step, stats)
+            point = {"epoch": state.position(steps_per_epoch),
+                     "train_loss": state.mean_loss(config.batch_size)}
+            if is_point_due(state.step_in_epoch, steps_per_epoch):
+                self.points.append(point)
+            after_step(stats["loss"], point)
+            every = config.checkpoint_every
+            if every is not None and self.optimizer.iterations % every == 0:
                 self.save()
 
-    def _watch_for_a_spike(self, loss, say):
-        """Say once per run when a step's loss is far above the recent steps'."""
-        if not self.spiked and len(self.recent) >= 5:
-            typical = float(np.median(self.recent))
-            if loss > SPIKE * typical:
-                self.spiked = True
-                say(f"note: step {self.optimizer.iterations}'s loss is {loss:.4g}, "
-                    f"{loss / typical:.0f}x the recent steps' ({typical:.4g}): {SPIKE_NOTE}")
-        self.recent.append(loss)
-
-    def _checkpoint_due(self):
-        every = self.config.checkpoint_every
-        return every is not None and self.optimizer.iterations % every == 0
-
-    def _diverging_run(self, steps):
+    def _said_where_it_diverged(self, batches):
         """The loop's steps; a ``TrainingDiverged`` gets where it happened and what to do."""
         try:
-            yield from steps
+            yield from batches
         except TrainingDiverged as error:
-            kept = (f"the last checkpoint ({self.checkpoint_path}) was left as it was"
-                    if self.checkpoint_path.exists() else "no checkpoint had been saved yet")
-            raise TrainingDiverged(
-                f"{error} at epoch {self.epoch + 1}, step {self.step_in_epoch + 1}; training "
-                f"stopped, and {kept}. Try a lower learning rate (now {self.config.lr:g}, "
-                f"e.g. --lr {self.config.lr / 10:g}) and check that the images are in [0, 1]."
-            ) from None
+            raise TrainingDiverged(f"{error} {_where_and_what_to_do(self)}") from None
 
-    def _finish_epoch(self, x_test, n_train, seconds):
+    def _finish_epoch(self, x_test, seconds):
         # The test noise depends on (seed, epoch) only: same numbers however the run went.
-        rng = np.random.default_rng([self.config.seed, 2, self.epoch])
+        rng = np.random.default_rng([self.config.seed, 2, self.state.epoch])
         test = negative_elbo(self.model, as_float_images(x_test, self.model.dtype), rng)
-        self.epoch += 1
-        record = {"epoch": self.epoch, "seconds": seconds}
-        record.update({f"train_{t}": self.sums[t] / n_train for t in TERMS})
+        train = self.state.finish_epoch()
+        record = {"epoch": self.state.epoch, "seconds": seconds, **train}
         record.update({f"test_{t}": test[t] for t in TERMS})
         self.history.append(record)
-        self.order, self.step_in_epoch = None, 0
-        self.sums = dict.fromkeys(TERMS, 0.0)
         self.save()
         self.write_history()
 
@@ -226,20 +154,16 @@ class Trainer:
 
     def write_history(self):
         """history.json, history.csv and loss_curve.png in ``out_dir``."""
-        return write_history(self.out_dir, self.history, self.steps)
+        return write_history(self.out_dir, self.history, self.points)
 
     def save(self):
         """Write the checkpoint (atomically: the previous one stays whole until replaced)."""
         arrays = {f"model/{k}": v for k, v in self.model.weights().items()}
         arrays.update({f"optim/{k}": v for k, v in self.optimizer.state_dict().items()})
-        if self.order is not None:
-            arrays["data/order"] = self.order
         meta = {"model": self.model.config, "train": dataclasses.asdict(self.config),
-                "epoch": self.epoch, "step_in_epoch": self.step_in_epoch,
-                "sums": self.sums, "history": self.history, "steps": self.steps,
-                "data": self.data,
-                "rng": {"data": self.data_rng.bit_generator.state,
-                        "sampling": self.model.sampling.rng.bit_generator.state}}
+                "history": self.history, "points": self.points, "data": self.data,
+                "rng": {"sampling": self.model.sampling.rng.bit_generator.state}}
+        self.state.save_into(arrays, meta)
         path = save_checkpoint(self.checkpoint_path, arrays, meta)
         self.owns_checkpoint = True
         return path
@@ -255,10 +179,8 @@ class Trainer:
         arrays, meta = load_checkpoint(path)
         try:
             config = TrainConfig(**{**meta["train"], **overrides})
-            model = VAE(**meta["model"], seed=0)
-            trainer = cls(model, config, Path(path).parent)
+            trainer = cls(VAE(**meta["model"], seed=0), config, Path(path).parent)
             trainer._restore(arrays, meta)
-            trainer.owns_checkpoint = True
         except (KeyError, TypeError, ValueError) as error:
             raise CheckpointError(f"{path}: cannot resume the run this checkpoint describes "
                                   f"({type(error).__name__}: {error})") from error
@@ -268,14 +190,13 @@ class Trainer:
         self.model.load_weights(_with_prefix(arrays, "model/"))
         self.optimizer.load_state_dict(_with_prefix(arrays, "optim/"))
         self.optimizer.check_state(self.model.named_layers())
-        self.order = arrays.get("data/order")
-        self.epoch, self.step_in_epoch = int(meta["epoch"]), int(meta["step_in_epoch"])
-        self.sums = {t: float(meta["sums"][t]) for t in TERMS}
+        self.state.restore(arrays, meta)
         self.history = list(meta["history"])
-        self.steps = list(meta.get("steps", []))  # older checkpoints kept no points
+        # Earlier checkpoints called the points "steps"; the oldest kept none.
+        self.points = list(meta.get("points", meta.get("steps", [])))
         self.data = meta.get("data")  # None: a checkpoint of the shipped MNIST
-        self.data_rng.bit_generator.state = meta["rng"]["data"]
         self.model.sampling.rng.bit_generator.state = meta["rng"]["sampling"]
+        self.owns_checkpoint = True
 
 
 def load_model(path):
@@ -295,10 +216,32 @@ def data_description(path):
     return load_checkpoint(path)[1].get("data")
 
 
+def _where_and_what_to_do(trainer):
+    """The end of a diverged run's message: where it stopped, what was kept, what to try."""
+    kept = (f"the last checkpoint ({trainer.checkpoint_path}) was left as it was"
+            if trainer.checkpoint_path.exists() else "no checkpoint had been saved yet")
+    lr, state = trainer.config.lr, trainer.state
+    return (f"at epoch {state.epoch + 1}, step {state.step_in_epoch + 1}; training stopped, "
+            f"and {kept}. Try a lower learning rate (now {lr:g}, e.g. {lr / 10:g}) and "
+            f"check that the images are in [0, 1].")
+
+
 def _with_prefix(arrays, prefix):
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
-def _require(condition, message):
-    if not condition:
-        raise ValueError(message)
+def _check_data(trainer, x_train, x_test):
+    """Fail before the first step, not after an epoch, on data or a folder that cannot work."""
+    if not trainer.owns_checkpoint and trainer.checkpoint_path.exists():
+        raise FileExistsError(f"{trainer.checkpoint_path} already exists: continue that run "
+                              f"with Trainer.resume, or choose another output folder")
+    for x, source in ((x_train, "the training images"), (x_test, "the test images")):
+        if len(x) == 0:
+            raise ValueError(f"{source} are empty")
+        trainer.model.check_images(as_float_images(x[:1], trainer.model.dtype), source)
+        if x.dtype != np.uint8:  # uint8 pixels are 0..255 by their type: nothing to check
+            check_pixels(x, source)
+    order = trainer.state.order
+    if order is not None and len(order) != len(x_train):
+        raise ValueError(f"this run shuffles {len(order)} training images, but "
+                         f"{len(x_train)} were given: resume it with the same data")

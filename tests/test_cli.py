@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from npvae import cli, report
+from npvae.spikes import Spike
 from npvae.trainer import Trainer
 from npvae.checkpoint import load_checkpoint
 
@@ -111,8 +112,21 @@ def test_divergence_exits_with_code_1(tmp_path, capsys):
     code = cli.main(["train", "--limit", "2", "--batch-size", "1", "--lr", "1e30",
                      "--optimizer", "sgd", "--quiet", "--test-limit", "10",
                      "--out", str(tmp_path / "run")])
-    assert_one_line_error(code, capsys.readouterr().err, expected_code=1,
-                          fragment="the loss became")
+    err = capsys.readouterr().err
+    assert_one_line_error(code, err, expected_code=1, fragment="the loss became")
+    assert "e.g. 1e+29" in err and "--lr 1e+29" in err  # the library's advice, the flag
+
+
+def test_a_spike_is_noted_with_the_flag_that_avoids_it(tmp_path, capsys, monkeypatch):
+    def spiking(self, *args, on_spike, **kwargs):
+        on_spike(Spike(step=8, loss=5000.0, typical=100.0))
+        return self.history
+    monkeypatch.setattr(Trainer, "fit", spiking)
+    code = cli.main(["train", *TINY_RUN, "--no-pictures", "--out", str(tmp_path / "run")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "note: step 8's loss is 5000, 50x the recent steps' (100)" in out
+    assert "--lr-warmup 50 avoids it" in out and "TrainConfig" not in out
 
 
 def test_interrupt_points_to_the_last_checkpoint(trained, tmp_path, capsys, monkeypatch):

@@ -181,7 +181,7 @@ def test_links_point_at_files(path):
 
 def test_the_guide_has_its_chapters():
     """The training's spike note sends users to docs/05-training.md: it must be there."""
-    from npvae.trainer import SPIKE_NOTE
+    from npvae.spikes import SPIKE_NOTE
     chapters = sorted(p.name for p in (ROOT / "docs").glob("[0-9][0-9]-*.md"))
     assert len(chapters) >= 6, chapters
     named = re.findall(r"docs/(\S+\.md)", SPIKE_NOTE)

@@ -45,14 +45,14 @@ def key(ex, name):
 
 def move(ex, x, y):
     """Move the mouse to (about) data point (x, y), let the redraw run; return the pixel."""
-    px, py = pixel(ex.plane, x, y)
+    px, py = pixel(ex.view.plane, x, y)
     mouse(ex, "motion_notify_event", px, py)
     ex.flush()
     return px, py
 
 
 def code_at(ex, px, py, others=0.0):
-    x, y = ex.plane.transData.inverted().transform((px, py))
+    x, y = ex.view.plane.transData.inverted().transform((px, py))
     z = np.full(ex.latent_dim, others, dtype=np.float32)
     z[ex.dims[0]] = x
     if len(ex.dims) == 2:
@@ -61,7 +61,7 @@ def code_at(ex, px, py, others=0.0):
 
 
 def shown(ex):
-    return np.asarray(ex.image.get_array())
+    return np.asarray(ex.view.image.get_array())
 
 
 def grey(images):
@@ -76,7 +76,7 @@ def test_the_image_is_the_decoder_at_the_point_under_the_mouse(latent_dim, dims)
         z = code_at(ex, px, py)
         np.testing.assert_array_equal(ex.z, z)
         np.testing.assert_array_equal(shown(ex), grey(ex.model.decoder.generate(z[None]))[0])
-        np.testing.assert_allclose(np.ravel(ex.cursor.get_data()), [x, y], atol=0.02)
+        np.testing.assert_allclose(np.ravel(ex.view.cursor.get_data()), [x, y], atol=0.02)
 
 
 def test_a_one_dimensional_latent_ignores_the_mouse_height():
@@ -96,7 +96,7 @@ def test_moves_before_a_redraw_are_merged_into_it(monkeypatch):
     generate = ex.model.decoder.generate
     monkeypatch.setattr(ex.model.decoder, "generate", lambda z: calls.append(z) or generate(z))
     for x in np.linspace(-2, 2, 6):
-        mouse(ex, "motion_notify_event", *pixel(ex.plane, x, 0.5))
+        mouse(ex, "motion_notify_event", *pixel(ex.view.plane, x, 0.5))
     assert calls == []  # the moves only recorded where the mouse was
     ex.flush()
     ex.flush()          # nothing new: nothing decoded
@@ -107,24 +107,24 @@ def test_moves_before_a_redraw_are_merged_into_it(monkeypatch):
 def test_moves_outside_the_plane_change_nothing():
     ex = explorer()
     before = shown(ex).copy()
-    mouse(ex, "motion_notify_event", *pixel(ex.image_axes, 1, 1))
+    mouse(ex, "motion_notify_event", *pixel(ex.view.image_axes, 1, 1))
     ex.flush()
     np.testing.assert_array_equal(shown(ex), before)
 
 
 def strip_pixels(ex):
-    return np.asarray(ex.strip.images[0].get_array())
+    return np.asarray(ex.view.strip.images[0].get_array())
 
 
 def test_clicks_pin_points_and_i_interpolates_between_the_last_two():
     ex = explorer(latent_dim=3)
     generate = ex.model.decoder.generate
-    clicks = [pixel(ex.plane, -1.5, 1.0), pixel(ex.plane, 0.5, -0.8), pixel(ex.plane, 2, 2)]
+    clicks = [pixel(ex.view.plane, -1.5, 1.0), pixel(ex.view.plane, 0.5, -0.8), pixel(ex.view.plane, 2, 2)]
     for px, py in clicks:
         mouse(ex, "button_press_event", px, py, button=1)
     pins = np.stack([code_at(ex, px, py) for px, py in clicks])
     np.testing.assert_array_equal(np.stack(ex.pins), pins)
-    np.testing.assert_allclose(np.ravel(ex.pin_marks.get_xdata()), [-1.5, 0.5, 2], atol=0.02)
+    np.testing.assert_allclose(np.ravel(ex.view.pin_marks.get_xdata()), [-1.5, 0.5, 2], atol=0.02)
     np.testing.assert_array_equal(strip_pixels(ex), grey(explorer_view.tile_row(generate(pins))))
 
     key(ex, "i")
@@ -132,17 +132,17 @@ def test_clicks_pin_points_and_i_interpolates_between_the_last_two():
     line = generate((1 - t) * pins[1] + t * pins[2])
     np.testing.assert_array_equal(strip_pixels(ex), grey(explorer_view.tile_row(line)))
     np.testing.assert_array_equal(line[[0, -1]], generate(pins[1:]))
-    assert "pin 2 -> pin 3" in ex.strip.get_title()
+    assert "pin 2 -> pin 3" in ex.view.strip.get_title()
 
     key(ex, "c")
-    assert ex.pins == [] and len(ex.strip.images) == 0
+    assert ex.pins == [] and len(ex.view.strip.images) == 0
 
 
 def test_i_with_one_pin_says_what_to_do():
     ex = explorer()
-    mouse(ex, "button_press_event", *pixel(ex.plane, 0, 0), button=1)
+    mouse(ex, "button_press_event", *pixel(ex.view.plane, 0, 0), button=1)
     key(ex, "i")
-    assert ex.interpolated is None and "pin two points" in ex.status.get_text()
+    assert ex.interpolated is None and "pin two points" in ex.view.status.get_text()
 
 
 def test_s_saves_the_window_as_a_new_png_each_time(tmp_path):
@@ -155,15 +155,15 @@ def test_s_saves_the_window_as_a_new_png_each_time(tmp_path):
     key(ex, "s")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["explore-1.png", "explore-2.png"]
     np.testing.assert_array_equal(matplotlib.image.imread(tmp_path / "explore-1.png"), first)
-    assert "explore-2.png" in ex.status.get_text()
+    assert "explore-2.png" in ex.view.status.get_text()
 
 
 def test_question_mark_shows_and_hides_the_keys():
     ex = explorer()
     key(ex, "?")
-    assert ex.help.get_visible() and "interpolate" in ex.help.get_text()
+    assert ex.view.help.get_visible() and "interpolate" in ex.view.help.get_text()
     key(ex, "?")
-    assert not ex.help.get_visible()
+    assert not ex.view.help.get_visible()
 
 
 def test_a_slider_sets_its_latent_dimension():

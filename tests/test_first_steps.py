@@ -46,18 +46,20 @@ def test_a_warm_up_keeps_the_kl_from_jumping(first_images):
 def test_the_spike_is_said_once_with_its_explanation(first_images, tmp_path):
     notes = []
     trainer = Trainer(VAE(seed=0), TrainConfig(epochs=1), tmp_path)
-    trainer.fit(*first_images, progress=False, say=notes.append)
+    trainer.fit(*first_images, progress=False, on_spike=notes.append)
     assert len(notes) == 1, notes
-    assert "RMSprop's first steps" in notes[0] and "--lr-warmup" in notes[0]
+    note = notes[0].note()
+    assert "RMSprop's first steps" in note and "TrainConfig(lr_warmup=50)" in note
+    assert notes[0].loss > 10 * notes[0].typical
     quiet = []
     warm = Trainer(VAE(seed=0), TrainConfig(epochs=1, lr_warmup=50), tmp_path / "warm")
-    warm.fit(*first_images, progress=False, say=quiet.append)
+    warm.fit(*first_images, progress=False, on_spike=quiet.append)
     assert quiet == []
 
 
 def test_points_within_the_epoch_are_recorded_and_resumed(first_images, tmp_path):
     trainer = Trainer(VAE(seed=0), TrainConfig(epochs=1), tmp_path)
-    trainer.fit(*first_images, progress=False, say=lambda line: None)
+    trainer.fit(*first_images, progress=False, on_spike=lambda spike: None)
     # 30 steps in parts of 3: points after steps 3, 6, ..., 27 (the epoch's end is a record).
-    assert [round(p["epoch"] * STEPS) for p in trainer.steps] == list(range(3, 30, 3))
-    assert Trainer.resume(trainer.checkpoint_path).steps == trainer.steps
+    assert [round(p["epoch"] * STEPS) for p in trainer.points] == list(range(3, 30, 3))
+    assert Trainer.resume(trainer.checkpoint_path).points == trainer.points

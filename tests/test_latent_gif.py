@@ -5,6 +5,8 @@ resumed run.
 The runs are tiny: a narrow VAE on 8x8 gray pictures of discs and squares, 128 training
 images in batches of 16, so an epoch is 8 steps and the snapshots land on steps 1, 2, 4.
 """
+import shutil
+
 import numpy as np
 import pytest
 from PIL import Image, ImageSequence
@@ -44,7 +46,7 @@ def film_run(trainer, film, images, on_step=None):
         film.on_step(point)
         if on_step is not None:
             on_step(point)
-    trainer.fit(*images, progress=False, say=lambda line: None, on_step=step,
+    trainer.fit(*images, progress=False, on_spike=lambda spike: None, on_step=step,
                 on_epoch_end=film.on_epoch_end)
 
 
@@ -136,7 +138,7 @@ def test_frames_filmed_after_the_checkpoint_are_filmed_again(reference, images, 
         film_run(trainer, film, images, on_step=stop)
     assert film.epochs == [0.125, 0.25, 0.5]
     resumed = Trainer.resume(trainer.checkpoint_path)
-    assert (resumed.epoch, resumed.step_in_epoch) == (0, 3)
+    assert (resumed.state.epoch, resumed.state.step_in_epoch) == (0, 3)
     film = ManifoldFilm.resume(resumed.model, tmp_path, position=3 / 8, history=resumed.history)
     assert film.epochs == [0.125, 0.25]
     film_run(resumed, film, images)
@@ -146,7 +148,7 @@ def test_frames_filmed_after_the_checkpoint_are_filmed_again(reference, images, 
 def test_an_epochs_frame_lost_by_a_kill_is_filmed_on_resume(reference, images, tmp_path):
     # Killed after the checkpoint of epoch 1 but before its frame: the film has 3 frames.
     trainer, film = new_run(tmp_path, epochs=1)
-    trainer.fit(*images, progress=False, say=lambda line: None, on_step=film.on_step)
+    trainer.fit(*images, progress=False, on_spike=lambda spike: None, on_step=film.on_step)
     assert film.epochs == [0.125, 0.25, 0.5]
     resumed = Trainer.resume(trainer.checkpoint_path, epochs=2)
     film = ManifoldFilm.resume(resumed.model, tmp_path, position=1.0, history=resumed.history)
@@ -168,6 +170,16 @@ def test_a_resume_without_frames_says_so_and_starts_there(reference, tmp_path):
     film = ManifoldFilm.resume(reference[0].model, tmp_path, position=2.0,
                                history=reference[0].history, say=said.append)
     assert film.epochs == [2.0] and len(said) == 1 and "starts at epoch 2" in said[0]
+
+
+def test_a_resume_keeps_the_dims_it_began_with_and_says_so(reference, tmp_path):
+    _, film, _ = reference
+    folder = shutil.copytree(film.folder, tmp_path / "run")
+    said = []
+    resumed = ManifoldFilm.resume(film.model, folder, position=2.0, history=reference[0].history,
+                                  dims=(1, 0), say=said.append)
+    assert resumed.dims == film.dims == (0, 1) and resumed.epochs == film.epochs
+    assert len(said) == 1 and "1 0, are ignored" in said[0] and "--dims" not in said[0]
 
 
 def test_an_unreadable_frames_file_is_said_and_replaced(reference, tmp_path):

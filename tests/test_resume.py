@@ -97,8 +97,9 @@ def assert_same_run(expected, actual):
     assert_bit_identical(expected.optimizer.state_dict(), actual.optimizer.state_dict(),
                          "optimizer state")
     assert without_seconds(actual.history) == without_seconds(expected.history)
-    assert (actual.epoch, actual.step_in_epoch) == (expected.epoch, expected.step_in_epoch)
-    assert actual.data_rng.bit_generator.state == expected.data_rng.bit_generator.state
+    now, then = actual.state, expected.state
+    assert (now.epoch, now.step_in_epoch) == (then.epoch, then.step_in_epoch)
+    assert now.data_rng.bit_generator.state == then.data_rng.bit_generator.state
     assert (actual.model.sampling.rng.bit_generator.state
             == expected.model.sampling.rng.bit_generator.state)
 
@@ -161,7 +162,7 @@ def test_resume_after_an_exception_is_exact(name, data, reference, tmp_path):
         stopped.fit(*data, progress=False)
 
     resumed = Trainer.resume(tmp_path / "checkpoint.npz")
-    assert (resumed.epoch, resumed.step_in_epoch) == saved_at
+    assert (resumed.state.epoch, resumed.state.step_in_epoch) == saved_at
     assert resumed.optimizer.iterations == saved_at[0] * STEPS_PER_EPOCH + saved_at[1]
     history = resumed.fit(*data, progress=False)
     assert history is resumed.history
@@ -182,8 +183,8 @@ def test_resume_from_a_save_after_the_last_step_before_the_evaluation(
     monkeypatch.undo()
 
     resumed = Trainer.resume(tmp_path / "checkpoint.npz")
-    assert (resumed.epoch, resumed.step_in_epoch) == (0, STEPS_PER_EPOCH)
-    assert resumed.order is not None
+    assert (resumed.state.epoch, resumed.state.step_in_epoch) == (0, STEPS_PER_EPOCH)
+    assert resumed.state.order is not None
     resumed.fit(*data, progress=False)
     assert_same_run(reference, resumed)
 
@@ -214,10 +215,10 @@ def test_a_checkpoint_from_before_beta_warmup_and_points_still_resumes(data, ref
     """Checkpoints written before VAE(beta=...), TrainConfig(lr_warmup=...) and the points
     within epochs existed hold none of them; they resume with the defaults."""
     arrays, meta = load_checkpoint(reference.checkpoint_path)
-    del meta["model"]["beta"], meta["train"]["lr_warmup"], meta["steps"]
+    del meta["model"]["beta"], meta["train"]["lr_warmup"], meta["points"]
     save_checkpoint(tmp_path / "checkpoint.npz", arrays, meta)
     resumed = Trainer.resume(tmp_path / "checkpoint.npz", epochs=3)
-    assert (resumed.model.beta, resumed.config.lr_warmup, resumed.steps) == (1.0, 0, [])
+    assert (resumed.model.beta, resumed.config.lr_warmup, resumed.points) == (1.0, 0, [])
     assert resumed.fit(*data, progress=False)[:2] == reference.history
 
 

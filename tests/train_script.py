@@ -82,7 +82,8 @@ def install_pause(trainer, point, count, marker):
 
     def pause(**where):
         where.update(point=point, count=count, iterations=trainer.optimizer.iterations,
-                     epoch=trainer.epoch, step_in_epoch=trainer.step_in_epoch)
+                     epoch=trainer.state.epoch,
+                     step_in_epoch=trainer.state.step_in_epoch)
         temporary = marker.with_name(marker.name + ".tmp")
         temporary.write_text(json.dumps(where))
         os.replace(temporary, marker)  # the test never reads half a marker

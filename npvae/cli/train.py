@@ -18,6 +18,7 @@ from npvae.losses import UNITS
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
+from npvae.train import TrainingDiverged
 from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer
 
 # Options that go to VAE(...) and to TrainConfig(...) when given; left out, the owner's
@@ -26,6 +27,7 @@ MODEL_OPTIONS = ("latent_dim", "loss", "book_sampling", "beta", "seed")
 CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "lr_warmup", "optimizer", "seed", "limit",
                   "test_limit", "checkpoint_every")
 DATA_OPTIONS = ("data", "image_size", "channels")  # with --resume, the checkpoint's record
+WARM_UP_FLAG = "--lr-warmup 50"  # what the spike's note says avoids it
 
 
 def add_parser(commands):
@@ -33,6 +35,14 @@ def add_parser(commands):
                                 description="Train a VAE on MNIST or on a folder of images "
                                             "(--data); each epoch ends with a "
                                             "test evaluation and a checkpoint.")
+    _add_learning_options(train)
+    _add_data_and_output_options(train)
+    train.set_defaults(run=run, memory_hint="lower --batch-size (the book's is "
+                                            f"{TRAIN_DEFAULTS.batch_size})")
+
+
+def _add_learning_options(train):
+    """The model's and the optimizer's settings: --epochs ... --seed."""
     train.add_argument("--epochs", type=whole_number, metavar="N",
                        help=f"total epochs (default {TRAIN_DEFAULTS.epochs}; with --resume, "
                             f"the checkpoint's)")
@@ -59,6 +69,10 @@ def add_parser(commands):
                             "for comparison)")
     train.add_argument("--seed", type=whole_number, metavar="S",
                        help=f"random seed (default {TRAIN_DEFAULTS.seed})")
+
+
+def _add_data_and_output_options(train):
+    """What to train on and what to write: --data ... --quiet."""
     train.add_argument("--data", type=Path, metavar="DIR",
                        help="train on the images in DIR: a folder of PNG/JPEG/BMP/GIF pictures "
                             "(subfolders' names are labels; a test/ subfolder is the test set, "
@@ -94,30 +108,48 @@ def add_parser(commands):
                             "reconstructions.png")
     train.add_argument("--quiet", action="store_true",
                        help="no progress bar (the per-epoch lines are still printed)")
-    train.set_defaults(run=run, memory_hint="lower --batch-size (the book's is "
-                                            f"{TRAIN_DEFAULTS.batch_size})")
 
 
 def run(args):
     checkpoint = args.out / CHECKPOINT_NAME
-    check_writable_folder(args.out, args.out)
-    if args.resume:
-        trainer = _resumed_trainer(args, checkpoint)
-        data = reloaded_data(trainer.data, progress=not args.quiet)
-    else:
-        data = load_data(args.data, args.image_size, args.channels,
-                         seed=_given(args, ("seed",)).get("seed", TRAIN_DEFAULTS.seed),
-                         progress=not args.quiet)
-        trainer = _new_trainer(args, data)
+    _check_run_folder(args, checkpoint)
+    trainer, data = _resumed_run(args, checkpoint) if args.resume else _new_run(args)
     x_train, limit = data.x_train, trainer.config.test_limit
     x_test, y_test = data.x_test[:limit], None if data.y_test is None else data.y_test[:limit]
     _print_header(trainer, len(x_train), len(x_test), data.description)
-    if trainer.epoch >= trainer.config.epochs:
-        print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
-              f"nothing to do (pass a larger --epochs to train further)")
+    if trainer.state.epoch >= trainer.config.epochs:
+        print(f"{checkpoint} is already at epoch {trainer.state.epoch} of "
+              f"{trainer.config.epochs}; nothing to do (pass a larger --epochs to train further)")
         return 0
     film = None if args.no_pictures else _film(args, trainer, len(x_train))
+    try:
+        _fit(trainer, args, x_train, x_test, film)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted at epoch {trainer.state.epoch + 1}, step "
+              f"{trainer.state.step_in_epoch}; {_where_to_go_on(args, checkpoint)}",
+              file=sys.stderr)
+        return 130
+    print(f"checkpoint: {checkpoint}")
+    if args.no_pictures:
+        return 0
+    # --dims given (or kept by a resumed film): the scatter shows those dims too.
+    dims = film.dims if film is not None else tuple(args.dims or (0, 1))
+    try:
+        draw_run_pictures(trainer.model, as_float_images(x_test), y_test, args.out,
+                          trainer.config.seed, data.description, dims=dims,
+                          scatter_dims=dims if args.dims is not None else None)
+    except KeyboardInterrupt:
+        print(f"\ninterrupted while drawing the pictures; training had finished and the "
+              f"checkpoint {checkpoint} is whole. Draw them again with: "
+              f"{PROG} manifold --checkpoint {checkpoint} (and scatter, reconstruct)",
+              file=sys.stderr)
+        return 130
+    return 0
 
+
+def _fit(trainer, args, x_train, x_test, film):
+    """Train, printing a line per epoch and a spike's note above the bar; the library's
+    advice on a diverged run gets the flag that follows it."""
     def on_epoch_end(record):
         tqdm.write(epoch_line(record, trainer.config.epochs))  # above the bar, not through it
         if film is not None:
@@ -125,26 +157,11 @@ def run(args):
 
     try:
         trainer.fit(x_train, x_test, progress=not args.quiet, on_epoch_end=on_epoch_end,
-                    on_step=None if film is None else film.on_step)
-    except KeyboardInterrupt:
-        print(f"\ninterrupted at epoch {trainer.epoch + 1}, step {trainer.step_in_epoch}; "
-              f"{_where_to_go_on(args, checkpoint)}", file=sys.stderr)
-        return 130
-    print(f"checkpoint: {checkpoint}")
-    if not args.no_pictures:
-        # --dims given (or kept by a resumed film): the scatter shows those dims too.
-        dims = film.dims if film is not None else tuple(args.dims or (0, 1))
-        try:
-            draw_run_pictures(trainer.model, as_float_images(x_test), y_test, args.out,
-                              trainer.config.seed, data.description, dims=dims,
-                              scatter_dims=dims if args.dims is not None else None)
-        except KeyboardInterrupt:
-            print(f"\ninterrupted while drawing the pictures; training had finished and the "
-                  f"checkpoint {checkpoint} is whole. Draw them again with: "
-                  f"{PROG} manifold --checkpoint {checkpoint} (and scatter, reconstruct)",
-                  file=sys.stderr)
-            return 130
-    return 0
+                    on_step=None if film is None else film.on_step,
+                    on_spike=lambda spike: tqdm.write(spike.note(warm_up=WARM_UP_FLAG)))
+    except TrainingDiverged as error:
+        raise TrainingDiverged(f"{error} (a lower rate: --lr {trainer.config.lr / 10:g})"
+                               ) from None
 
 
 def _where_to_go_on(args, checkpoint):
@@ -187,27 +204,28 @@ def _film(args, trainer, n_train):
         return None
     if not args.resume:
         return ManifoldFilm(model, args.out, args.dims or (0, 1))
-    steps = math.ceil(min(n_train, trainer.config.limit or n_train)
-                      / trainer.config.batch_size)
-    position = trainer.epoch + trainer.step_in_epoch / steps  # as Trainer counts epochs
-    return ManifoldFilm.resume(model, args.out, position, trainer.history, dims=args.dims,
+    steps_per_epoch = math.ceil(min(n_train, trainer.config.limit or n_train)
+                                / trainer.config.batch_size)
+    return ManifoldFilm.resume(model, args.out, trainer.state.position(steps_per_epoch),
+                               trainer.history, dims=args.dims,
                                say=lambda line: print(f"{PROG}: warning: {line}",
                                                       file=sys.stderr))
 
 
-def _new_trainer(args, data):
-    """A Trainer for a new run, its model built for the data's image shape; VAE and
-    TrainConfig check the values and fill in defaults. The Trainer refuses to overwrite
-    a checkpoint already in ``args.out``."""
+def _new_run(args):
+    """A Trainer for a new run and its data, the model built for the data's image shape;
+    VAE and TrainConfig check the values and fill in defaults."""
+    data = load_data(args.data, args.image_size, args.channels,
+                     seed=_given(args, ("seed",)).get("seed", TRAIN_DEFAULTS.seed),
+                     progress=not args.quiet)
     model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
-    return Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out,
-                   data=data.description)
+    trainer = Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out,
+                      data=data.description)
+    return trainer, data
 
 
-def _resumed_trainer(args, checkpoint):
-    if not checkpoint.is_file():
-        raise CommandError(f"--resume: no checkpoint at {checkpoint}; leave out --resume to "
-                           f"start a new run there")
+def _resumed_run(args, checkpoint):
+    """The Trainer of the run in ``checkpoint`` and the data it was trained on."""
     given = _given(args, MODEL_OPTIONS + CONFIG_OPTIONS + DATA_OPTIONS)
     ignored = [f"--{name.replace('_', '-')}" for name in given if name not in RESUMABLE_OVERRIDES]
     if ignored:
@@ -217,7 +235,8 @@ def _resumed_trainer(args, checkpoint):
         print(f"removed {stale}, left behind by a killed save", file=sys.stderr)
     overrides = {name: value for name, value in _given(args, CONFIG_OPTIONS).items()
                  if name in RESUMABLE_OVERRIDES}
-    return Trainer.resume(checkpoint, **overrides)
+    trainer = Trainer.resume(checkpoint, **overrides)
+    return trainer, reloaded_data(trainer.data, progress=not args.quiet)
 
 
 def _given(args, names):
@@ -244,9 +263,10 @@ def _print_header(trainer, n_train, n_test, description):
         print(f"{PROG}: warning: the batch size {config.batch_size:,} is larger than the "
               f"{used:,} training images: each step takes all of them, one step per epoch",
               file=sys.stderr)
-    if trainer.epoch or trainer.step_in_epoch:
-        within = f", step {trainer.step_in_epoch}" if trainer.step_in_epoch else ""
-        print(f"resuming after epoch {trainer.epoch}{within}")
+    state = trainer.state
+    if state.epoch or state.step_in_epoch:
+        within = f", step {state.step_in_epoch}" if state.step_in_epoch else ""
+        print(f"resuming after epoch {state.epoch}{within}")
     units = (f"rec and KL below are in {UNITS}; the loss is the book's, per pixel"
              if model.loss == "book" else f"losses below are in {UNITS}")
     print(f"output: {trainer.out_dir}  ({units})", flush=True)
@@ -259,3 +279,15 @@ def epoch_line(record, epochs):
             f"KL {record['train_kl']:.3f})  "
             f"test loss {record['test_loss']:8.3f} (rec {record['test_reconstruction']:.3f}, "
             f"KL {record['test_kl']:.3f}) {UNITS}  {record['seconds']:.1f} s")
+
+
+def _check_run_folder(args, checkpoint):
+    """Raise CommandError unless ``args.out`` can be written and holds a checkpoint if and
+    only if the run resumes (a new run never overwrites one)."""
+    check_writable_folder(args.out, args.out)
+    if args.resume and not checkpoint.is_file():
+        raise CommandError(f"--resume: no checkpoint at {checkpoint}; leave out --resume to "
+                           f"start a new run there")
+    if not args.resume and checkpoint.exists():
+        raise CommandError(f"{checkpoint} already exists: continue that run with --resume, "
+                           f"or choose another --out")

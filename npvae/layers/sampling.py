@@ -40,17 +40,9 @@ class Sampling(Layer):
 
     def forward(self, mean, log_var, eps=None):
         """mean, log_var: (N, D) -> z: (N, D). ``eps`` (N, D) fixes the noise if given."""
-        self.check_input(mean, ndim=2, what="mean")
-        self.check_input(log_var, ndim=2, last_dim=mean.shape[1], what="log_var")
-        if log_var.shape != mean.shape:
-            raise ValueError(f"{self!r}: mean and log_var must have the same shape; got "
-                             f"{mean.shape} and {log_var.shape}")
+        _check_inputs(self, mean, log_var, eps)
         if eps is None:
             eps = self.rng.standard_normal(mean.shape, dtype=self.dtype)
-        else:
-            self.check_input(eps, ndim=2, what="eps")
-            if eps.shape != mean.shape:
-                raise ValueError(f"{self!r}: eps must have shape {mean.shape}; got {eps.shape}")
         scale = self.scale(log_var)
         self._cache = (eps, scale)
         return mean + scale * eps
@@ -68,3 +60,16 @@ class Sampling(Layer):
         # d scale / d log_var is scale itself for exp(log_var), half of it for exp(log_var/2).
         dlog_var = dscale * scale if self.book else dscale * (0.5 * scale)
         return dz, dlog_var
+
+
+def _check_inputs(layer, mean, log_var, eps):
+    """Raise ``ValueError`` unless mean, log_var and eps (if given) are (N, D) alike."""
+    layer.check_input(mean, ndim=2, what="mean")
+    layer.check_input(log_var, ndim=2, last_dim=mean.shape[1], what="log_var")
+    if log_var.shape != mean.shape:
+        raise ValueError(f"{layer!r}: mean and log_var must have the same shape; got "
+                         f"{mean.shape} and {log_var.shape}")
+    if eps is not None:
+        layer.check_input(eps, ndim=2, what="eps")
+        if eps.shape != mean.shape:
+            raise ValueError(f"{layer!r}: eps must have shape {mean.shape}; got {eps.shape}")

@@ -15,6 +15,9 @@ training, evaluation, the summary table and the examples all go through them::
     model.backward()                       # gradients of out.loss.mean() into every layer
     optimizer.step(model.named_layers())   # update every parameter
 
+A VAE is a ``Model`` (``npvae/models/base.py``), not a layer: it ends in its loss, so its
+backward starts from the loss and takes no ``dy``.
+
 The decoder ends in logits, not in a sigmoid: the loss is computed from logits
 (``npvae.losses``), which is exact where sigmoid would round to 0 or 1.
 
@@ -30,6 +33,7 @@ from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshap
                           Sequential)
 from npvae.layers.activations import sigmoid
 from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
+from npvae.models.base import Model
 
 
 def _prefixed(trace, prefix):
@@ -131,7 +135,7 @@ class VAEOutput:
 LOSSES = ("elbo", "book")
 
 
-class VAE(Layer):
+class VAE(Model):
     """Encoder + Sampling + Decoder, trained on the negative ELBO (or the book's loss).
 
     Args:
@@ -154,19 +158,7 @@ class VAE(Layer):
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, seed=0, loss="elbo",
                  book_sampling=False, encoder_filters=(32, 64, 64, 64), dense_units=32,
                  decoder_filters=32, beta=1.0, dtype=np.float32, fast=True):
-        if loss not in LOSSES:
-            raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
-        if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")):
-            raise ValueError(f"beta, the KL term's weight, must be a number >= 0; got {beta!r}")
-        if loss == "book" and beta != 1:
-            raise ValueError("beta weighs the KL of the 'elbo' loss; the book's loss has its "
-                             "own weight (leave beta at 1, or use loss='elbo')")
-        if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) \
-                or latent_dim < 1:
-            raise ValueError(f"latent_dim must be a whole number, at least 1; got {latent_dim!r}")
-        if len(input_shape) != 3:
-            raise ValueError(f"input_shape must be (H, W, C), e.g. (28, 28, 1) for MNIST; got "
-                             f"{tuple(input_shape)}")
+        _check_arguments(input_shape, latent_dim, loss, beta)
         super().__init__(dtype)
         self.config = dict(input_shape=[int(s) for s in input_shape], latent_dim=int(latent_dim),
                            loss=loss, book_sampling=bool(book_sampling),
@@ -217,41 +209,43 @@ class VAE(Layer):
         reconstruction, dlogits = bernoulli_reconstruction(logits, x)
         kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
         if self.loss == "elbo":
-            loss, pixel_weight = reconstruction + self.beta * kl, 1.0
+            loss, pixel_scale = reconstruction + self.beta * kl, 1.0
             dmean, dlog_var = self.beta * dmean, self.beta * dlog_var
         else:  # the book's loss weighs each pixel's cross-entropy by 1/P
             loss, (dlogits, dmean, dlog_var) = book_loss(logits, x, mean, log_var)
-            pixel_weight = 1.0 / x[0].size
+            pixel_scale = 1.0 / x[0].size
         # What backward needs: each image's loss gradients, and the logits, which are
         # (minus) the gradient of the cross-entropy with respect to its target x.
-        self._cache = (dlogits, dmean, dlog_var, logits, pixel_weight)
+        self._cache = (dlogits, dmean, dlog_var, logits, pixel_scale)
         return VAEOutput(loss, reconstruction, kl, mean, log_var, z, logits)
 
     def backward(self, dloss=None, trace=None):
-        """Backpropagate from the losses of the last ``forward``; fill every layer's grads.
+        """Backpropagate from the loss of the last ``forward``, by default the batch's mean
+        ``out.loss.mean()``: fill every layer's grads. Returns None; dL/dx (N, H, W, C) is
+        kept in ``self.input_gradient``.
 
         Args:
-            dloss: (N,) dL/dloss_n for each image's loss; by default ``1/N`` each, the
-                gradient of the batch mean ``out.loss.mean()``.
+            dloss: optional (N,) dL/dloss_n, to backpropagate ``sum_n dloss[n] * loss_n``
+                instead; the mean is ``dloss = 1/N`` each.
             trace: optional ``trace(name, layer, gradient)``, called after every layer.
 
-        Returns:
-            dL/dx (N, H, W, C). The image enters twice, through the encoder and as the
-            reconstruction's target; dx is the sum of both paths.
+        The image enters twice, through the encoder and as the reconstruction's target;
+        dL/dx is the sum of both paths.
         """
-        dlogits, dmean_kl, dlog_var_kl, logits, pixel_weight = self.cached()
+        dlogits, dmean_kl, dlog_var_kl, logits, pixel_scale = self.cached()
         n = len(logits)
-        weight = np.full(n, 1.0 / n, self.dtype) if dloss is None else self._per_image(dloss, n)
-        per_pixel = weight.reshape((n,) + (1,) * (logits.ndim - 1))
-        dz = self.decoder.backward(dlogits * per_pixel, _prefixed(trace, "decoder"))
+        dloss = np.full(n, 1.0 / n, self.dtype) if dloss is None else self._per_image(dloss, n)
+        dloss_per_pixel = dloss.reshape((n,) + (1,) * (logits.ndim - 1))
+        dz = self.decoder.backward(dlogits * dloss_per_pixel, _prefixed(trace, "decoder"))
         if trace is not None:
             trace("decoder/input", self.decoder, dz)
         dmean, dlog_var = self.sampling.backward(dz)
         # The KL term sends its own gradient straight to the encoder's two heads.
-        dx = self.encoder.backward(dmean + dmean_kl * weight[:, None],
-                                   dlog_var + dlog_var_kl * weight[:, None],
+        dx = self.encoder.backward(dmean + dmean_kl * dloss[:, None],
+                                   dlog_var + dlog_var_kl * dloss[:, None],
                                    _prefixed(trace, "encoder"))
-        return dx - logits * (per_pixel * pixel_weight)   # d(-x*l)/dx = -l per pixel
+        # d(-x*l)/dx = -l per pixel: the reconstruction's path, x as the target
+        self.input_gradient = dx - logits * (dloss_per_pixel * pixel_scale)
 
     def _per_image(self, dloss, n):
         dloss = np.asarray(dloss, dtype=self.dtype)
@@ -283,34 +277,27 @@ class VAE(Layer):
                              f"{x.dtype.name} ({fix})")
         check_pixels(x, f"VAE: {source}")
 
-    # ------------------------------------------------------------------ weights
-
-    def weights(self):
-        """Flat dict "encoder/conv1/W" -> the parameter array itself (not a copy)."""
-        return {f"{name}/{key}": param for name, layer in self.named_layers()
-                for key, param in layer.params.items()}
-
-    def load_weights(self, arrays):
-        """Copy ``arrays`` (as returned by ``weights``) into the model, checking every shape."""
-        own = self.weights()
-        missing = sorted(set(own) - set(arrays))
-        unexpected = sorted(set(arrays) - set(own))
-        if missing or unexpected:
-            raise ValueError(f"the weights do not fit this model: missing {missing[:4]}, "
-                             f"unexpected {unexpected[:4]}")
-        for key, param in own.items():
-            if arrays[key].shape != param.shape:
-                raise ValueError(f"the weights do not fit this model: {key} has shape "
-                                 f"{arrays[key].shape}, the model expects {param.shape}")
-            param[...] = arrays[key]
-
-    def count_params(self):
-        return sum(p.size for p in self.weights().values())
-
     def summary(self):
         """Print a Keras-like table of the layers, their output shapes and parameters."""
         from npvae.models.summary import summary_table  # it builds a VAE's table: no cycle
         print(summary_table(self))
+
+
+def _check_arguments(input_shape, latent_dim, loss, beta):
+    """Raise ``ValueError``, naming the argument, for a VAE that cannot be built."""
+    if loss not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}; got {loss!r}")
+    if not (isinstance(beta, (int, float)) and 0 <= beta < float("inf")):
+        raise ValueError(f"beta, the KL term's weight, must be a number >= 0; got {beta!r}")
+    if loss == "book" and beta != 1:
+        raise ValueError("beta weighs the KL of the 'elbo' loss; the book's loss has its "
+                         "own weight (leave beta at 1, or use loss='elbo')")
+    if isinstance(latent_dim, bool) or not isinstance(latent_dim, (int, np.integer)) \
+            or latent_dim < 1:
+        raise ValueError(f"latent_dim must be a whole number, at least 1; got {latent_dim!r}")
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (H, W, C), e.g. (28, 28, 1) for MNIST; got "
+                         f"{tuple(input_shape)}")
 
 
 def _speed_up(model):
