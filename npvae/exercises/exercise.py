@@ -39,9 +39,12 @@ class Exercise:
 
     def solution_text(self):
         """Where npvae's own answer is, and the source of the functions it is made of."""
-        names = ", ".join(f"{source_path(f)}: {f.__qualname__}" for f in self.solution)
+        files = {}
+        for function in self.solution:
+            files.setdefault(source_path(function), []).append(function.__qualname__)
+        where = "; ".join(f"{path} ({', '.join(names)})" for path, names in files.items())
         sources = "\n".join(inspect.getsource(function) for function in self.solution)
-        return f"npvae's own code: {names}\n\n{sources}"
+        return f"npvae's own code: {where}\n\n{sources}"
 
 
 def source_path(function):

@@ -1,0 +1,132 @@
+"""The capstone: the book's VAE trained on the learner's own pieces, beside npvae's own.
+
+Every exercise of the training path that has passed (the losses, Dense, the ReLU's
+backward, im2col and col2im, both convolutions, sampling, the RMSprop step) is plugged
+into a fresh VAE (``npvae.exercises.plugging``); npvae's own code does the rest. The
+model trains on the first MNIST images, then a second, identical model trains on npvae's
+pieces alone: same seed, same shuffle, same noise. Both run the textbook convolutions,
+whose functions the learner wrote.
+
+With right pieces the two loss curves agree to float32 rounding: a right piece may sum
+in another order than npvae's, which changes the last bits of a float32 result, and a
+few steps of training carry such differences on without growing them much. A wrong
+piece shows at once, in the first step's loss (a wrong forward) or from the second on
+(a wrong gradient).
+"""
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from npvae import png
+from npvae.datasets import load_mnist
+from npvae.exercises import EXERCISES, grading, progress
+from npvae.exercises.plugging import module_targets, plug_into, swapped
+from npvae.models import VAE
+from npvae.optim import RMSprop
+from npvae.train import train_epoch
+
+PIECES = ("kl", "bernoulli", "dense", "activations", "im2col", "col2im", "conv2d",
+          "conv2d_transpose", "sampling", "rmsprop")
+IMAGES, EPOCHS, BATCH_SIZE, SEED = 2000, 1, 16, 0
+# Largest relative difference of a step's loss that is still float32 rounding (float32
+# keeps 7 digits; each step's loss is a mean over a batch, after a few updates).
+TOLERANCE = 1e-4
+
+
+@dataclasses.dataclass
+class CapstoneResult:
+    pieces: list           # the exercises whose functions were plugged in
+    learner: list          # the loss of every step, on the learner's pieces
+    npvae: list            # the same on npvae's own
+    picture: Path
+
+    @property
+    def difference(self):
+        """The largest relative difference between the two runs' losses, step by step."""
+        learner, own = np.array(self.learner), np.array(self.npvae)
+        return float(np.max(np.abs(learner - own) / np.abs(own)))
+
+    @property
+    def agree(self):
+        return bool(self.difference <= TOLERANCE)   # False for a NaN too
+
+    def __str__(self):
+        steps = len(self.npvae)
+        shown = sorted(set(np.linspace(0, steps - 1, min(steps, 11)).round().astype(int)))
+        rows = [f"{'step':>6}  {'your pieces':>12}  {'npvae':>12}"]
+        rows += [f"{k + 1:>6}  {self.learner[k]:>12.4f}  {self.npvae[k]:>12.4f}" for k in shown]
+        verdict = ("they agree to float32 rounding" if self.agree else
+                   "they differ: a piece computes something else than npvae's, although it "
+                   "passed its checks")
+        return "\n".join(rows + [f"largest relative difference {self.difference:.1e}: {verdict}",
+                                 f"wrote {self.picture}"])
+
+
+def passed_pieces(folder):
+    """Exercise name -> the learner's functions, for the pieces that have passed."""
+    pieces = {}
+    for name in PIECES:
+        exercise = EXERCISES[name]
+        if progress.status(folder, name, exercise.path(folder)) == "passed":
+            pieces[name] = grading.load(exercise.path(folder), exercise.functions)
+    return pieces
+
+
+def use_textbook(model):
+    """Make every convolution of ``model`` run the textbook functions of npvae.layers.conv,
+    the ones the learner's replace."""
+    for _, layer in model.named_layers():
+        if hasattr(layer, "algorithm"):
+            layer.algorithm = "textbook"
+
+
+def train_losses(pieces, x, epochs, batch_size, what, progress_bar=True):
+    """The loss of every step of training the book's VAE on ``x`` with ``pieces``."""
+    model, optimizer = VAE(seed=SEED), RMSprop()
+    use_textbook(model)
+    plug_into(model, optimizer, pieces)
+    shuffle, losses = np.random.default_rng(SEED), []
+    steps = -(-len(x) // batch_size)
+    with swapped(module_targets(pieces)), tqdm(total=epochs * steps, desc=what, unit="step",
+                                               disable=not progress_bar, leave=False) as bar:
+        for _ in range(epochs):
+            for _, stats in train_epoch(model, optimizer, x, shuffle.permutation(len(x)),
+                                        batch_size):
+                losses.append(stats["loss"])
+                bar.update()
+    return losses
+
+
+def run(folder, images=IMAGES, epochs=EPOCHS, batch_size=BATCH_SIZE, picture=None,
+        progress_bar=True):
+    """Train on the learner's passed pieces and on npvae's; draw both curves."""
+    if not 1 <= images <= 60000 or epochs < 1 or batch_size < 1:
+        raise ValueError(f"the capstone needs 1 to 60000 images, at least one epoch and a "
+                         f"batch of at least one image; got {images}, {epochs}, {batch_size}")
+    pieces = passed_pieces(folder)
+    if not pieces:
+        raise grading.LearnerError(f"no piece of the model has passed in {folder} yet: the "
+                                   f"capstone plugs in those that have ({', '.join(PIECES)})")
+    x = load_mnist()[0][0][:images]
+    learner = train_losses(pieces, x, epochs, batch_size, "your pieces", progress_bar)
+    own = train_losses({}, x, epochs, batch_size, "npvae's", progress_bar)
+    path = draw(learner, own, list(pieces), picture or Path(folder) / "capstone.png")
+    return CapstoneResult(list(pieces), learner, own, path)
+
+
+def draw(learner, own, pieces, path):
+    """The two loss curves side by side, on the same scale, into the PNG ``path``."""
+    figure, (left, right) = png.new_figure(10, 4, ncols=2)
+    steps = np.arange(1, len(own) + 1)
+    for axes, losses, title in ((left, learner, f"your pieces: {', '.join(pieces)}"),
+                                (right, own, "npvae's own")):
+        axes.plot(steps, losses)
+        axes.set(title=title, xlabel="step", ylabel="loss (nats per image)")
+        axes.title.set_fontsize(8)
+    finite = [v for v in learner + own if np.isfinite(v)]
+    if finite:
+        for axes in (left, right):
+            axes.set_ylim(min(finite) * 0.95, max(finite) * 1.05)
+    return png.save(figure, png.png_path(path))
