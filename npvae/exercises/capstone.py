@@ -120,11 +120,11 @@ def draw(learner, own, pieces, path):
     """The two loss curves side by side, on the same scale, into the PNG ``path``."""
     figure, (left, right) = png.new_figure(10, 4, ncols=2)
     steps = np.arange(1, len(own) + 1)
-    for axes, losses, title in ((left, learner, f"your pieces: {', '.join(pieces)}"),
+    for axes, losses, title in ((left, learner, f"your {len(pieces)} pieces, npvae's for the "
+                                                f"other {len(PIECES) - len(pieces)}"),
                                 (right, own, "npvae's own")):
         axes.plot(steps, losses)
         axes.set(title=title, xlabel="step", ylabel="loss (nats per image)")
-        axes.title.set_fontsize(8)
     finite = [v for v in learner + own if np.isfinite(v)]
     if finite:
         for axes in (left, right):
