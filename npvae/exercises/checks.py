@@ -90,6 +90,8 @@ def difference(got, expected):
     got, expected = np.asarray(got, np.float64), np.asarray(expected, np.float64)
     if got.shape != expected.shape:
         return f"shape {got.shape}, expected {expected.shape}"
+    if got.ndim == 0:
+        return f"{got:.6g} instead of {expected:.6g}"
     error = np.abs(got - expected)
     error[np.isnan(error)] = np.inf
     at = np.unravel_index(np.argmax(error), error.shape)
