@@ -9,7 +9,6 @@ import npvae.models.vae
 from exercise_answers import RIGHT, WRONG
 from npvae import cli
 from npvae.exercises import capstone, grading, plugging, reference
-from npvae.models import VAE
 from npvae.optim import RMSprop
 from npvae.train import train_step
 
@@ -119,9 +118,8 @@ class Counting:
 
 
 def tiny_vae():
-    model = VAE(input_shape=(8, 8, 1), encoder_filters=(2, 3, 3, 3), dense_units=4,
-                decoder_filters=2, seed=0)
-    capstone.use_textbook(model)
+    model = capstone.textbook_vae(input_shape=(8, 8, 1), encoder_filters=(2, 3, 3, 3),
+                                  dense_units=4, decoder_filters=2, seed=0)
     return model, RMSprop()
 
 

@@ -87,3 +87,17 @@ def test_a_pass_is_remembered_until_the_file_changes(tmp_path):
     assert not ex.check("dense", tmp_path).passed
     write(tmp_path, "dense", RIGHT["dense"])   # the old passing file, but it failed since
     assert ex.status(tmp_path)["dense"] == "started"
+
+
+def test_the_gradient_check_fails_where_backward_disagrees_with_forward(tmp_path):
+    """The flipped kernel of this answer is in the forward only: its dx and dW are right
+    for npvae's forward, so only the gradient check sees they are wrong for its own."""
+    name, source, _ = next(w for w in WRONG if w[0] == "conv2d")
+    write(tmp_path, name, source)
+    lines = ex.check(name, tmp_path).lines
+
+    def status(prefix):
+        return next(line.status for line in lines if line.text.startswith(prefix))
+    assert status("values: y ") == "fail" and status("values: dx ") == "ok"
+    assert status("gradient check of dx:") == "fail" and status("gradient check of dW:") == "fail"
+    assert status("gradient check of db:") == "ok"

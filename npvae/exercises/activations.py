@@ -18,7 +18,8 @@ written in terms of it:
 [y > 0] is 1 where the unit was active and 0 elsewhere, at the kink x = 0 too.
 Shapes: any; dy, y and dx all have the shape of x. Keep the inputs' dtype.
 
-Check it:   npvae exercise check activations        A hint:   npvae exercise hint activations
+Check it:  npvae exercise check activations
+A hint:    npvae exercise hint activations
 """
 import numpy as np
 

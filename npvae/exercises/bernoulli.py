@@ -24,7 +24,8 @@ float64, > 17 in float32). Rewritten from the logit it is exact for ANY logit:
 Shapes: logits, x (N, H, W, C) -> loss (N,): the sum of bce over each image's pixels;
 dlogits (N, H, W, C), the gradient of the sum of loss. Keep the inputs' dtype.
 
-Check it:   npvae exercise check bernoulli        A hint:   npvae exercise hint bernoulli
+Check it:  npvae exercise check bernoulli
+A hint:    npvae exercise hint bernoulli
 """
 import numpy as np
 

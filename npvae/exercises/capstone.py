@@ -89,18 +89,19 @@ def passed_pieces(folder):
     return pieces
 
 
-def use_textbook(model):
-    """Make every convolution of ``model`` run the textbook functions of npvae.layers.conv,
-    the ones the learner's replace."""
+def textbook_vae(**options):
+    """``VAE(**options)`` whose convolutions run the textbook functions of
+    ``npvae.layers.conv``, the ones the learner's replace."""
+    model = VAE(**options)
     for _, layer in model.named_layers():
         if hasattr(layer, "algorithm"):
             layer.algorithm = "textbook"
+    return model
 
 
 def train_losses(pieces, x, epochs, batch_size, what, progress_bar=True):
     """The loss of every step of training the book's VAE on ``x`` with ``pieces``."""
-    model, optimizer = VAE(seed=SEED), RMSprop()
-    use_textbook(model)
+    model, optimizer = textbook_vae(seed=SEED), RMSprop()
     plug_into(model, optimizer, pieces)
     shuffle, losses = np.random.default_rng(SEED), []
     steps = -(-len(x) // batch_size)

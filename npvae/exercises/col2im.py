@@ -25,7 +25,8 @@ forward of a transposed one.
 Shapes: cols (N*Ho*Wo, kh*kw*C), x_shape = (N, H, W, C) -> x (N, H, W, C).
 padding is (top, bottom, left, right), as for im2col.
 
-Check it:   npvae exercise check col2im        A hint:   npvae exercise hint col2im
+Check it:  npvae exercise check col2im
+A hint:    npvae exercise hint col2im
 """
 import numpy as np
 

@@ -28,7 +28,8 @@ Backward is the matrix-product rule, then col2im (the transpose of im2col):
 pads is (top, bottom, left, right); stride and pads go to im2col and col2im as they are.
 forward returns y and a cache (whatever backward needs: x's shape, stride, pads, cols).
 
-Check it:   npvae exercise check conv2d        A hint:   npvae exercise hint conv2d
+Check it:  npvae exercise check conv2d
+A hint:    npvae exercise hint conv2d
 """
 import numpy as np
 

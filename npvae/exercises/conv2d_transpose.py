@@ -27,7 +27,8 @@ Its backward uses im2col where Conv2D's used col2im:
 pads is (top, bottom, left, right) of the convolution this one transposes, the one that
 gathers windows from the (larger) output. No zeros are inserted between pixels.
 
-Check it:   npvae exercise check conv2d_transpose   A hint:   npvae exercise hint conv2d_transpose
+Check it:  npvae exercise check conv2d_transpose
+A hint:    npvae exercise hint conv2d_transpose
 """
 import numpy as np
 

@@ -22,7 +22,8 @@ y[n, o] = b[o] + sum_i x[n, i] W[i, o]:
 forward returns y and a cache: whatever backward will need (here, x). backward gets
 that cache back, with dy and W. Keep the inputs' dtype.
 
-Check it:   npvae exercise check dense        A hint:   npvae exercise hint dense
+Check it:  npvae exercise check dense
+A hint:    npvae exercise hint dense
 """
 import numpy as np
 

@@ -27,7 +27,8 @@ would turn a 1e-12 difference into a huge relative one):
 
 A gradient passes when the relative error is at most 1e-6 (in float64).
 
-Check it:   npvae exercise check gradient_check   A hint:   npvae exercise hint gradient_check
+Check it:  npvae exercise check gradient_check
+A hint:    npvae exercise hint gradient_check
 """
 import numpy as np
 

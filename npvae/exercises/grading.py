@@ -88,7 +88,7 @@ class LearnerFunction:
                 result = self.function(*args)
         except NotImplementedError as error:
             raise NotWritten(f"{self.name} is not written yet: {error}") from None
-        except Exception as error:  # the learner's bug, whatever it is: one line
+        except (Exception, SystemExit) as error:  # the learner's bug, whatever it is: one line
             message = " ".join(str(error).split()) or "(no message)"
             raise LearnerError(f"{self.name} raised {type(error).__name__}: {message} "
                                f"({Path(self.path).name}{where(error, self.path)})") from None
@@ -151,7 +151,7 @@ def import_file(path):
     except ImportError as error:
         raise LearnerError(f"{path}{where(error, path)}: {type(error).__name__}: {error} "
                            f"(an import of the file failed)") from None
-    except Exception as error:
+    except (Exception, SystemExit) as error:
         raise LearnerError(f"{path}{where(error, path)}: {type(error).__name__}: {error} "
                            f"(while running the file's top level)") from None
     return module

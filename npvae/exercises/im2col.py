@@ -22,7 +22,8 @@ W[p, q, c, o] flattened:
 padding is (top, bottom, left, right): TensorFlow's 'same' padding puts an odd extra row
 at the BOTTOM (and column at the right), so the two sides can differ.
 
-Check it:   npvae exercise check im2col        A hint:   npvae exercise hint im2col
+Check it:  npvae exercise check im2col
+A hint:    npvae exercise hint im2col
 """
 import numpy as np
 

@@ -22,7 +22,8 @@ Its gradient (of the sum of kl over the batch), entry by entry:
 Shapes: mean, log_var (N, D) -> kl (N,), one number per image. Keep the inputs' dtype
 (float32 in, float32 out): the model trains in float32.
 
-Check it:   npvae exercise check kl        A hint:   npvae exercise hint kl
+Check it:  npvae exercise check kl
+A hint:    npvae exercise hint kl
 """
 import numpy as np
 

@@ -24,7 +24,8 @@ Every exp(log_w[k] - m) is then in (0, 1], and the largest is exactly 1.
 
 Shapes: log_w (B, K), one row of K log weights per image -> (B,), one number per image.
 
-Check it:   npvae exercise check log_mean_exp        A hint:   npvae exercise hint log_mean_exp
+Check it:  npvae exercise check log_mean_exp
+A hint:    npvae exercise hint log_mean_exp
 """
 import numpy as np
 

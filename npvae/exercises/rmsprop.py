@@ -21,7 +21,8 @@ Update param and ms IN PLACE (param -= ..., ms *= ..., ms += ... or ms[...] = ..
 are the model's own arrays, and the function returns nothing. All arrays have the
 parameter's shape; lr, rho, eps are numbers.
 
-Check it:   npvae exercise check rmsprop        A hint:   npvae exercise hint rmsprop
+Check it:  npvae exercise check rmsprop
+A hint:    npvae exercise hint rmsprop
 """
 import numpy as np
 

@@ -26,7 +26,8 @@ chapter 4 measures what that costs.)
 
 Shapes: mean, log_var, eps, z, dz, dmean, dlog_var: all (N, D). Keep the inputs' dtype.
 
-Check it:   npvae exercise check sampling        A hint:   npvae exercise hint sampling
+Check it:  npvae exercise check sampling
+A hint:    npvae exercise hint sampling
 """
 import numpy as np
 
