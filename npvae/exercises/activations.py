@@ -7,7 +7,8 @@ from npvae.exercises.exercise import Exercise
 from npvae.layers import activations
 from npvae.layers.activations import sigmoid
 
-STUB = '''"""Exercise activations: the backward passes of ReLU and of the sigmoid (guide, chapter 2).
+STUB = '''"""Exercise activations: the backward passes of ReLU and of the sigmoid
+(guide, chapter 2).
 
 Both layers keep their OUTPUT y for backward, because both derivatives are cheapest
 written in terms of it:

@@ -6,7 +6,8 @@ from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 from npvae.exercises.im2col import KH, KW, PADDING, STRIDE, X_SHAPE, out_shape
 
-STUB = '''"""Exercise col2im: the adjoint of im2col, folding rows back onto an image (guide, chapter 2).
+STUB = '''"""Exercise col2im: the adjoint of im2col, folding rows back onto an image
+(guide, chapter 2).
 
 im2col copied every window of x_pad into a row of cols (N*Ho*Wo, kh*kw*C):
 

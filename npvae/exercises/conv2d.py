@@ -6,7 +6,8 @@ from npvae.exercises import checks as c
 from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 
-STUB = '''"""Exercise conv2d: a convolution as one matrix product, forward and backward (guide, chapter 2).
+STUB = '''"""Exercise conv2d: a convolution as one matrix product, forward and backward
+(guide, chapter 2).
 
 A kernel W (kh, kw, C, O) slides over the zero-padded input x (N, H, W, C) with stride s:
 

@@ -6,7 +6,8 @@ from npvae.exercises import checks as c
 from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 
-STUB = '''"""Exercise conv2d_transpose: a convolution run backwards, forward and backward (guide, chapter 3).
+STUB = '''"""Exercise conv2d_transpose: a convolution run backwards, forward and backward
+(guide, chapter 3).
 
 The transposed convolution is the linear map whose matrix is the transpose of a
 Conv2D's: the Conv2D that maps an (Ho, Wo, O) image to an (H, W, C) one. It upsamples by

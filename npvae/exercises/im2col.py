@@ -5,7 +5,8 @@ from npvae.exercises import checks as c
 from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 
-STUB = '''"""Exercise im2col: copy every window of an image into a row of a matrix (guide, chapter 2).
+STUB = '''"""Exercise im2col: copy every window of an image into a row of a matrix
+(guide, chapter 2).
 
 A convolution slides a kh x kw window over the zero-padded image x (N, H, W, C) with
 stride s. im2col copies every window into one row, so that the whole convolution becomes

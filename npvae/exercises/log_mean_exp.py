@@ -7,7 +7,8 @@ from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 from npvae.evaluation import iwae_nll, logsumexp
 
-STUB = '''"""Exercise log_mean_exp: the IWAE bound's average of K weights, in logs (guide, chapter 1).
+STUB = '''"""Exercise log_mean_exp: the IWAE bound's average of K weights, in logs
+(guide, chapter 1).
 
 IWAE draws K codes z_k per image and weighs each by w_k = p(x, z_k) / q(z_k|x). The bound
 is the log of their mean:

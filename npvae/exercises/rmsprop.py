@@ -6,7 +6,8 @@ from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 from npvae.optim import RMSprop
 
-STUB = '''"""Exercise rmsprop: one step of RMSprop, Keras' and the book's optimizer (guide, chapter 5).
+STUB = '''"""Exercise rmsprop: one step of RMSprop, Keras' and the book's optimizer
+(guide, chapter 5).
 
 Every weight keeps a running mean of its squared gradients, ms, and steps by its
 gradient divided by their root:

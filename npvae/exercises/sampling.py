@@ -7,7 +7,8 @@ from npvae.exercises import reference
 from npvae.exercises.exercise import Exercise
 from npvae.layers.sampling import Sampling
 
-STUB = '''"""Exercise sampling: the reparameterization trick, forward and backward (guide, chapter 4).
+STUB = '''"""Exercise sampling: the reparameterization trick, forward and backward
+(guide, chapter 4).
 
 The encoder gives the mean and the log-variance of a diagonal Gaussian q(z|x). Drawing
 z ~ N(mean, sigma^2) directly would stop backpropagation, so the noise eps ~ N(0, I) is
