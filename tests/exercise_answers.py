@@ -102,6 +102,29 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
     ms += (1 - rho) * grad**2
     param -= lr * grad / np.sqrt(ms + eps)
 """,
+    "log_mean_exp": """\
+import numpy as np
+def log_mean_exp(log_w):
+    m = log_w.max(axis=1)
+    return m + np.log(np.exp(log_w - m[:, None]).mean(axis=1))
+""",
+    "gradient_check": """\
+import numpy as np
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.empty(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f()
+        x[i] = old - h
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+def relative_error(analytic, numeric):
+    scale = max(np.abs(analytic).max(), np.abs(numeric).max())
+    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
+""",
 }
 
 # (exercise, the learner's file, a fragment of the diagnosis it must get)

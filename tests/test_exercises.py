@@ -40,6 +40,10 @@ def test_the_untouched_stub_is_not_written_yet(name, tmp_path):
     assert len(result.lines) == 1 and "is not written yet" in str(result), str(result)
 
 
+def test_every_exercise_has_a_right_answer_written_by_hand():
+    assert set(RIGHT) == set(NAMES)
+
+
 @pytest.mark.parametrize("name", sorted(RIGHT))
 def test_right_answers_written_by_hand_pass(name, tmp_path):
     """Another order of the same sums than npvae's passes too (these feed the capstone)."""
