@@ -14,6 +14,19 @@ from npvae.exercises import capstone
 from npvae.exercises.grading import LearnerError
 
 CAPSTONE = "capstone"
+TEXTS = {  # action -> (its help, its description)
+    "start": ("write the exercise's stub into the folder",
+              "Write the exercise's stub, NAME.py, into the folder; never over a file that "
+              "exists."),
+    "check": ("grade your file (or run the capstone)",
+              "Grade your NAME.py, one line per check, with a diagnosis of a wrong answer; "
+              "exit 0 when every check passes, 1 otherwise. 'check capstone' trains the "
+              "book's VAE on your passed pieces and on npvae's, and says whether they agree."),
+    "hint": ("hints for the exercise",
+             "Print the exercise's hints, from a nudge to nearly the answer."),
+    "solution": ("where npvae's own answer is",
+                 "Print where npvae's own answer is, and its code."),
+}
 
 
 def add_parser(commands):
@@ -27,11 +40,10 @@ def add_parser(commands):
     listing = actions.add_parser("list", help="every exercise and its status")
     add_folder(listing)
     listing.set_defaults(run=run_list)
-    for action, run, text in (("start", run_start, "write the exercise's stub into the folder"),
-                              ("check", run_check, "grade your file (or run the capstone)"),
-                              ("hint", run_hint, "hints for the exercise"),
-                              ("solution", run_solution, "where npvae's own answer is")):
-        parser = actions.add_parser(action, help=text, description=text + ".")
+    runs = {"start": run_start, "check": run_check, "hint": run_hint, "solution": run_solution}
+    for action, run in runs.items():
+        text, description = TEXTS[action]
+        parser = actions.add_parser(action, help=text, description=description)
         parser.add_argument("name", metavar="NAME",
                             help=f"one of: {', '.join(exercises.EXERCISES)}"
                                  + (f", {CAPSTONE}" if action == "check" else ""))
