@@ -136,9 +136,10 @@ def draw(learner, own, pieces, path):
     """The two loss curves side by side, on the same scale, into the PNG ``path``."""
     figure, (left, right) = png.new_figure(10, 4, ncols=2)
     steps = np.arange(1, len(own) + 1)
-    for axes, losses, title in ((left, learner, f"your {len(pieces)} pieces, npvae's for the "
-                                                f"other {len(PIECES) - len(pieces)}"),
-                                (right, own, "npvae's own")):
+    others = len(PIECES) - len(pieces)
+    yours = (f"your {len(pieces)} pieces, npvae's other {others}" if others else
+             f"all {len(pieces)} pieces yours")
+    for axes, losses, title in ((left, learner, yours), (right, own, "npvae's own")):
         axes.plot(steps, losses)
         axes.set(title=title, xlabel="step", ylabel="loss (nats per image)")
     finite = [v for v in learner + own if np.isfinite(v)]
