@@ -4,7 +4,7 @@ This package only reads options and reports results; the work is done by ``npvae
 (Trainer), ``npvae.evaluation`` (negative ELBO, IWAE), ``npvae.report`` (pictures),
 ``npvae.explorer`` (the latent-space window) and ``npvae.models.summary``. The parser and
 the exit codes are in ``commands``; each command group is one module (``train``,
-``evaluate``, ``pictures``, ``explore``, ``summary``). Examples::
+``evaluate``, ``pictures``, ``explore``, ``summary``, ``exercise``). Examples::
 
     npvae summary                                  the model's layers, no training needed
     npvae train --epochs 10 --out runs/vae         writes runs/vae/checkpoint.npz, pictures

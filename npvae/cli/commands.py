@@ -11,11 +11,11 @@ import sys
 import matplotlib
 
 from npvae import __version__
-from npvae.cli import evaluate, explore, pictures, summary, train
+from npvae.cli import evaluate, exercise, explore, pictures, summary, train
 from npvae.cli.options import PROG, CommandError
 from npvae.train import TrainingDiverged
 
-COMMAND_GROUPS = (train, evaluate, pictures, explore, summary)
+COMMAND_GROUPS = (train, evaluate, pictures, explore, summary, exercise)
 
 EXAMPLES = """examples:
   npvae summary

@@ -1,0 +1,211 @@
+"""Learners' answers for tests/test_exercises*.py: right ones written by hand (not npvae's
+code: other orders of the same sums), and wrong ones, each with the mistake its
+diagnosis must name."""
+
+RIGHT = {
+    "kl": """\
+import numpy as np
+def gaussian_kl(mean, log_var):
+    var = np.exp(log_var)
+    kl = 0.5 * np.sum(var + mean**2 - 1 - log_var, axis=1)
+    return kl, (mean, 0.5 * (var - 1))
+""",
+    "bernoulli": """\
+import numpy as np
+def bernoulli_reconstruction(logits, x):
+    e = np.exp(-np.abs(logits))
+    loss = (np.maximum(logits, 0) - x * logits + np.log1p(e)).reshape(len(x), -1).sum(axis=1)
+    s = np.where(logits >= 0, 1 / (1 + e), e / (1 + e))
+    return loss, s - x
+""",
+    "dense": """\
+import numpy as np
+def dense_forward(x, W, b):
+    return x @ W + b, x
+def dense_backward(dy, W, cache):
+    return dy @ W.T, cache.T @ dy, dy.sum(axis=0)
+""",
+    "activations": """\
+def relu_backward(dy, y):
+    return dy * (y > 0)
+def sigmoid_backward(dy, y):
+    return dy * y * (1 - y)
+""",
+    "im2col": """\
+import numpy as np
+def im2col(x, kh, kw, stride, padding):
+    n, h, w, c = x.shape
+    t, b, l, r = padding
+    ho, wo = (h + t + b - kh) // stride + 1, (w + l + r - kw) // stride + 1
+    xp = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))
+    cols = np.zeros((n, ho, wo, kh, kw, c), x.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            cols[:, :, :, p, q] = xp[:, p:p + stride * ho:stride, q:q + stride * wo:stride]
+    return cols.reshape(n * ho * wo, -1)
+""",
+    "col2im": """\
+import numpy as np
+def col2im(cols, x_shape, kh, kw, stride, padding):
+    n, h, w, c = x_shape
+    t, b, l, r = padding
+    ho, wo = (h + t + b - kh) // stride + 1, (w + l + r - kw) // stride + 1
+    win = cols.reshape(n, ho, wo, kh, kw, c)
+    xp = np.zeros((n, h + t + b, w + l + r, c), cols.dtype)
+    for p in range(kh):
+        for q in range(kw):
+            xp[:, p:p + stride * ho:stride, q:q + stride * wo:stride] += win[:, :, :, p, q]
+    return xp[:, t:t + h, l:l + w]
+""",
+    "conv2d": """\
+import numpy as np
+from npvae.exercises.reference import col2im, im2col
+def conv2d_forward(x, W, b, stride, pads, y_shape):
+    kh, kw, c, o = W.shape
+    cols = im2col(x, kh, kw, stride, pads)
+    return (cols @ W.reshape(-1, o) + b).reshape(y_shape), (x.shape, stride, pads, cols)
+def conv2d_backward(dy, W, cache):
+    shape, stride, pads, cols = cache
+    kh, kw, c, o = W.shape
+    dy = dy.reshape(-1, o)
+    dx = col2im(dy @ W.reshape(-1, o).T, shape, kh, kw, stride, pads)
+    return dx, (cols.T @ dy).reshape(W.shape), dy.sum(axis=0)
+""",
+    "conv2d_transpose": """\
+import numpy as np
+from npvae.exercises.reference import col2im, im2col
+def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
+    kh, kw, o, c = W.shape
+    rows = x.reshape(-1, c)
+    y = col2im(rows @ W.reshape(-1, c).T, y_shape, kh, kw, stride, pads) + b
+    return y, (x.shape, stride, pads, rows)
+def conv2d_transpose_backward(dy, W, cache):
+    shape, stride, pads, rows = cache
+    kh, kw, o, c = W.shape
+    dcols = im2col(dy, kh, kw, stride, pads)
+    dx = (dcols @ W.reshape(-1, c)).reshape(shape)
+    return dx, (dcols.T @ rows).reshape(W.shape), dy.reshape(-1, o).sum(axis=0)
+""",
+    "sampling": """\
+import numpy as np
+def sampling_forward(mean, log_var, eps):
+    sigma = np.exp(0.5 * log_var)
+    return mean + sigma * eps, (eps, sigma)
+def sampling_backward(dz, cache):
+    eps, sigma = cache
+    return dz, dz * eps * 0.5 * sigma
+""",
+    "rmsprop": """\
+import numpy as np
+def rmsprop_update(param, grad, ms, lr, rho, eps):
+    ms *= rho
+    ms += (1 - rho) * grad**2
+    param -= lr * grad / np.sqrt(ms + eps)
+""",
+    "log_mean_exp": """\
+import numpy as np
+def log_mean_exp(log_w):
+    m = log_w.max(axis=1)
+    return m + np.log(np.exp(log_w - m[:, None]).mean(axis=1))
+""",
+    "gradient_check": """\
+import numpy as np
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.empty(x.shape)
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
+        up = f()
+        x[i] = old - h
+        down = f()
+        x[i] = old
+        grad[i] = (up - down) / (2 * h)
+    return grad
+def relative_error(analytic, numeric):
+    scale = max(np.abs(analytic).max(), np.abs(numeric).max())
+    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
+""",
+}
+
+# (exercise, the learner's file, a fragment of the diagnosis it must get)
+WRONG = [
+    ("kl", """\
+import numpy as np
+def gaussian_kl(mean, log_var):
+    var = np.exp(log_var)
+    return np.sum(var + mean**2 - 1 - log_var, axis=1), (mean, var - 1)
+""", "the 0.5 in front of the sum is missing"),
+    ("kl", """\
+import numpy as np
+def gaussian_kl(mean, log_var):
+    var, n = np.exp(log_var), len(mean)
+    return 0.5 * np.sum(var + mean**2 - 1 - log_var, axis=1) / n, (mean / n, 0.5 * (var - 1) / n)
+""", "divided by the batch size N=4"),
+    ("bernoulli", """\
+import numpy as np
+def bernoulli_reconstruction(logits, x):
+    s = 1 / (1 + np.exp(-logits))
+    loss = -x * np.log(s) - (1 - x) * np.log(1 - s)
+    return loss.reshape(len(x), -1).sum(axis=1), s - x
+""", "log(sigmoid(l)) takes log(0)"),
+    ("log_mean_exp", """\
+import numpy as np
+def log_mean_exp(log_w):
+    m = log_w.max()
+    return m + np.log(np.mean(np.exp(log_w - m), axis=1))
+""", "each row needs its own"),
+    ("dense", RIGHT["dense"].replace("dy.sum(axis=0)", "dy.mean(axis=0)"),
+     "off by a factor of 0.25: divided by the batch size N=4"),
+    ("dense", RIGHT["dense"].replace("cache.T @ dy", "dy.T @ cache"), "transposed"),
+    ("activations", RIGHT["activations"].replace("y > 0", "y >= 0"), "use y > 0, not y >= 0"),
+    ("activations", RIGHT["activations"].replace("dy * y * (1 - y)",
+                                                 "dy * (1 / (1 + 2.718281828459045**-y)) "
+                                                 "* (1 - 1 / (1 + 2.718281828459045**-y))"),
+     "the sigmoid was applied to y again"),
+    ("im2col", RIGHT["im2col"].replace("t, b, l, r = padding", "b, t, r, l = padding"),
+     "padding on the wrong side"),
+    ("col2im", RIGHT["col2im"].replace("] += win", "] = win"),
+     "overlaps assigned instead of added"),
+    ("conv2d", RIGHT["conv2d"].replace("W.reshape(-1, o) + b", "W[::-1, ::-1].reshape(-1, o) + b"),
+     "the kernel is flipped"),
+    ("conv2d_transpose", RIGHT["conv2d_transpose"].replace(
+        "y_shape, kh, kw, stride, pads) + b", "y_shape, kh, kw, stride, pads[::-1]) + b"),
+     "padding on the wrong side"),
+    ("sampling", RIGHT["sampling"].replace("np.exp(0.5 * log_var)", "np.exp(log_var)"),
+     "the book's mistake"),
+    ("sampling", RIGHT["sampling"].replace("dz * eps * 0.5 * sigma", "dz * eps * sigma"),
+     "the 0.5 of d exp(0.5 log_var) / d log_var is missing"),
+    ("rmsprop", RIGHT["rmsprop"].replace("np.sqrt(ms + eps)", "(np.sqrt(ms) + eps)"),
+     "eps outside the square root"),
+    ("rmsprop", RIGHT["rmsprop"].replace("    ms *= rho\n    ms += ", "    ms = rho * ms + "),
+     "update it in place"),
+    ("gradient_check", """\
+import numpy as np
+def numerical_gradient(f, x, h=1e-5):
+    grad, flat = np.zeros_like(x), x.reshape(-1)
+    f0 = f()
+    for i in range(flat.size):
+        flat[i] += h
+        grad.reshape(-1)[i] = (f() - f0) / h
+        flat[i] -= h
+    return grad
+def relative_error(analytic, numeric):
+    scale = max(np.abs(analytic).max(), np.abs(numeric).max())
+    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
+""", "a one-sided difference"),
+    ("gradient_check", """\
+import numpy as np
+def numerical_gradient(f, x, h=1e-5):
+    grad, flat = np.zeros_like(x), x.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        up = f()
+        flat[i] = old - h
+        grad.reshape(-1)[i] = (up - f()) / (2 * h)
+        flat[i] = old
+    return grad
+def relative_error(analytic, numeric):
+    return float(np.max(np.abs(analytic - numeric) / np.maximum(np.abs(analytic), np.abs(numeric))))
+""", "entry by entry"),
+]
