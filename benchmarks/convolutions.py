@@ -23,8 +23,8 @@ import time
 
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
-if not TORCH_CHILD:  # npvae as the command runs it (npvae/cli/process.py), PyTorch apart
-    from npvae.cli import process
+if not TORCH_CHILD:  # npvae as the command runs it (npvae/process.py), PyTorch apart
+    from npvae import process
     process.tune()
     from npvae import fast
     from npvae.layers import Conv2D, Conv2DTranspose

@@ -10,7 +10,7 @@ images with several channels, so the gain of the one-channel loops is visible.
 import argparse  # noqa: I001
 import time
 
-from npvae.cli import process
+from npvae import process
 
 process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
 import numpy as np  # noqa: E402

@@ -13,7 +13,7 @@
 import argparse
 import time
 
-from npvae.cli import process
+from npvae import process
 
 process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
 import numpy as np  # noqa: E402

@@ -22,13 +22,13 @@ import sys
 import time
 
 # npvae is timed as the ``npvae`` command runs it, with the command's process settings
-# (npvae/cli/process.py): numba's OpenMP threads sleep between loops. PyTorch's threads
+# (npvae/process.py): numba's OpenMP threads sleep between loops. PyTorch's threads
 # live in the same OpenMP runtime, so in one process PyTorch would sleep too: it runs in a
 # child process (this file, run with --torch-child) that does not import npvae.
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
 if not TORCH_CHILD:  # first, as the command does it: OpenBLAS reads its setting on load
-    from npvae.cli import process
+    from npvae import process
     process.tune()
     from npvae import fast
     from npvae.layers.conv import Conv2D, Conv2DTranspose

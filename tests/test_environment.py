@@ -1,5 +1,5 @@
 """Importing npvae changes nothing in the process; the textbook runs without numba; the
-``npvae`` command's own settings (npvae/cli/process.py) are its alone.
+``npvae`` command's own settings (npvae/process.py) are its alone.
 
 Each check runs in a fresh Python process, since what is tested is what a process
 looks like after it.
@@ -94,7 +94,7 @@ def test_without_numba_the_model_runs_the_textbook_and_says_so():
     assert out == "False True"
 
 
-SHOW = "import os; from npvae.cli import process; process.tune(); " \
+SHOW = "import os; from npvae import process; process.tune(); " \
        "print([os.environ.get(n) for n in %r])" % (SETTINGS,)
 
 

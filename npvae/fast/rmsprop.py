@@ -8,7 +8,7 @@ the same operations in the same order, so the two agree bit for bit
 
 Most of a model's arrays are small (biases, kernels) and one is large (a dense layer's
 weights). A parallel loop has to wake the other cores' threads, which may sleep between
-tasks (see ``npvae.cli.process``); for a small array the wake-up takes longer than the
+tasks (see ``npvae.process``); for a small array the wake-up takes longer than the
 update, so arrays below ``PARALLEL_MIN_SIZE`` run on one thread.
 """
 import numba

@@ -1,5 +1,8 @@
 """What the ``npvae`` command sets for its own process, and why; importing npvae sets none.
 
+    from npvae import process
+    process.tune()        # first thing in a script, before numpy is imported
+
 npvae's work runs on two pools of threads: numba's (``npvae.fast``'s loops) and the BLAS
 library's under numpy's matrix products. By default each keeps its threads spinning for
 a while after its work, ready for more; but the next piece of work is usually the
@@ -9,11 +12,12 @@ shortest ``OPENBLAS_THREAD_TIMEOUT`` for OpenBLAS's. It also keeps the pages of 
 work arrays (``npvae.fast.allocation``). ``benchmarks/README.md`` shows what each
 changes, with the commands that measure it.
 
-It is a trade-off, which is why only the command makes it, never ``import npvae``: a
-library in the same process that shares the OpenMP runtime (PyTorch does) would sleep
-between its loops too and run slower alone, though faster beside a busy neighbour. A
-script of your own may call ``tune()`` first, before it imports numpy, to run as the
-command does.
+It is a trade-off, which is why only the command makes it, or a script that asks for it,
+never ``import npvae``: a library in the same process that shares the OpenMP runtime
+(PyTorch does) would sleep between its loops too and run slower alone, though faster
+beside a busy neighbour. A script of your own that trains the fast model should call
+``tune()`` first, before it imports numpy, to run as the command does (the examples and
+the test suite do).
 
 Each runtime reads its setting from the environment once, when it loads: OpenBLAS when
 numpy is first imported, numba's OpenMP when its pool starts, which ``tune`` does at
