@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from npvae import report
+from npvae import memory, report
 from npvae.animation import GIF_NAME, ManifoldFilm
 from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandError,
                                check_writable_folder, number, print_paths, reloaded_data,
@@ -116,6 +116,7 @@ def run(args):
         print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
               f"nothing to do (pass a larger --epochs to train further)")
         return 0
+    _check_memory(trainer, len(x_train))
     film = None if args.no_pictures else _film(args, trainer, len(x_train))
 
     def on_epoch_end(record):
@@ -145,6 +146,15 @@ def run(args):
                   file=sys.stderr)
             return 130
     return 0
+
+
+def _check_memory(trainer, n_train):
+    """Refuse, before the first step, a batch that would not fit in memory (the kernel
+    would kill the run, not numpy raise)."""
+    config = trainer.config
+    n = min(config.batch_size, n_train, config.limit or n_train)  # a step takes at most all
+    memory.refuse_if_too_big(lambda k: memory.batch_bytes(trainer.model, k), n,
+                             f"a training step of {n:,} images", "--batch-size")
 
 
 def _where_to_go_on(args, checkpoint):
