@@ -18,6 +18,7 @@ from npvae.losses import UNITS
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
+from npvae.run_lock import RunLock
 from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer
 
 # Options that go to VAE(...) and to TrainConfig(...) when given; left out, the owner's
@@ -99,8 +100,14 @@ def add_parser(commands):
 
 
 def run(args):
-    checkpoint = args.out / CHECKPOINT_NAME
+    """Train while holding the folder's lock: one run per --out (npvae.run_lock)."""
     check_writable_folder(args.out, args.out)
+    with RunLock(args.out, say=lambda line: print(f"{PROG}: note: {line}", file=sys.stderr)):
+        return _train(args)
+
+
+def _train(args):
+    checkpoint = args.out / CHECKPOINT_NAME
     if args.resume:
         trainer = _resumed_trainer(args, checkpoint)
         data = reloaded_data(trainer.data, progress=not args.quiet)
