@@ -180,7 +180,7 @@ class Trainer:
 
     def _watch_for_a_spike(self, loss, say):
         """Say once per run when a step's loss is far above the recent steps'."""
-        if not self.spiked and len(self.recent) >= 5:
+        if not self.spiked and self.recent:  # from the second step: spikes come early
             typical = float(np.median(self.recent))
             if loss > SPIKE * typical:
                 self.spiked = True

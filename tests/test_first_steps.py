@@ -61,3 +61,12 @@ def test_points_within_the_epoch_are_recorded_and_resumed(first_images, tmp_path
     # 30 steps in parts of 3: points after steps 3, 6, ..., 27 (the epoch's end is a record).
     assert [round(p["epoch"] * STEPS) for p in trainer.steps] == list(range(3, 30, 3))
     assert Trainer.resume(trainer.checkpoint_path).steps == trainer.steps
+
+
+def test_a_spike_is_watched_for_from_the_second_step(tmp_path):
+    """Own colour pictures spiked at step 3 (loss 1e9 after 1e5): said at once, not after 5."""
+    notes = []
+    trainer = Trainer(VAE(seed=0), TrainConfig(epochs=1), tmp_path)
+    for loss in (1.2e5, 9e4, 8e9, 7e9):
+        trainer._watch_for_a_spike(loss, notes.append)
+    assert len(notes) == 1 and "loss is 8e+09" in notes[0]

@@ -246,3 +246,17 @@ def test_manifold_ticks_name_the_grid_values_at_their_tiles(tmp_path, drawn_figu
                           (axes.get_yticks(), axes.get_yticklabels())):
         np.testing.assert_allclose(ticks, np.arange(5) * 28 + 13.5)  # each tile's centre
         assert [label.get_text() for label in labels] == expected
+
+
+def test_a_first_epochs_spike_puts_the_loss_curve_on_a_log_scale(tmp_path, drawn_figures):
+    """Own colour pictures: epoch 1 at 8e9 nats, then 2000 falling to 1100: on a linear
+    axis the epochs after the first lie flat on zero and no learning shows."""
+    spiked = example_history(with_test=False)
+    spiked[0].update(train_loss=8e9, train_kl=8e9)
+    plots.plot_history(spiked, tmp_path / "spiked.png")
+    plots.plot_history(example_history(), tmp_path / "calm.png")
+    (total, parts, kl), calm = drawn_figures[0].axes, drawn_figures[1].axes
+    assert total.get_yscale() == "log" and kl.get_yscale() == "log"
+    assert parts.get_yscale() == "linear"  # reconstruction 190 .. 47.5: no spike there
+    assert total.get_ylabel() == "loss (nats per image, log scale)"
+    assert [axes.get_yscale() for axes in calm] == ["linear"] * 3

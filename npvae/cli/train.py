@@ -27,6 +27,10 @@ MODEL_OPTIONS = ("latent_dim", "loss", "book_sampling", "beta", "seed")
 CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "lr_warmup", "optimizer", "seed", "limit",
                   "test_limit", "checkpoint_every")
 DATA_OPTIONS = ("data", "image_size", "channels")  # with --resume, the checkpoint's record
+# Own pictures (--data) warm the learning rate up unless --lr-warmup says otherwise: on
+# 300 colour shapes RMSprop's first full-size steps sent the KL term to 1e5..1e9 nats and
+# the reconstructions stayed grey (docs/08-your-own-images-and-the-explorer.md).
+OWN_PICTURES_WARMUP = 50
 
 
 def add_parser(commands):
@@ -45,7 +49,8 @@ def add_parser(commands):
                        help=f"learning rate (default {TRAIN_DEFAULTS.lr:g})")
     train.add_argument("--lr-warmup", type=whole_number, metavar="STEPS",
                        help="raise the learning rate linearly over the first STEPS steps "
-                            "(default 0, as the book; 50 avoids the first steps' spike)")
+                            f"(default 0 on MNIST, as the book; {OWN_PICTURES_WARMUP} with "
+                            "--data: it avoids the first steps' spike)")
     train.add_argument("--optimizer", choices=sorted(OPTIMIZERS),
                        help=f"default {TRAIN_DEFAULTS.optimizer}")
     train.add_argument("--loss", choices=LOSSES,
@@ -217,8 +222,10 @@ def _new_trainer(args, data):
     TrainConfig check the values and fill in defaults. The Trainer refuses to overwrite
     a checkpoint already in ``args.out``."""
     model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
-    return Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out,
-                   data=data.description)
+    config = _given(args, CONFIG_OPTIONS)
+    if args.data is not None:
+        config.setdefault("lr_warmup", OWN_PICTURES_WARMUP)
+    return Trainer(model, TrainConfig(**config), args.out, data=data.description)
 
 
 def _resumed_trainer(args, checkpoint):
