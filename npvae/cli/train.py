@@ -113,6 +113,9 @@ def run(args):
 
 def _train(args):
     checkpoint = args.out / CHECKPOINT_NAME
+    if args.epochs == 0 and not args.resume:
+        raise CommandError("--epochs 0 trains nothing: give 1 or more (a new run writes its "
+                           "first checkpoint at the end of its first epoch)")
     if args.resume:
         trainer = _resumed_trainer(args, checkpoint)
         data = reloaded_data(trainer.data, progress=not args.quiet)
@@ -221,6 +224,9 @@ def _new_trainer(args, data):
     """A Trainer for a new run, its model built for the data's image shape; VAE and
     TrainConfig check the values and fill in defaults. The Trainer refuses to overwrite
     a checkpoint already in ``args.out``."""
+    if (args.out / CHECKPOINT_NAME).exists():  # said before the Trainer says it its way
+        raise CommandError(f"{args.out / CHECKPOINT_NAME} already exists: continue that run "
+                           f"with --resume, or choose another --out")
     model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
     config = _given(args, CONFIG_OPTIONS)
     if args.data is not None:
