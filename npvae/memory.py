@@ -140,6 +140,12 @@ def refuse_if_too_big(bytes_of, n, what, option):
                           f"{gib(available)} available; {remedy}")
 
 
+def refuse_training_batch(model, n):
+    """NotEnoughMemory if a training step of ``n`` images would not fit."""
+    refuse_if_too_big(lambda k: batch_bytes(model, k), n, f"a training step of {n:,} images",
+                      "--batch-size")
+
+
 def available_bytes(meminfo=None):
     """MemAvailable from /proc/meminfo (``meminfo``: another file of that form), in
     bytes; None where there is no such file or line (not Linux)."""

@@ -76,3 +76,14 @@ def test_a_long_decode_shows_progress(tmp_path, capsys, monkeypatch):
 def test_a_short_decode_shows_none(tmp_path, capsys):
     report.save_manifold(VAE(latent_dim=2, seed=0, **TINY_MODEL), tmp_path / "m.png", n=3)
     assert "decoding" not in capsys.readouterr().err
+
+
+def test_resuming_a_no_pictures_run_draws_none_and_warns_of_no_frames(tmp_path, capsys):
+    assert cli.main(["train", "--epochs", "1", "--no-pictures", "--limit", "32", "--test-limit",
+                     "8", "--batch-size", "16", "--quiet", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["train", "--resume", "--epochs", "2", "--quiet", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "pictures: none, as this run was started with --no-pictures" in out
+    assert "frames" not in err and "warning" not in err
+    assert not list(tmp_path.glob("manifold*")) and not list(tmp_path.glob("*.png"))[1:]

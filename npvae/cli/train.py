@@ -8,7 +8,7 @@ import numpy as np
 from tqdm import tqdm
 
 from npvae import memory, report
-from npvae.animation import GIF_NAME, ManifoldFilm
+from npvae.animation import FRAMES_NAME, GIF_NAME, SNAPSHOTS, ManifoldFilm
 from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandError,
                                check_writable_folder, number, print_paths, reloaded_data,
                                whole_number)
@@ -131,7 +131,13 @@ def _train(args):
         print(f"{checkpoint} is already at epoch {trainer.epoch} of {trainer.config.epochs}; "
               f"nothing to do (pass a larger --epochs to train further)")
         return 0
-    _check_memory(trainer, len(x_train))
+    # Before the first step: the kernel would kill a batch too big, not numpy raise.
+    memory.refuse_training_batch(trainer.model, min(trainer.config.batch_size, len(x_train),
+                                                    trainer.config.limit or len(x_train)))
+    if args.resume and not args.no_pictures and _started_without_pictures(args, trainer,
+                                                                          len(x_train)):
+        print("pictures: none, as this run was started with --no-pictures")
+        args.no_pictures = True
     film = None if args.no_pictures else _film(args, trainer, len(x_train))
 
     def on_epoch_end(record):
@@ -161,15 +167,6 @@ def _train(args):
                   file=sys.stderr)
             return 130
     return 0
-
-
-def _check_memory(trainer, n_train):
-    """Refuse, before the first step, a batch that would not fit in memory (the kernel
-    would kill the run, not numpy raise)."""
-    config = trainer.config
-    n = min(config.batch_size, n_train, config.limit or n_train)  # a step takes at most all
-    memory.refuse_if_too_big(lambda k: memory.batch_bytes(trainer.model, k), n,
-                             f"a training step of {n:,} images", "--batch-size")
 
 
 def _where_to_go_on(args, checkpoint):
@@ -212,12 +209,23 @@ def _film(args, trainer, n_train):
         return None
     if not args.resume:
         return ManifoldFilm(model, args.out, args.dims or (0, 1))
-    steps = math.ceil(min(n_train, trainer.config.limit or n_train)
-                      / trainer.config.batch_size)
-    position = trainer.epoch + trainer.step_in_epoch / steps  # as Trainer counts epochs
+    position = _position(trainer, n_train)
     return ManifoldFilm.resume(model, args.out, position, trainer.history, dims=args.dims,
                                say=lambda line: print(f"{PROG}: warning: {line}",
                                                       file=sys.stderr))
+
+
+def _position(trainer, n_train):
+    """Epochs done, a fraction mid-epoch, as Trainer counts them."""
+    steps = math.ceil(min(n_train, trainer.config.limit or n_train) / trainer.config.batch_size)
+    return trainer.epoch + trainer.step_in_epoch / steps
+
+
+def _started_without_pictures(args, trainer, n_train):
+    """Whether the run being resumed was started with --no-pictures: past its film's first
+    snapshot, yet with no film in its folder (a 1-number code has none: it cannot tell)."""
+    return (trainer.model.config["latent_dim"] >= 2 and not (args.out / FRAMES_NAME).exists()
+            and _position(trainer, n_train) >= SNAPSHOTS[0])
 
 
 def _new_trainer(args, data):
