@@ -123,3 +123,26 @@ def test_manifold_refuses_a_grid_that_does_not_fit(meminfo, tmp_path, capsys):
     assert code == 2 and "a manifold of 5000x5000 images needs about" in error
     assert "--n 40 is the most that would fit" in error or "--n 39 is" in error
     assert not (tmp_path / "manifold.png").exists()
+
+
+def test_evaluate_passes_fewer_images_at_a_time_when_memory_is_short(meminfo, tmp_path, capsys,
+                                                                     monkeypatch):
+    model = VAE(latent_dim=2)
+    Trainer(model, TrainConfig(epochs=1), tmp_path).save()
+    argv = ["evaluate", "--checkpoint", str(tmp_path / "checkpoint.npz"), "--limit", "40",
+            "--iwae", "3", "--json"]
+    assert main(argv) == 0
+    plenty = json.loads(capsys.readouterr().out)
+    sizes = []
+    forward = VAE.forward
+    monkeypatch.setattr(VAE, "forward", lambda self, x, *a, **k: sizes.append(len(x))
+                        or forward(self, x, *a, **k))
+    meminfo(memory.batch_bytes(model, 10, training=False) // 1024)  # room for 9 or 10
+    assert main(argv) == 0
+    short = json.loads(capsys.readouterr().out)
+    assert max(sizes) in (9, 10)  # the passes; the 1s are the estimate's probes
+    for key in ("neg_elbo", "iwae_nll"):
+        assert short[key] == pytest.approx(plenty[key], rel=1e-5)
+    meminfo(1)
+    assert main(argv) == 2
+    assert "not even one would" in capsys.readouterr().err
