@@ -30,7 +30,7 @@ For a convolution from (H, W, C) to (Ho, Wo, O) with a kh x kw kernel:
                         16 images' textbook work
 
 A picture also holds its ``n`` decoded images three times over (the decodes, the tiled
-canvas, matplotlib's float64 copy of it to colour): ``picture_bytes``.
+canvas, matplotlib's float64 copy of it to colour): ``bytes_of_pictures``.
 
 The terms were checked against the peak resident memory of real runs
 (``tests/test_memory.py``); the estimate errs high rather than low.
@@ -96,20 +96,20 @@ def per_image_floats(model, training=True):
 
 def batch_bytes(model, n, training=True):
     """The bytes a batch of ``n`` images needs (see the module docstring)."""
+    return bytes_of_batches(model, training)(n)
+
+
+def bytes_of_batches(model, training=True):
+    """The function n -> ``batch_bytes(model, n, training)``, the model traced once."""
     per_image, per_batch = per_image_floats(model, training)
-    return model.dtype.itemsize * (n * per_image + per_batch)
+    return lambda n: model.dtype.itemsize * (n * per_image + per_batch)
 
 
-def largest_batch(model, available, training=True):
-    """The most images a batch can hold in ``available`` bytes (0 if not even one)."""
-    per_image, per_batch = per_image_floats(model, training)
-    return max(0, int((available / model.dtype.itemsize - per_batch) // per_image))
-
-
-def picture_bytes(model, n, decode_batch):
-    """The bytes a picture of ``n`` decoded images needs, decoded ``decode_batch`` at a time."""
-    pixels = int(np.prod(model.config["input_shape"]))
-    return n * pixels * PICTURE_BYTES_PER_PIXEL + batch_bytes(model, min(n, decode_batch), False)
+def bytes_of_pictures(model, decode_batch):
+    """The function n -> the bytes a picture of n decoded images needs, decoded
+    ``decode_batch`` at a time."""
+    pixels, decoding = int(np.prod(model.config["input_shape"])), bytes_of_batches(model, False)
+    return lambda n: n * pixels * PICTURE_BYTES_PER_PIXEL + decoding(min(n, decode_batch))
 
 
 class NotEnoughMemory(ValueError):
@@ -142,7 +142,7 @@ def refuse_if_too_big(bytes_of, n, what, option):
 
 def refuse_training_batch(model, n):
     """NotEnoughMemory if a training step of ``n`` images would not fit."""
-    refuse_if_too_big(lambda k: batch_bytes(model, k), n, f"a training step of {n:,} images",
+    refuse_if_too_big(bytes_of_batches(model), n, f"a training step of {n:,} images",
                       "--batch-size")
 
 

@@ -102,8 +102,7 @@ def test_available_bytes_reads_memavailable(meminfo, tmp_path):
 def test_train_refuses_a_batch_that_does_not_fit_before_the_first_step(
         meminfo, model, tmp_path, capsys, monkeypatch):
     meminfo(memory.batch_bytes(model, 50) // 1024)      # room for 49 or 50 images
-    fits = memory.largest_count(lambda n: memory.batch_bytes(model, n),
-                                memory.available_bytes())
+    fits = memory.largest_count(memory.bytes_of_batches(model), memory.available_bytes())
     monkeypatch.setattr("npvae.trainer.Trainer.fit", lambda *a, **k: pytest.fail("it ran"))
     code = main(["train", "--batch-size", "100", "--limit", "200", "--test-limit", "10",
                  "--epochs", "1", "--out", str(tmp_path / "run"), "--quiet"])
@@ -117,7 +116,7 @@ def test_manifold_refuses_a_grid_that_does_not_fit(meminfo, tmp_path, capsys):
     model = VAE(latent_dim=2)
     path = tmp_path / "checkpoint.npz"
     Trainer(model, TrainConfig(epochs=1), tmp_path).save()
-    meminfo(memory.picture_bytes(model, 40 * 40, 32) // 1024)
+    meminfo(memory.bytes_of_pictures(model, 32)(40 * 40) // 1024)
     code = main(["manifold", "--checkpoint", str(path), "--n", "5000"])
     error = capsys.readouterr().err.strip()
     assert code == 2 and "a manifold of 5000x5000 images needs about" in error

@@ -34,9 +34,10 @@ def passes_that_fit(model, n):
     available = memory.available_bytes()
     if available is None:
         return n
-    fits = memory.largest_count(lambda k: memory.batch_bytes(model, k, training=False), available)
+    forward = memory.bytes_of_batches(model, training=False)
+    fits = memory.largest_count(forward, available)
     if fits == 0:
-        memory.refuse_if_too_big(lambda k: memory.batch_bytes(model, k, training=False), 1,
+        memory.refuse_if_too_big(forward, 1,
                                  "a forward pass of one image", "--limit")
     return max(1, min(n, fits))
 

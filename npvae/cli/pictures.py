@@ -102,8 +102,8 @@ def run_manifold(args):
 
 def _check_picture_memory(model, n, images, what):
     """Refuse a picture of ``images(n)`` decodes that would not fit in memory."""
-    memory.refuse_if_too_big(
-        lambda k: memory.picture_bytes(model, images(k), report.DECODE_BATCH), n, what, "--n")
+    picture = memory.bytes_of_pictures(model, report.DECODE_BATCH)
+    memory.refuse_if_too_big(lambda k: picture(images(k)), n, what, "--n")
 
 
 def run_scatter(args):
