@@ -18,7 +18,8 @@ from npvae.models import VAE
 from npvae.trainer import TrainConfig, Trainer
 
 # One training step of batch B in a fresh process: the peak resident memory it adds to
-# what the process held after a first step of 2 images (numba compiled, MNIST not loaded).
+# what the process held after a first step of 17 images (numba's compilations, which take
+# hundreds of MiB once, done; MNIST not loaded).
 MEASURE = """
 import json, resource, sys
 import numpy as np
@@ -34,7 +35,7 @@ def rss():  # resident now, in bytes (statm counts pages)
 batch = int(sys.argv[1])
 model, optimizer = VAE(), RMSprop()
 images = np.random.default_rng(0).uniform(size=(batch, 28, 28, 1)).astype(np.float32)
-train_step(model, optimizer, images[:2])
+train_step(model, optimizer, images[:17])  # compiles every path: one block and several
 before = rss()
 train_step(model, optimizer, images)
 print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - before))
