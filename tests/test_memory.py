@@ -146,3 +146,14 @@ def test_evaluate_passes_fewer_images_at_a_time_when_memory_is_short(meminfo, tm
     meminfo(1)
     assert main(argv) == 2
     assert "not even one would" in capsys.readouterr().err
+
+
+def test_the_textbook_is_counted_with_its_whole_window_matrices(model, monkeypatch):
+    """The textbook keeps each Conv2D's im2col matrix until backward: far more than the
+    blocked algorithms, so a layer that cannot name its algorithm is counted so."""
+    fast = memory.batch_bytes(model, 64)
+    monkeypatch.setattr(memory, "algorithm_of", lambda layer, shape: "textbook")
+    textbook = memory.batch_bytes(model, 64)
+    windows = 28 * 28 * 9 * 1 + 14 * 14 * 9 * 32 + 2 * 14 * 14 * 9 * 64 + 28 * 28 * 9 * 32
+    assert textbook > 4 * 64 * windows  # the window matrices the 5 Conv2Ds keep
+    assert textbook > 1.5 * fast
