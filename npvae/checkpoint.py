@@ -177,8 +177,11 @@ def _read_archive(path: Path) -> dict[str, np.ndarray]:
 def _damaged(path: Path, cause: BaseException) -> CheckpointError:
     reason = str(cause).rstrip(".")  # numpy's messages end with a full stop, ours continues
     if "allow_pickle" in reason:
-        # numpy suggests loading the file with pickle; for a damaged file that is bad advice.
-        reason = "the bytes are not a NumPy archive (numpy took them for pickled data)"
+        # Neither a zip (.npz) nor an .npy header: numpy guesses pickle, and suggests loading
+        # it so; this is some other file (a README, a PNG), not a damaged checkpoint.
+        return CheckpointError(f"{path} is not a checkpoint: it is not a NumPy archive (an "
+                               f"npvae checkpoint is the checkpoint.npz that 'npvae train' "
+                               f"writes in its --out folder)")
     return CheckpointError(f"cannot read checkpoint {path}: {type(cause).__name__}: {reason}. "
                            f"The file is truncated or corrupt (was it copied while being "
                            f"written?); use an earlier checkpoint or retrain")

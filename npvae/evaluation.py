@@ -34,6 +34,7 @@ from npvae.losses import bernoulli_reconstruction
 
 LOG_2PI = np.log(2 * np.pi)
 EVAL_BATCH = 128  # images per forward pass: bounds the memory of the layers' work arrays
+IWAE_BATCH = 256  # codes per decoder pass of the importance samples, for the same reason
 
 
 def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False):
@@ -53,7 +54,7 @@ def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False):
             "neg_elbo": reconstruction + kl}
 
 
-def iwae_nll(model, x, k, rng, batch_size=256, progress=False):
+def iwae_nll(model, x, k, rng, batch_size=IWAE_BATCH, progress=False):
     """Mean IWAE estimate of -log p(x) with ``k`` samples per image, nats per image.
 
     The k samples of an image are decoded ``batch_size`` at a time, so k = 1000 needs

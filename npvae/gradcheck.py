@@ -13,6 +13,12 @@ float64.)
 To check a layer's backward pass we make its output a scalar with a fixed random
 projection ``f(x) = sum(layer.forward(x) * R)``: then ``dL/dy = R`` is what we feed to
 ``backward``, and every output entry takes part in the check.
+
+R must be random, with entries of both signs and different sizes. With R all ones, a
+backward that sends each image's gradient to another image (``dy[::-1]``) or to another
+channel would pass: reversing a constant changes nothing. And ``backward`` is handed a
+copy of R, so a backward that writes into its ``dy`` cannot change the function the
+numerical gradient is taken of.
 """
 import numpy as np
 
@@ -45,11 +51,15 @@ def relative_error(analytic, numeric):
 
     Measuring against the largest entry, rather than entry by entry, keeps an entry
     that is exactly zero (a dead ReLU) from turning a 1e-12 absolute error into a
-    huge relative one.
+    huge relative one. The scale is the gradients' own, never floored (at 1, say): a
+    gradient of size 1e-4 that is 1% off measures 1e-2, as one of size 1 does.
+    A NaN or infinite entry measures ``inf``, which every bound rejects.
     """
     analytic, numeric = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
     if analytic.shape != numeric.shape:
         raise ValueError(f"shapes differ: {analytic.shape} vs {numeric.shape}")
+    if not (np.isfinite(analytic).all() and np.isfinite(numeric).all()):
+        return float("inf")
     scale = max(np.abs(analytic).max(initial=0.0), np.abs(numeric).max(initial=0.0))
     if scale == 0.0:
         return 0.0
@@ -70,13 +80,16 @@ def check_layer(layer, x, rng, h=1e-5):
     if layer.dtype != np.float64 or x.dtype != np.float64:
         raise ValueError(f"check {layer!r} in float64 (dtype=np.float64 and a float64 x): "
                          f"float32 rounding swamps the differences")
-    projection = rng.standard_normal(layer.forward(x).shape)
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"check_layer needs a numpy.random.Generator for its random "
+                         f"projection, e.g. np.random.default_rng(0); got {rng!r}")
+    projection = rng.standard_normal(layer.forward(x).shape)  # R: random, see above
 
     def loss():
         return float(np.sum(layer.forward(x) * projection))
 
     layer.forward(x)
-    dx = layer.backward(projection)
+    dx = layer.backward(projection.copy())  # a copy: loss() must keep the R it was given
     errors = {"x": relative_error(dx, numerical_gradient(loss, x, h))}
     for key, param in layer.params.items():
         errors[key] = relative_error(layer.grads[key], numerical_gradient(loss, param, h))

@@ -242,10 +242,12 @@ def plot_history(history, path, points=(), show: bool = False) -> Path:
                         + list(zip(*curves["train_loss"])))
         total.plot(*zip(*within), "-", color="0.6", lw=1, zorder=1,
                    label="train loss, mean of the epoch so far")
-    total.set(title="The loss being minimised", xlabel="epoch", ylabel=f"loss ({UNITS})")
+    scales = [_readable_scale(axes) for axes in (total, parts, parts_kl)]
+    total.set(title="The loss being minimised", xlabel="epoch",
+              ylabel=f"loss ({UNITS}{scales[0]})")
     parts.set(title="The two terms of the loss", xlabel="epoch")
-    parts.set_ylabel(f"reconstruction ({UNITS})", color="tab:blue")
-    parts_kl.set_ylabel(f"KL divergence ({UNITS})", color="tab:orange")
+    parts.set_ylabel(f"reconstruction ({UNITS}{scales[1]})", color="tab:blue")
+    parts_kl.set_ylabel(f"KL divergence ({UNITS}{scales[2]})", color="tab:orange")
     for axes in (total, parts):
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
     total.legend()
@@ -253,6 +255,18 @@ def plot_history(history, path, points=(), show: bool = False) -> Path:
     # Reconstruction falls and KL rises, which usually leaves the middle right empty.
     parts.legend(lines, [line.get_label() for line in lines], loc="center right")
     return png.save(figure, path, show)
+
+
+def _readable_scale(axes, spread=100.0):
+    """Put ``axes`` on a log scale if its curves span more than ``spread`` times (a first
+    epoch's spike at 1e9 would flatten every later epoch onto the axis); return the words
+    its label gets, ", log scale", or ""."""
+    values = np.concatenate([line.get_ydata() for line in axes.get_lines()] or [[1.0]])
+    values = values[np.isfinite(values)]
+    if values.size and values.min() > 0 and values.max() > spread * values.min():
+        axes.set_yscale("log")
+        return ", log scale"
+    return ""
 
 
 def _image_axes(canvas: np.ndarray, width: float):

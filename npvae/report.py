@@ -26,9 +26,8 @@ of them, or both:
 
 Sizes and paths are checked before the model runs, so a bad one fails at once.
 """
-import functools
-
 import numpy as np
+from tqdm import tqdm
 
 from npvae import plots, png
 from npvae.datasets.pixels import as_float_images
@@ -39,6 +38,7 @@ ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds m
 # Codes per decoder pass: the last convolution's work array grows with the image's pixels
 # times the batch, so a manifold of large colour images is decoded a few codes at a time.
 DECODE_BATCH = 32
+PROGRESS_AFTER = 3  # seconds: a shorter wait needs no bar
 # What a 2-number code cannot keep apart, said where the user looks.
 TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"  # on MNIST
 
@@ -117,8 +117,18 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
 
 def decoder(model):
     """``model.decoder.generate``, ``DECODE_BATCH`` codes at a time: z (M, latent_dim) to
-    images (M, H, W, C) in [0, 1]."""
-    return functools.partial(model.decoder.generate, batch_size=DECODE_BATCH)
+    images (M, H, W, C) in [0, 1]. A decode that takes longer than ``PROGRESS_AFTER``
+    seconds (a manifold of 400 x 400 codes) shows a progress bar on stderr."""
+    def decode(z):
+        with tqdm(total=len(z), desc="decoding", unit="image", delay=PROGRESS_AFTER,
+                  leave=False, dynamic_ncols=True) as bar:
+            images = []
+            for start in range(0, len(z), DECODE_BATCH):
+                images.append(model.decoder.generate(z[start:start + DECODE_BATCH],
+                                                     batch_size=DECODE_BATCH))
+                bar.update(len(images[-1]))
+        return np.concatenate(images)
+    return decode
 
 
 def encode_means(model, x, batch_size=ENCODE_BATCH):

@@ -45,7 +45,7 @@ class SpikeWatch:
     def see(self, step, loss):
         """The ``Spike`` if the loss of ``step`` is one (the first of the run), else None."""
         spike = None
-        if not self.spiked and len(self.recent) >= 5:
+        if not self.spiked and self.recent:  # from the second step: spikes come early
             typical = float(np.median(self.recent))
             if loss > SPIKE * typical:
                 self.spiked, spike = True, Spike(step, loss, typical)

@@ -114,3 +114,28 @@ def test_bad_data_is_one_line_and_exit_code_2(folder, tmp_path, capsys, options,
     assert code == 2
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("npvae: error: ") and fragment in lines[0]
+
+
+@pytest.mark.parametrize("options, said", [
+    ([], "lr warm-up over 50 steps"),                 # own pictures: warmed up by default
+    (["--lr-warmup", "0"], None),                     # unless the user says otherwise
+])
+def test_own_pictures_warm_the_learning_rate_up_by_default(folder, tmp_path, capsys,
+                                                           monkeypatch, options, said):
+    from npvae.trainer import Trainer
+    configs = []
+    monkeypatch.setattr(Trainer, "fit", lambda self, *a, **k: configs.append(self.config) or [])
+    code = cli.main(["train", "--data", str(folder), "--image-size", "16", "--epochs", "1",
+                     "--quiet", "--no-pictures", "--out", str(tmp_path / "run"), *options])
+    out = capsys.readouterr().out
+    assert code == 0 and configs[0].lr_warmup == (50 if said else 0)
+    assert (said in out) if said else ("warm-up" not in out)
+
+
+def test_mnist_keeps_the_books_recipe_without_a_warm_up(tmp_path, capsys, monkeypatch):
+    from npvae.trainer import Trainer
+    configs = []
+    monkeypatch.setattr(Trainer, "fit", lambda self, *a, **k: configs.append(self.config) or [])
+    assert cli.main(["train", "--limit", "16", "--test-limit", "8", "--epochs", "1", "--quiet",
+                     "--no-pictures", "--out", str(tmp_path / "run")]) == 0
+    assert configs[0].lr_warmup == 0

@@ -6,6 +6,7 @@ import pytest
 from npvae.datasets import load_mnist
 from npvae.models import VAE
 from npvae.optim import RMSprop
+from npvae.spikes import SpikeWatch
 from npvae.train import train_epoch
 from npvae.trainer import TrainConfig, Trainer
 
@@ -63,3 +64,11 @@ def test_points_within_the_epoch_are_recorded_and_resumed(first_images, tmp_path
     # 30 steps in parts of 3: points after steps 3, 6, ..., 27 (the epoch's end is a record).
     assert [round(p["epoch"] * STEPS) for p in trainer.points] == list(range(3, 30, 3))
     assert Trainer.resume(trainer.checkpoint_path).points == trainer.points
+
+
+def test_a_spike_is_watched_for_from_the_second_step():
+    """Own colour pictures spiked at step 3 (loss 1e9 after 1e5): said at once, not after 5."""
+    watch = SpikeWatch()
+    seen = [watch.see(step, loss) for step, loss in enumerate((1.2e5, 9e4, 8e9, 7e9), 1)]
+    assert seen[:2] == [None, None] and seen[3] is None
+    assert seen[2].step == 3 and "loss is 8e+09" in seen[2].note()

@@ -217,3 +217,46 @@ def test_reconstructions_note_is_a_second_title_line(tmp_path, drawn_figures):
     plots.plot_reconstructions(blank_images(2), blank_images(2), tmp_path / "r.png")
     with_note, without = (figure.axes[0].get_title() for figure in drawn_figures)
     assert with_note.splitlines()[1] == "hello" and len(without.splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- what the pictures draw
+
+
+def test_scatter_draws_the_manifolds_window_at_the_grids_quantiles(tmp_path, drawn_figures):
+    """The dashed square is where the manifold decodes: corners at norm.ppf(0.05), norm.ppf(0.95)."""
+    rng = np.random.default_rng(0)
+    plots.plot_scatter(rng.standard_normal((50, 2)), rng.integers(0, 10, 50), tmp_path / "s.png")
+    axes = drawn_figures[0].axes[0]
+    (window,) = axes.get_lines()
+    low, high = norm.ppf([0.05, 0.95])
+    corners = np.column_stack(window.get_data())
+    np.testing.assert_allclose(corners, [[low, low], [high, low], [high, high], [low, high],
+                                         [low, low]])
+    grid, _ = plots.latent_grid(2)
+    np.testing.assert_allclose([grid[0], grid[-1]], [low, high])  # the manifold's own edges
+    assert axes.yaxis_inverted() and not axes.xaxis_inverted()  # rows grow downwards
+
+
+def test_manifold_ticks_name_the_grid_values_at_their_tiles(tmp_path, drawn_figures):
+    plots.plot_manifold(coordinate_decoder(2), 2, tmp_path / "m.png", n=5)
+    axes = drawn_figures[0].axes[0]
+    grid = norm.ppf(np.linspace(0.05, 0.95, 5))
+    expected = [f"{value + 0.0:.2f}" for value in np.round(grid, 2)]
+    for ticks, labels in ((axes.get_xticks(), axes.get_xticklabels()),
+                          (axes.get_yticks(), axes.get_yticklabels())):
+        np.testing.assert_allclose(ticks, np.arange(5) * 28 + 13.5)  # each tile's centre
+        assert [label.get_text() for label in labels] == expected
+
+
+def test_a_first_epochs_spike_puts_the_loss_curve_on_a_log_scale(tmp_path, drawn_figures):
+    """Own colour pictures: epoch 1 at 8e9 nats, then 2000 falling to 1100: on a linear
+    axis the epochs after the first lie flat on zero and no learning shows."""
+    spiked = example_history(with_test=False)
+    spiked[0].update(train_loss=8e9, train_kl=8e9)
+    plots.plot_history(spiked, tmp_path / "spiked.png")
+    plots.plot_history(example_history(), tmp_path / "calm.png")
+    (total, parts, kl), calm = drawn_figures[0].axes, drawn_figures[1].axes
+    assert total.get_yscale() == "log" and kl.get_yscale() == "log"
+    assert parts.get_yscale() == "linear"  # reconstruction 190 .. 47.5: no spike there
+    assert total.get_ylabel() == "loss (nats per image, log scale)"
+    assert [axes.get_yscale() for axes in calm] == ["linear"] * 3

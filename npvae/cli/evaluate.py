@@ -5,7 +5,8 @@ import numpy as np
 
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit, load_checkpoint_model,
                                test_set, whole_number)
-from npvae.evaluation import iwae_nll, negative_elbo
+from npvae import memory
+from npvae.evaluation import EVAL_BATCH, IWAE_BATCH, iwae_nll, negative_elbo
 
 
 def add_parser(commands):
@@ -27,17 +28,33 @@ def add_parser(commands):
     evaluate.set_defaults(run=run, memory_hint="lower --limit")
 
 
+def passes_that_fit(model, n):
+    """``n``, or fewer if only fewer images fit in one forward pass in the memory available
+    (large own pictures); NotEnoughMemory if not even one does."""
+    available = memory.available_bytes()
+    if available is None:
+        return n
+    forward = memory.bytes_of_batches(model, training=False)
+    fits = memory.largest_count(forward, available)
+    if fits == 0:
+        memory.refuse_if_too_big(forward, 1,
+                                 "a forward pass of one image", "--limit")
+    return max(1, min(n, fits))
+
+
 def run(args):
     if args.draws < 1:
         raise CommandError(f"--draws must be at least 1; got {args.draws}")
     model = load_checkpoint_model(args.checkpoint)
     x_test, _, _ = test_set(args.checkpoint, args.limit)
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
+    batch = passes_that_fit(model, min(len(x_test), max(EVAL_BATCH, IWAE_BATCH)))
     iwae = None
     if args.iwae is not None:
         # First, so that iwae_nll's own check of K fails before the ELBO's pass.
-        iwae = iwae_nll(model, x_test, args.iwae, iwae_rng, progress=True)
-    draws = [negative_elbo(model, x_test, rng, progress=True)
+        iwae = iwae_nll(model, x_test, args.iwae, iwae_rng, progress=True,
+                        batch_size=min(IWAE_BATCH, batch))
+    draws = [negative_elbo(model, x_test, rng, progress=True, batch_size=min(EVAL_BATCH, batch))
              for rng in ([elbo_rng] if args.draws == 1 else elbo_rng.spawn(args.draws))]
     result = {"images": len(x_test), **{key: float(np.mean([d[key] for d in draws]))
                                          for key in draws[0]}}

@@ -1,6 +1,7 @@
 """``npvae explore``: move through the latent space in a window (``npvae.explorer``), or
 draw one view of it into a PNG with ``--at`` and ``--out``."""
 import argparse
+import re
 import math
 from pathlib import Path
 
@@ -25,11 +26,17 @@ def add_parser(commands):
                          help="show the codes of the first N test images (default 2000)")
     explore.add_argument("--at", type=code, metavar="Z1,Z2[,...]",
                          help="draw the view at this code, one number per latent dimension, "
-                              "without a window (write --at=-1,0.5 for a leading minus)")
+                              "without a window")
     explore.add_argument("--out", type=Path, metavar="FILE.png",
                          help="with --at: where to write the picture")
+    # argparse takes "-0.5,1" for an option unless it looks like a negative number, and
+    # its pattern knows no commas: this one lets a code start with a minus.
+    explore._negative_number_matcher = NEGATIVE_CODE
     # show=True: main must not force the Agg backend, a window may open.
     explore.set_defaults(run=run_explore, show=True)
+
+
+NEGATIVE_CODE = re.compile(r"^-\.?\d[\d.,eE+-]*$")  # -0.5,1  -1  -.5,2  -1e-3,0
 
 
 def code(text):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from npvae import png, report
+from npvae import memory, png, report
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
                                check_writable_folder, load_checkpoint_model, test_set,
                                print_paths, whole_number)
@@ -95,8 +95,15 @@ def _model_and_out(args):
 
 def run_manifold(args):
     model, out = _model_and_out(args)
+    _check_picture_memory(model, args.n, lambda n: n * n, f"a manifold of {args.n}x{args.n} images")
     print_paths(report.save_manifold(model, out, n=args.n, dims=args.dims, show=args.show))
     return 0
+
+
+def _check_picture_memory(model, n, images, what):
+    """Refuse a picture of ``images(n)`` decodes that would not fit in memory."""
+    picture = memory.bytes_of_pictures(model, report.DECODE_BATCH)
+    memory.refuse_if_too_big(lambda k: picture(images(k)), n, what, "--n")
 
 
 def run_scatter(args):
@@ -121,6 +128,7 @@ def run_reconstruct(args):
 
 def run_sample(args):
     model, out = _model_and_out(args)
+    _check_picture_memory(model, args.n, lambda n: n, f"{args.n:,} samples")
     print_paths(report.save_samples(model, out, n=args.n, rng=np.random.default_rng(args.seed),
                                     show=args.show))
     return 0

@@ -7,17 +7,18 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from npvae import report
-from npvae.animation import GIF_NAME, ManifoldFilm
+from npvae import memory, report
+from npvae.animation import FRAMES_NAME, GIF_NAME, SNAPSHOTS, ManifoldFilm
 from npvae.cli.options import (MODEL_DEFAULTS, PROG, TRAIN_DEFAULTS, CommandError,
                                check_writable_folder, number, print_paths, reloaded_data,
                                whole_number)
+from npvae.cli.train_report import epoch_line, print_header
 from npvae.atomic import remove_stale_temporaries
-from npvae.datasets import as_float_images, load_data, summary_line
-from npvae.losses import UNITS
+from npvae.datasets import as_float_images, load_data
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
+from npvae.run_lock import RunLock
 from npvae.train import TrainingDiverged
 from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer
 
@@ -28,6 +29,10 @@ CONFIG_OPTIONS = ("epochs", "batch_size", "lr", "lr_warmup", "optimizer", "seed"
                   "test_limit", "checkpoint_every")
 DATA_OPTIONS = ("data", "image_size", "channels")  # with --resume, the checkpoint's record
 WARM_UP_FLAG = "--lr-warmup 50"  # what the spike's note says avoids it
+# Own pictures (--data) warm the learning rate up unless --lr-warmup says otherwise: on
+# 300 colour shapes RMSprop's first full-size steps sent the KL term to 1e5..1e9 nats and
+# the reconstructions stayed grey (docs/08-your-own-images-and-the-explorer.md).
+OWN_PICTURES_WARMUP = 50
 
 
 def add_parser(commands):
@@ -54,7 +59,8 @@ def _add_learning_options(train):
                        help=f"learning rate (default {TRAIN_DEFAULTS.lr:g})")
     train.add_argument("--lr-warmup", type=whole_number, metavar="STEPS",
                        help="raise the learning rate linearly over the first STEPS steps "
-                            "(default 0, as the book; 50 avoids the first steps' spike)")
+                            f"(default 0 on MNIST, as the book; {OWN_PICTURES_WARMUP} with "
+                            "--data: it avoids the first steps' spike)")
     train.add_argument("--optimizer", choices=sorted(OPTIMIZERS),
                        help=f"default {TRAIN_DEFAULTS.optimizer}")
     train.add_argument("--loss", choices=LOSSES,
@@ -111,16 +117,30 @@ def _add_data_and_output_options(train):
 
 
 def run(args):
+    """Train while holding the folder's lock: one run per --out (npvae.run_lock)."""
+    check_writable_folder(args.out, args.out)
+    with RunLock(args.out, say=lambda line: print(f"{PROG}: note: {line}", file=sys.stderr)):
+        return _train(args)
+
+
+def _train(args):
     checkpoint = args.out / CHECKPOINT_NAME
     _check_run_folder(args, checkpoint)
     trainer, data = _resumed_run(args, checkpoint) if args.resume else _new_run(args)
     x_train, limit = data.x_train, trainer.config.test_limit
     x_test, y_test = data.x_test[:limit], None if data.y_test is None else data.y_test[:limit]
-    _print_header(trainer, len(x_train), len(x_test), data.description)
+    print_header(trainer, len(x_train), len(x_test), data.description)
     if trainer.state.epoch >= trainer.config.epochs:
         print(f"{checkpoint} is already at epoch {trainer.state.epoch} of "
               f"{trainer.config.epochs}; nothing to do (pass a larger --epochs to train further)")
         return 0
+    # Before the first step: the kernel would kill a batch too big, not numpy raise.
+    memory.refuse_training_batch(trainer.model, min(trainer.config.batch_size, len(x_train),
+                                                    trainer.config.limit or len(x_train)))
+    if args.resume and not args.no_pictures and _started_without_pictures(args, trainer,
+                                                                          len(x_train)):
+        print("pictures: none, as this run was started with --no-pictures")
+        args.no_pictures = True
     film = None if args.no_pictures else _film(args, trainer, len(x_train))
     try:
         _fit(trainer, args, x_train, x_test, film)
@@ -204,12 +224,24 @@ def _film(args, trainer, n_train):
         return None
     if not args.resume:
         return ManifoldFilm(model, args.out, args.dims or (0, 1))
-    steps_per_epoch = math.ceil(min(n_train, trainer.config.limit or n_train)
-                                / trainer.config.batch_size)
-    return ManifoldFilm.resume(model, args.out, trainer.state.position(steps_per_epoch),
+    return ManifoldFilm.resume(model, args.out, _position(trainer, n_train),
                                trainer.history, dims=args.dims,
                                say=lambda line: print(f"{PROG}: warning: {line}",
                                                       file=sys.stderr))
+
+
+def _position(trainer, n_train):
+    """Epochs done, a fraction mid-epoch, as Trainer counts them."""
+    steps_per_epoch = math.ceil(min(n_train, trainer.config.limit or n_train)
+                                / trainer.config.batch_size)
+    return trainer.state.position(steps_per_epoch)
+
+
+def _started_without_pictures(args, trainer, n_train):
+    """Whether the run being resumed was started with --no-pictures: past its film's first
+    snapshot, yet with no film in its folder (a 1-number code has none: it cannot tell)."""
+    return (trainer.model.config["latent_dim"] >= 2 and not (args.out / FRAMES_NAME).exists()
+            and _position(trainer, n_train) >= SNAPSHOTS[0])
 
 
 def _new_run(args):
@@ -219,8 +251,10 @@ def _new_run(args):
                      seed=_given(args, ("seed",)).get("seed", TRAIN_DEFAULTS.seed),
                      progress=not args.quiet)
     model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
-    trainer = Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out,
-                      data=data.description)
+    config = _given(args, CONFIG_OPTIONS)
+    if args.data is not None:
+        config.setdefault("lr_warmup", OWN_PICTURES_WARMUP)
+    trainer = Trainer(model, TrainConfig(**config), args.out, data=data.description)
     return trainer, data
 
 
@@ -244,47 +278,12 @@ def _given(args, names):
     return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
-def _print_header(trainer, n_train, n_test, description):
-    model, config = trainer.model, trainer.config
-    used = min(n_train, config.limit) if config.limit else n_train
-    print(f"model: VAE, latent_dim {model.config['latent_dim']}, loss {model.loss}"
-          f"{f', beta {model.beta:g}' if model.beta != 1 else ''}"
-          f"{', book sampling' if model.config['book_sampling'] else ''}, "
-          f"{model.count_params():,} parameters")
-    print(f"data: {summary_line(description)}")
-    print(f"using: {used:,} training images, {n_test:,} test images")
-    epochs = f"{config.epochs} epoch" + ("s" if config.epochs != 1 else "")
-    print(f"training: {epochs}, batch size {config.batch_size}, "
-          f"{config.optimizer} lr {config.lr:g}, seed {config.seed}"
-          + (f", lr warm-up over {config.lr_warmup} steps" if config.lr_warmup else "")
-          + (f", checkpoint every {config.checkpoint_every} steps of the run"
-             if config.checkpoint_every else ""))
-    if config.batch_size > used:
-        print(f"{PROG}: warning: the batch size {config.batch_size:,} is larger than the "
-              f"{used:,} training images: each step takes all of them, one step per epoch",
-              file=sys.stderr)
-    state = trainer.state
-    if state.epoch or state.step_in_epoch:
-        within = f", step {state.step_in_epoch}" if state.step_in_epoch else ""
-        print(f"resuming after epoch {state.epoch}{within}")
-    units = (f"rec and KL below are in {UNITS}; the loss is the book's, per pixel"
-             if model.loss == "book" else f"losses below are in {UNITS}")
-    print(f"output: {trainer.out_dir}  ({units})", flush=True)
-
-
-def epoch_line(record, epochs):
-    width = len(str(epochs))
-    return (f"epoch {record['epoch']:>{width}}/{epochs}  "
-            f"train loss {record['train_loss']:8.3f} (rec {record['train_reconstruction']:.3f}, "
-            f"KL {record['train_kl']:.3f})  "
-            f"test loss {record['test_loss']:8.3f} (rec {record['test_reconstruction']:.3f}, "
-            f"KL {record['test_kl']:.3f}) {UNITS}  {record['seconds']:.1f} s")
-
-
 def _check_run_folder(args, checkpoint):
     """Raise CommandError unless ``args.out`` can be written and holds a checkpoint if and
     only if the run resumes (a new run never overwrites one)."""
-    check_writable_folder(args.out, args.out)
+    if args.epochs == 0 and not args.resume:
+        raise CommandError("--epochs 0 trains nothing: give 1 or more (a new run writes its "
+                           "first checkpoint at the end of its first epoch)")
     if args.resume and not checkpoint.is_file():
         raise CommandError(f"--resume: no checkpoint at {checkpoint}; leave out --resume to "
                            f"start a new run there")

@@ -136,7 +136,12 @@ def hold_out(x, y, fraction, seed):
 
 def reload_data(description, progress=True, cache_dir=None):
     """The Dataset a ``description`` (from ``load_data``) was made from: the same images,
-    the same split. A ``ValueError`` if the data changed on disk since."""
+    the same split. A ``ValueError`` if the data changed on disk since, or moved."""
+    path = description["options"].get("path")
+    if path is not None and not Path(path).is_dir():
+        raise ValueError(f"this run was trained on the pictures in {path}, which are no longer "
+                         f"there: put them back (the checkpoint records that folder and "
+                         f"how it was split)")
     data = load_data(**description["options"], progress=progress, cache_dir=cache_dir)
     then, now = description, data.description
     if then["shape"] != now["shape"] or then["split"] != now["split"]:

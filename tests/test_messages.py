@@ -1,0 +1,89 @@
+"""Every message a new user met in their first hours, made true and helpful: each one
+tested here with the situation that produced it."""
+import numpy as np
+import pytest
+
+from npvae import cli, report
+from npvae.datasets import load_data
+from npvae.models import VAE
+from npvae.trainer import TrainConfig, Trainer
+from picture_folders import write_shapes
+
+TINY_MODEL = dict(input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2), dense_units=4,
+                  decoder_filters=2)
+
+
+def one_line_error(capsys):
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1, err
+    return err
+
+
+def test_epochs_0_on_a_new_run_says_it_trains_nothing_and_names_no_file(tmp_path, capsys):
+    code = cli.main(["train", "--epochs", "0", "--out", str(tmp_path / "e0"), "--quiet"])
+    err = one_line_error(capsys)
+    assert code == 2 and "--epochs 0 trains nothing" in err and "checkpoint.npz" not in err
+    assert not (tmp_path / "e0").exists()  # nothing left behind
+
+
+def test_evaluate_on_a_run_whose_pictures_moved_says_so_without_data(tmp_path, capsys):
+    folder = tmp_path / "shapes"
+    write_shapes(folder, 20, size=8, colour=False)
+    data = load_data(folder, progress=False)
+    model = VAE(input_shape=data.x_train.shape[1:], latent_dim=2)
+    Trainer(model, TrainConfig(epochs=1), tmp_path / "run", data=data.description).save()
+    folder.rename(tmp_path / "moved")
+    code = cli.main(["evaluate", "--checkpoint", str(tmp_path / "run" / "checkpoint.npz")])
+    err = one_line_error(capsys)
+    assert code == 2 and f"trained on the pictures in {folder}, which are no longer there" in err
+    assert "--data" not in err
+
+
+def test_a_file_that_is_no_checkpoint_is_called_so(tmp_path, capsys):
+    readme = tmp_path / "README.md"
+    readme.write_text("# npvae\n\nA convolutional VAE.\n")
+    code = cli.main(["manifold", "--checkpoint", str(readme)])
+    err = one_line_error(capsys)
+    assert code == 2 and f"{readme} is not a checkpoint" in err
+    assert "pickle" not in err and "corrupt" not in err
+
+
+@pytest.mark.parametrize("text, values", [("-0.5,1", [-0.5, 1.0]), ("-1", [-1.0]),
+                                          ("-.5,2", [-0.5, 2.0]), ("-1e-3,0", [-0.001, 0.0]),
+                                          ("0.5,-1", [0.5, -1.0])])
+def test_at_takes_a_code_with_a_leading_minus(text, values):
+    args = cli.build_parser().parse_args(["explore", "--checkpoint", "c.npz", "--at", text,
+                                          "--out", "v.png"])
+    assert args.at == values
+
+
+def test_a_new_run_into_a_finished_one_points_to_the_command_line(tmp_path, capsys):
+    Trainer(VAE(latent_dim=2), TrainConfig(epochs=1), tmp_path).save()
+    code = cli.main(["train", "--limit", "16", "--test-limit", "8", "--epochs", "1",
+                     "--quiet", "--out", str(tmp_path)])
+    err = one_line_error(capsys)
+    assert code == 2 and "already exists: continue that run with --resume" in err
+    assert "Trainer" not in err
+
+
+def test_a_long_decode_shows_progress(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(report, "PROGRESS_AFTER", 0)  # as if each batch took seconds
+    report.save_manifold(VAE(latent_dim=2, seed=0, **TINY_MODEL), tmp_path / "m.png", n=12)
+    err = capsys.readouterr().err
+    assert "decoding:" in err and "/144 [" in err  # the bar counts the 12 x 12 codes
+
+
+def test_a_short_decode_shows_none(tmp_path, capsys):
+    report.save_manifold(VAE(latent_dim=2, seed=0, **TINY_MODEL), tmp_path / "m.png", n=3)
+    assert "decoding" not in capsys.readouterr().err
+
+
+def test_resuming_a_no_pictures_run_draws_none_and_warns_of_no_frames(tmp_path, capsys):
+    assert cli.main(["train", "--epochs", "1", "--no-pictures", "--limit", "32", "--test-limit",
+                     "8", "--batch-size", "16", "--quiet", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert cli.main(["train", "--resume", "--epochs", "2", "--quiet", "--out", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "pictures: none, as this run was started with --no-pictures" in out
+    assert "frames" not in err and "warning" not in err
+    assert not list(tmp_path.glob("manifold*")) and not list(tmp_path.glob("*.png"))[1:]
