@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from npvae import cli, report
+from npvae.cli import commands
 from npvae.datasets import load_data
 from npvae.models import VAE
 from npvae.trainer import TrainConfig, Trainer
@@ -52,7 +53,7 @@ def test_a_file_that_is_no_checkpoint_is_called_so(tmp_path, capsys):
                                           ("-.5,2", [-0.5, 2.0]), ("-1e-3,0", [-0.001, 0.0]),
                                           ("0.5,-1", [0.5, -1.0])])
 def test_at_takes_a_code_with_a_leading_minus(text, values):
-    args = cli.build_parser().parse_args(["explore", "--checkpoint", "c.npz", "--at", text,
+    args = commands.build_parser().parse_args(["explore", "--checkpoint", "c.npz", "--at", text,
                                           "--out", "v.png"])
     assert args.at == values
 
