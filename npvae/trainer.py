@@ -28,7 +28,7 @@ from tqdm import tqdm
 from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
-from npvae.models import VAE
+from npvae.models.conditional import build_model, check_labels, is_conditional
 from npvae.history import is_point_due, write_history
 from npvae.optim import OPTIMIZERS
 from npvae.train import TrainingDiverged, train_epoch
@@ -80,7 +80,7 @@ class Trainer:
     """Trains a VAE, keeping all that an exact resume needs.
 
     Args:
-        model: a ``VAE``.
+        model: a ``VAE`` (or a ``ConditionalVAE``: then ``fit`` needs the labels).
         config: a ``TrainConfig``.
         out_dir: where ``checkpoint.npz``, ``history.json``/``.csv`` and
             ``loss_curve.png`` go.
@@ -91,6 +91,7 @@ class Trainer:
     def __init__(self, model, config, out_dir, data=None):
         self.model, self.config, self.out_dir = model, config, Path(out_dir)
         self.data = data
+        self.labels = self.test_labels = None  # a conditional model's, given to fit
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
         self.data_rng = np.random.default_rng([config.seed, 1])
         self.epoch = 0            # epochs completed
@@ -110,8 +111,9 @@ class Trainer:
     # ------------------------------------------------------------------ the loop
 
     def fit(self, x_train, x_test, progress=True, on_epoch_end=None, say=tqdm.write,
-            on_step=None):
+            on_step=None, y_train=None, y_test=None):
         """Train until ``config.epochs`` epochs are done; returns the history (a list).
+        ``y_train``, ``y_test``: the images' labels, which a conditional model needs.
 
         ``on_epoch_end(record)``, if given, is called with each epoch's history record
         once that epoch's checkpoint is saved; ``on_step(point)`` after each step, with
@@ -120,6 +122,8 @@ class Trainer:
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
         self._check_data(x_train, x_test)
+        self.labels = self._labels(y_train, self.config.limit, len(x_train), "training")
+        self.test_labels = self._labels(y_test, self.config.test_limit, len(x_test), "test")
         steps = math.ceil(len(x_train) / self.config.batch_size)
         if self.history:
             # A run killed between its checkpoint and its history files left them behind.
@@ -155,12 +159,21 @@ class Trainer:
             raise ValueError(f"this run shuffles {len(self.order)} training images, but "
                              f"{len(x_train)} were given: resume it with the same data")
 
+    def _labels(self, labels, limit, n, which):
+        """A conditional model's labels, checked; None for an unconditional one."""
+        if not is_conditional(self.model):
+            return None
+        if labels is None:
+            raise ValueError(f"a conditional model needs the {which} images' labels")
+        return check_labels(labels[:limit], self.model.config["num_classes"], n)
+
     def _run_epoch(self, x_train, steps, bar, say, on_step):
         size, config = self.config.batch_size, self.config
         learning_rate = config.learning_rate if config.lr_warmup else None
         for step, stats in self._diverging_run(train_epoch(
                 self.model, self.optimizer, x_train, self.order, size,
-                first_step=self.step_in_epoch, learning_rate=learning_rate)):
+                first_step=self.step_in_epoch, learning_rate=learning_rate,
+                labels=self.labels)):
             for term in TERMS:
                 self.sums[term] += stats[term] * stats["images"]
             self.step_in_epoch = step + 1
@@ -208,7 +221,8 @@ class Trainer:
     def _finish_epoch(self, x_test, n_train, seconds):
         # The test noise depends on (seed, epoch) only: same numbers however the run went.
         rng = np.random.default_rng([self.config.seed, 2, self.epoch])
-        test = negative_elbo(self.model, as_float_images(x_test, self.model.dtype), rng)
+        test = negative_elbo(self.model, as_float_images(x_test, self.model.dtype), rng,
+                             labels=self.test_labels)
         self.epoch += 1
         record = {"epoch": self.epoch, "seconds": seconds}
         record.update({f"train_{t}": self.sums[t] / n_train for t in TERMS})
@@ -252,7 +266,7 @@ class Trainer:
         arrays, meta = load_checkpoint(path)
         try:
             config = TrainConfig(**{**meta["train"], **overrides})
-            model = VAE(**meta["model"], seed=0)
+            model = build_model(meta["model"])
             trainer = cls(model, config, Path(path).parent)
             trainer._restore(arrays, meta)
             trainer.owns_checkpoint = True
@@ -279,7 +293,7 @@ def load_model(path):
     """The trained VAE stored in a checkpoint (weights only, ready to use)."""
     arrays, meta = load_checkpoint(path)
     try:
-        model = VAE(**meta["model"], seed=0)
+        model = build_model(meta["model"])
         model.load_weights(_with_prefix(arrays, "model/"))
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{path}: the weights do not fit the model it describes "

@@ -16,6 +16,7 @@ from npvae.atomic import remove_stale_temporaries
 from npvae.datasets import as_float_images, load_data, summary_line
 from npvae.losses import UNITS
 from npvae.models import VAE
+from npvae.models.conditional import ConditionalVAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
 from npvae.trainer import CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer
@@ -92,6 +93,10 @@ def add_parser(commands):
                        help="do not draw manifold.gif (the manifold after each epoch and at "
                             "1/8, 1/4, 1/2 of the first), manifold.png, scatter.png, "
                             "reconstructions.png")
+    train.add_argument("--conditional", action="store_true",
+                       help="train a conditional VAE, q(z|x, y) and p(x|z, y), on labelled "
+                            "data: MNIST, IDX folders with label files, picture folders with "
+                            "a subfolder per label")
     train.add_argument("--quiet", action="store_true",
                        help="no progress bar (the per-epoch lines are still printed)")
     train.set_defaults(run=run, memory_hint="lower --batch-size (the book's is "
@@ -125,7 +130,8 @@ def run(args):
 
     try:
         trainer.fit(x_train, x_test, progress=not args.quiet, on_epoch_end=on_epoch_end,
-                    on_step=None if film is None else film.on_step)
+                    on_step=None if film is None else film.on_step, y_train=data.y_train,
+                    y_test=data.y_test)
     except KeyboardInterrupt:
         print(f"\ninterrupted at epoch {trainer.epoch + 1}, step {trainer.step_in_epoch}; "
               f"{_where_to_go_on(args, checkpoint)}", file=sys.stderr)
@@ -199,9 +205,23 @@ def _new_trainer(args, data):
     """A Trainer for a new run, its model built for the data's image shape; VAE and
     TrainConfig check the values and fill in defaults. The Trainer refuses to overwrite
     a checkpoint already in ``args.out``."""
-    model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
+    options = dict(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
+    model = (ConditionalVAE(num_classes(data), **options) if args.conditional
+             else VAE(**options))
     return Trainer(model, TrainConfig(**_given(args, CONFIG_OPTIONS)), args.out,
                    data=data.description)
+
+
+def num_classes(data):
+    """How many labels the data has: its label names, or the largest label plus one;
+    CommandError for data without labels."""
+    if data.y_train is None or data.y_test is None:
+        where = data.description["path"]
+        raise CommandError(f"--conditional needs labelled images, and those in {where} have "
+                           f"none: put each picture in a subfolder named after its label, "
+                           f"or leave out --conditional")
+    names = data.description["label_names"]
+    return len(names) if names else int(max(data.y_train.max(), data.y_test.max())) + 1
 
 
 def _resumed_trainer(args, checkpoint):
@@ -228,7 +248,8 @@ def _given(args, names):
 def _print_header(trainer, n_train, n_test, description):
     model, config = trainer.model, trainer.config
     used = min(n_train, config.limit) if config.limit else n_train
-    print(f"model: VAE, latent_dim {model.config['latent_dim']}, loss {model.loss}"
+    labels = model.config.get("num_classes")
+    print(f"model: {type(model).__name__}{f' on {labels} labels' if labels else ''}, latent_dim {model.config['latent_dim']}, loss {model.loss}"
           f"{f', beta {model.beta:g}' if model.beta != 1 else ''}"
           f"{', book sampling' if model.config['book_sampling'] else ''}, "
           f"{model.count_params():,} parameters")

@@ -39,10 +39,14 @@ def _prefixed(trace, prefix):
 
 
 class Encoder(Layer):
-    """q(z|x): image (N, H, W, C) -> (z_mean, z_log_var), each (N, latent_dim)."""
+    """q(z|x): image (N, H, W, C) -> (z_mean, z_log_var), each (N, latent_dim).
+
+    ``extra_inputs`` widens the dense layer's input for numbers joined to the flattened
+    features (the conditional VAE's one-hot label, ``npvae.models.conditional``)."""
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64, 64, 64),
-                 strides=(1, 2, 1, 1), dense_units=32, rng=None, dtype=np.float32):
+                 strides=(1, 2, 1, 1), dense_units=32, rng=None, dtype=np.float32,
+                 extra_inputs=0):
         super().__init__(dtype)
         layers, shape = [], tuple(input_shape)
         for i, (width, stride) in enumerate(zip(filters, strides), start=1):
@@ -52,8 +56,8 @@ class Encoder(Layer):
             layers.append((f"conv{i}", conv))
         self.conv_output_shape = shape  # (14, 14, 64) for the book: the decoder mirrors it
         layers += [("flatten", Flatten(dtype)),
-                   ("dense", Dense(int(np.prod(shape)), dense_units, rng=rng, dtype=dtype,
-                                   activation="relu"))]
+                   ("dense", Dense(int(np.prod(shape)) + extra_inputs, dense_units, rng=rng,
+                                   dtype=dtype, activation="relu"))]
         self.trunk = Sequential(layers)
         self.z_mean = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
         self.z_log_var = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
