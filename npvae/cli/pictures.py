@@ -1,4 +1,4 @@
-"""``npvae manifold | scatter | reconstruct | sample | interpolate``: one picture of a
+"""``npvae manifold | scatter | reconstruct | sample | generate | interpolate``: one picture of a
 trained model each, written as a PNG beside its checkpoint unless ``--out`` says where.
 
 What each picture shows is said in ``npvae.report``, which draws them.
@@ -11,6 +11,7 @@ from npvae import png, report
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
                                check_writable_folder, load_checkpoint_model, test_set,
                                print_paths, whole_number)
+from npvae.models.conditional import is_conditional
 from npvae.trainer import data_description
 
 
@@ -22,6 +23,7 @@ def add_parser(commands):
     manifold.add_argument("--n", type=whole_number, default=15,
                           help="grid size: n x n images (default 15)")
     _add_dims(manifold, "span")
+    _add_label(manifold, "every code")
     manifold.set_defaults(run=run_manifold)
 
     scatter = _picture_parser(
@@ -47,7 +49,17 @@ def add_parser(commands):
         commands, "sample", "samples.png", "decode codes drawn from the prior",
         "Draw codes from the prior N(0, I) and decode them.")
     _add_count_and_seed(sample, 100, "samples", "the draws")
+    _add_label(sample, "every sample")
     sample.set_defaults(run=run_sample)
+
+    generate = _picture_parser(
+        commands, "generate", "generated.png", "draw chosen digits with a conditional model",
+        "A conditional model's images: --n of the label given by --label, each from its own "
+        "code z ~ N(0, I); without --label, one row per label with the same --n codes down "
+        "the columns (the label picks the digit, the code its style).")
+    _add_count_and_seed(generate, 10, "images (per row, without --label)", "the codes")
+    _add_label(generate, "every image")
+    generate.set_defaults(run=run_generate)
 
     interpolate = _picture_parser(
         commands, "interpolate", "interpolation.png",
@@ -78,6 +90,12 @@ def _add_dims(parser, verb):
                         metavar=("X", "Y"), help=f"latent dimensions to {verb} (default 0 1)")
 
 
+def _add_label(parser, what):
+    parser.add_argument("--label", type=whole_number, metavar="Y",
+                        help=f"a conditional model's label for {what}, 0..K-1 (the digit "
+                             f"for MNIST)")
+
+
 def _add_count_and_seed(parser, default_n, things, drawn):
     parser.add_argument("--n", type=whole_number, default=default_n,
                         help=f"how many {things} (default {default_n})")
@@ -95,7 +113,8 @@ def _model_and_out(args):
 
 def run_manifold(args):
     model, out = _model_and_out(args)
-    print_paths(report.save_manifold(model, out, n=args.n, dims=args.dims, show=args.show))
+    print_paths(report.save_manifold(model, out, n=args.n, dims=args.dims, show=args.show,
+                                     label=args.label))
     return 0
 
 
@@ -110,24 +129,52 @@ def run_scatter(args):
 
 def run_reconstruct(args):
     model, out = _model_and_out(args)
-    x_test, _, _ = test_set(args.checkpoint)
+    x_test, y_test, _ = test_set(args.checkpoint)
     data = data_description(args.checkpoint)   # None: a checkpoint of the shipped MNIST
     print_paths(report.save_reconstructions(model, x_test, out, n=args.n,
                                             rng=np.random.default_rng(args.seed),
                                             show=args.show,
-                                            mnist=data is None or data["kind"] == "mnist"))
+                                            mnist=data is None or data["kind"] == "mnist",
+                                            labels=y_test))
     return 0
 
 
 def run_sample(args):
     model, out = _model_and_out(args)
     print_paths(report.save_samples(model, out, n=args.n, rng=np.random.default_rng(args.seed),
-                                    show=args.show))
+                                    show=args.show, label=args.label,
+                                    label_names=_label_names(args.checkpoint)))
     return 0
+
+
+def run_generate(args):
+    model, out = _model_and_out(args)
+    if not is_conditional(model):
+        raise CommandError(f"{args.checkpoint} is not a conditional model: generate draws "
+                           f"chosen labels (train one with --conditional); 'sample' draws "
+                           f"from this one")
+    rng, names = np.random.default_rng(args.seed), _label_names(args.checkpoint)
+    if args.label is None:
+        print_paths(report.save_label_grid(model, out, n=args.n, rng=rng, show=args.show,
+                                           label_names=names))
+    else:
+        print_paths(report.save_samples(model, out, n=args.n, rng=rng, show=args.show,
+                                        label=args.label, label_names=names))
+    return 0
+
+
+def _label_names(checkpoint):
+    """The names of a run's labels (a picture folder's subfolders), or None (numbers)."""
+    data = data_description(checkpoint)
+    return None if data is None else data.get("label_names")
 
 
 def run_interpolate(args):
     model, out = _model_and_out(args)
+    if is_conditional(model):
+        raise CommandError("interpolate draws an unconditional model's line between two "
+                           "codes; a conditional model's codes hold the style, not the digit: "
+                           "use 'generate' or 'manifold --label Y'")
     x_test, _, _ = test_set(args.checkpoint)
     for option, index in (("--from-index", args.from_index), ("--to-index", args.to_index)):
         if not 0 <= index < len(x_test):
