@@ -180,3 +180,57 @@ def test_train_conditional_refuses_pictures_without_labels(tmp_path, capsys):
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "--conditional needs labelled images" in error
     assert not (tmp_path / "run" / "checkpoint.npz").exists()
+
+
+# ------------------------------------------------------------- the commands, on MNIST
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def mnist_run(tmp_path_factory):
+    """A conditional model trained one short epoch on 64 MNIST digits."""
+    out = tmp_path_factory.mktemp("cvae") / "run"
+    assert cli.main(["train", "--conditional", "--limit", "64", "--test-limit", "64",
+                     "--epochs", "1", "--quiet", "--no-pictures", "--out", str(out)]) == 0
+    return out / "checkpoint.npz"
+
+
+@pytest.mark.parametrize("command", [["generate", "--label", "7", "--n", "4"],
+                                     ["generate", "--n", "3"], ["manifold", "--label", "3"],
+                                     ["sample", "--label", "0"], ["reconstruct"],
+                                     ["scatter", "--limit", "50"]])
+def test_picture_commands_draw_a_conditional_model(mnist_run, command, tmp_path):
+    out = tmp_path / "picture.png"
+    assert cli.main(command + ["--checkpoint", str(mnist_run), "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == PNG_SIGNATURE
+
+
+@pytest.mark.parametrize("command, message", [
+    (["manifold"], "give --label, 0..9"), (["generate", "--label", "10"], "got 10"),
+    (["interpolate"], "use 'generate' or 'manifold --label Y'")])
+def test_a_conditional_picture_without_its_label_is_one_line(mnist_run, command, message,
+                                                            tmp_path, capsys):
+    assert cli.main(command + ["--checkpoint", str(mnist_run),
+                               "--out", str(tmp_path / "p.png")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and message in error
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_label_and_generate_refuse_an_unconditional_model(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert cli.main(["train", "--limit", "16", "--test-limit", "16", "--epochs", "1",
+                     "--quiet", "--no-pictures", "--out", str(out)]) == 0
+    checkpoint = str(out / "checkpoint.npz")
+    assert cli.main(["generate", "--checkpoint", checkpoint, "--label", "1"]) == 2
+    assert cli.main(["manifold", "--checkpoint", checkpoint, "--label", "1"]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert "is not a conditional model" in errors[0] and "leave out --label" in errors[1]
+
+
+def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
+    assert cli.main(["evaluate", "--checkpoint", str(mnist_run), "--limit", "20",
+                     "--iwae", "5"]) == 0
+    printed = capsys.readouterr().out
+    assert "upper bound on -log p(x|y)" in printed and "IWAE, K=5" in printed
