@@ -6,7 +6,7 @@ from pathlib import Path
 
 from npvae import explorer, explorer_window
 from npvae.cli.options import (PROG, CommandError, add_checkpoint, check_writable_folder,
-                               load_checkpoint_model, test_set, print_paths,
+                               load_checkpoint_model, picture_folder, test_set, print_paths,
                                whole_number)
 
 
@@ -68,5 +68,5 @@ def run_explore(args):
         print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims))
     else:
         explorer_window.open_window(model, x_test, y_test, dims,
-                                    save_folder=args.checkpoint.parent)
+                                    save_folder=picture_folder(args.checkpoint))
     return 0

@@ -9,8 +9,8 @@ import numpy as np
 
 from npvae import png, report
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
-                               check_writable_folder, load_checkpoint_model, test_set,
-                               print_paths, whole_number)
+                               check_writable_folder, load_checkpoint_model, picture_folder,
+                               test_set, print_paths, whole_number)
 from npvae.models.conditional import is_conditional
 from npvae.trainer import data_description
 
@@ -79,7 +79,7 @@ def _picture_parser(commands, name, default_file, summary, description):
     add_checkpoint(parser)
     parser.add_argument("--out", type=Path, metavar="FILE.png",
                         help=f"where to write the picture (default: {default_file} beside "
-                             f"the checkpoint)")
+                             f"the checkpoint; for a shipped model, in the current folder)")
     parser.add_argument("--show", action="store_true", help="also open it in a window")
     parser.set_defaults(default_file=default_file, memory_hint="lower --n or --limit")
     return parser
@@ -106,7 +106,7 @@ def _add_count_and_seed(parser, default_n, things, drawn):
 def _model_and_out(args):
     """The checkpoint's model and the picture's path, checked before the slow part."""
     out = png.png_path(args.out if args.out is not None
-                       else args.checkpoint.parent / args.default_file)
+                       else picture_folder(args.checkpoint) / args.default_file)
     check_writable_folder(out.parent, out)
     return load_checkpoint_model(args.checkpoint), out
 
