@@ -23,6 +23,9 @@ of them, or both:
   width) is what the code holds.
 - ``save_interpolation``: a straight line between the mean codes of two images, decoded.
   The in-between images are plausible digits only if the space between codes is used.
+- ``save_concept``: codes moved along a concept vector (the mean code of images with an
+  attribute minus that of images without it), decoded: does the attribute grow, and
+  does the rest stay?
 - ``plots.plot_history`` (drawn by the training loop, ``loss_curve.png``): the loss and its
   two terms, the tug of war between "copy the input" (reconstruction) and "keep codes
   close to the prior" (KL).
@@ -33,7 +36,7 @@ import functools
 
 import numpy as np
 
-from npvae import plots, png
+from npvae import concepts, plots, png
 from npvae.datasets.pixels import as_float_images
 from npvae.evaluation import EVAL_BATCH
 from npvae.models.conditional import is_conditional
@@ -138,6 +141,34 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
     t = np.linspace(0, 1, steps, dtype=z_a.dtype)[:, None]      # (steps, 1)
     z = (1 - t) * z_a + t * z_b                                 # (steps, D)
     return plots.plot_interpolation(decoder(model)(z), path, show=show)
+
+
+def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=2.0, *, rng,
+                 show=False):
+    """Find the concept vector of ``attribute`` from the codes of images x (N, H, W, C)
+    (``npvae.concepts``), move the codes of ``n`` of them, picked by ``rng``, along it in
+    ``steps`` steps from -reach to +reach times the vector, and draw one row per image.
+    A conditional model encodes and decodes each image with its label from ``labels``.
+
+    Returns (path, measured): ``measured`` holds the vector, its length, the attribute of
+    every decoded image (n, steps) and the share of rows along which it grows at each step.
+    """
+    png.png_path(path)
+    n, steps = count("n", n, maximum=len(x)), count("steps", steps, minimum=2)
+    codes = encode_means(model, x, labels)                                   # (N, D)
+    vector = concepts.concept_vector(codes, concepts.measure(x, attribute))  # (D,)
+    picked = np.sort(rng.choice(len(x), size=n, replace=False))
+    moved, t = concepts.walk(codes[picked], vector, steps, reach)            # (n*steps, D)
+    images = (model.generate(moved, np.repeat(labels[picked], steps), DECODE_BATCH)
+              if is_conditional(model) else decoder(model)(moved))
+    values = concepts.measure(images, attribute).reshape(n, steps)
+    share = concepts.monotone_rows(values)
+    title = (f"Moving codes along the '{attribute}' vector: z + t v, t from {-reach:g} to "
+             f"{reach:g}\n{attribute} grows at every step in {share:.0%} of the rows")
+    names = [f"#{i}" for i in picked]
+    path = plots.plot_rows(images, names, path, title=title, show=show)
+    return path, {"vector": vector, "length": float(np.linalg.norm(vector)), "t": t,
+                  "values": values, "monotone_share": share}
 
 
 def decoder(model, label=None):

@@ -1,5 +1,6 @@
-"""``npvae manifold | scatter | reconstruct | sample | generate | interpolate``: one picture of a
-trained model each, written as a PNG beside its checkpoint unless ``--out`` says where.
+"""``npvae manifold | scatter | reconstruct | sample | generate | concept | interpolate``: one
+picture of a trained model each, written as a PNG beside its checkpoint unless ``--out``
+says where.
 
 What each picture shows is said in ``npvae.report``, which draws them.
 """
@@ -7,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from npvae import png, report
+from npvae import concepts, png, report
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
                                check_writable_folder, load_checkpoint_model, picture_folder,
-                               test_set, print_paths, whole_number)
+                               number, test_set, print_paths, whole_number)
 from npvae.models.conditional import is_conditional
 from npvae.trainer import data_description
 
@@ -60,6 +61,23 @@ def add_parser(commands):
     _add_count_and_seed(generate, 10, "images (per row, without --label)", "the codes")
     _add_label(generate, "every image")
     generate.set_defaults(run=run_generate)
+
+    concept = _picture_parser(
+        commands, "concept", "concept.png", "move test images' codes along a concept vector",
+        "Find a concept vector (the book's 8.4): the mean code of the test images with the "
+        "most of an attribute minus that of those with the least (top and bottom quarter), "
+        "then decode a few images' codes moved along it, one row per image, and measure "
+        "whether the attribute grows along each row.")
+    concept.add_argument("--attribute", choices=concepts.ATTRIBUTES, default="thickness",
+                         help="thickness (ink per image), slant or width (default thickness)")
+    _add_count_and_seed(concept, 6, "images (rows)", "which images")
+    concept.add_argument("--steps", type=whole_number, default=9,
+                         help="images per row, at least 2 (default 9)")
+    concept.add_argument("--reach", type=number, default=2.0,
+                         help="move from -REACH to +REACH times the vector (default 2)")
+    concept.add_argument("--limit", type=whole_number, default=2000, metavar="N",
+                         help="find the vector from the first N test images (default 2000)")
+    concept.set_defaults(run=run_concept)
 
     interpolate = _picture_parser(
         commands, "interpolate", "interpolation.png",
@@ -160,6 +178,23 @@ def run_generate(args):
     else:
         print_paths(report.save_samples(model, out, n=args.n, rng=rng, show=args.show,
                                         label=args.label, label_names=names))
+    return 0
+
+
+def run_concept(args):
+    model, out = _model_and_out(args)
+    x_test, y_test, _ = test_set(args.checkpoint, args.limit)
+    path, measured = report.save_concept(
+        model, x_test, y_test, out, args.attribute, n=args.n, steps=args.steps,
+        reach=args.reach, rng=np.random.default_rng(args.seed), show=args.show)
+    means = measured["values"].mean(axis=0)
+    print(f"{args.attribute} vector: length {measured['length']:.3f}, "
+          f"({', '.join(f'{v:.3f}' for v in measured['vector'])})")
+    print(f"{args.attribute} of the decoded images, mean of each column: "
+          f"{' '.join(f'{v:.3g}' for v in means)}")
+    print(f"grows at every step in {measured['monotone_share']:.0%} of the "
+          f"{len(measured['values'])} rows")
+    print_paths(path)
     return 0
 
 
