@@ -234,3 +234,37 @@ def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
                      "--iwae", "5"]) == 0
     printed = capsys.readouterr().out
     assert "upper bound on -log p(x|y)" in printed and "IWAE, K=5" in printed
+
+
+# ------------------------------------------------------------------------ the explorer
+
+def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
+    from matplotlib.backend_bases import KeyEvent
+
+    from npvae.explorer_labels import ConditionalExplorer, make_explorer
+    model = ConditionalVAE(num_classes=3, input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2),
+                           dense_units=4, decoder_filters=2, seed=1)
+    rng = np.random.default_rng(0)
+    x, labels = rng.random((12, 8, 8, 1), dtype=np.float32), rng.integers(0, 3, 12)
+    explorer = make_explorer(model, x, labels)
+    assert isinstance(explorer, ConditionalExplorer)
+    explorer.figure.canvas.draw()
+    explorer.move_to(np.array([0.5, -0.5]))
+
+    def image():
+        return np.asarray(explorer.image.get_array()).copy()
+
+    def press(name):
+        canvas = explorer.figure.canvas
+        canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, name))
+
+    as_label_0 = image()
+    press("2")
+    assert explorer.label == 2 and "drawing label 2" in explorer.status.get_text()
+    expected = model.generate(np.array([[0.5, -0.5]], np.float32), [2])[0, ..., 0]
+    np.testing.assert_allclose(image(), expected, atol=1e-6)
+    assert not np.allclose(image(), as_label_0)
+    press("7")   # no such label among 3: nothing changes
+    assert explorer.label == 2
+    with pytest.raises(ValueError, match="for a conditional model"):
+        make_explorer(VAE(**TINY), label=1)

@@ -28,6 +28,9 @@ def add_parser(commands):
                               "without a window (write --at=-1,0.5 for a leading minus)")
     explore.add_argument("--out", type=Path, metavar="FILE.png",
                          help="with --at: where to write the picture")
+    explore.add_argument("--label", type=whole_number, metavar="Y",
+                         help="a conditional model's label to draw first (default 0); in the "
+                              "window, the keys 0-9 choose another")
     # show=True: main must not force the Agg backend, a window may open.
     explore.set_defaults(run=run_explore, show=True)
 
@@ -65,8 +68,10 @@ def run_explore(args):
                            f"got {len(args.at)}")
     x_test, y_test, _ = test_set(args.checkpoint, args.limit)
     if args.at is not None:
-        print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims))
+        print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims,
+                                       label=args.label))
     else:
         explorer_window.open_window(model, x_test, y_test, dims,
-                                    save_folder=picture_folder(args.checkpoint))
+                                    save_folder=picture_folder(args.checkpoint),
+                                    label=args.label)
     return 0
