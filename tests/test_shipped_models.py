@@ -43,7 +43,7 @@ def test_a_shipped_model_holds_its_documented_test_negative_elbo(name, test_imag
     model = load_model(checkpoint_path(name))
     _, meta = load_checkpoint(checkpoint_path(name))
     last = meta["history"][-1]
-    rng = np.random.default_rng([0, 2, last["epoch"] - 1])   # as Trainer._finish_epoch
+    rng = np.random.default_rng([meta["train"]["seed"], 2, last["epoch"] - 1])  # as the Trainer
     labels = y if isinstance(model, ConditionalVAE) else None
     score = negative_elbo(model, x, rng, labels=labels)["neg_elbo"]
     recorded = last["test_reconstruction"] + last["test_kl"]
