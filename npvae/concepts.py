@@ -53,7 +53,7 @@ def concept_vector(codes, values, fraction=0.25):
     return codes[order[-k:]].mean(axis=0) - codes[order[:k]].mean(axis=0)
 
 
-def walk(z, vector, steps=9, reach=2.0):
+def walk(z, vector, steps=9, reach=1.0):
     """Codes moved along ``vector``: row i is ``z[i] + t * vector`` for ``steps`` values of
     t evenly from -reach to +reach. z (n, D) -> (n * steps, D), row by row; and t."""
     t = np.linspace(-reach, reach, steps, dtype=np.float32)             # (steps,)

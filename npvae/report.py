@@ -143,7 +143,7 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
     return plots.plot_interpolation(decoder(model)(z), path, show=show)
 
 
-def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=2.0, *, rng,
+def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=1.0, *, rng,
                  show=False):
     """Find the concept vector of ``attribute`` from the codes of images x (N, H, W, C)
     (``npvae.concepts``), move the codes of ``n`` of them, picked by ``rng``, along it in

@@ -73,8 +73,8 @@ def add_parser(commands):
     _add_count_and_seed(concept, 6, "images (rows)", "which images")
     concept.add_argument("--steps", type=whole_number, default=9,
                          help="images per row, at least 2 (default 9)")
-    concept.add_argument("--reach", type=number, default=2.0,
-                         help="move from -REACH to +REACH times the vector (default 2)")
+    concept.add_argument("--reach", type=number, default=1.0,
+                         help="move from -REACH to +REACH times the vector (default 1)")
     concept.add_argument("--limit", type=whole_number, default=2000, metavar="N",
                          help="find the vector from the first N test images (default 2000)")
     concept.set_defaults(run=run_concept)
