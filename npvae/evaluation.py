@@ -31,57 +31,69 @@ import numpy as np
 from tqdm import tqdm
 
 from npvae.losses import bernoulli_reconstruction
+from npvae.models.conditional import is_conditional
 
 LOG_2PI = np.log(2 * np.pi)
 EVAL_BATCH = 128  # images per forward pass: bounds the memory of the layers' work arrays
 IWAE_BATCH = 256  # codes per decoder pass of the importance samples, for the same reason
 
 
-def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False):
+def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False, labels=None):
     """Means over the images x (N, H, W, C) of -ELBO, reconstruction and KL (nats per
     image), and of "loss", the model's own objective (the -ELBO, or the book's loss).
+    A conditional model is given the images' ``labels`` (N,): its bound is on -log p(x|y).
 
     One z per image, drawn from ``rng``: other noise gives a slightly different number."""
     model.check_images(x, "the evaluation images")
+    check_labels_given(model, labels, len(x))
     totals = np.zeros(3)
     for start in _batches(len(x), batch_size, progress, "negative ELBO"):
         batch = x[start:start + batch_size]
         eps = rng.standard_normal((len(batch), model.config["latent_dim"]), dtype=x.dtype)
-        out = model.forward(batch, eps)
+        given = () if labels is None else (labels[start:start + batch_size],)
+        out = model.forward(batch, *given, eps=eps)
         totals += [float(v.sum(dtype=np.float64)) for v in (out.loss, out.reconstruction, out.kl)]
     loss, reconstruction, kl = (float(t) for t in totals / len(x))
     return {"loss": loss, "reconstruction": reconstruction, "kl": kl,
             "neg_elbo": reconstruction + kl}
 
 
-def iwae_nll(model, x, k, rng, batch_size=IWAE_BATCH, progress=False):
-    """Mean IWAE estimate of -log p(x) with ``k`` samples per image, nats per image.
+def iwae_nll(model, x, k, rng, batch_size=IWAE_BATCH, progress=False, labels=None):
+    """Mean IWAE estimate of -log p(x) with ``k`` samples per image, nats per image (of
+    -log p(x|y) for a conditional model, given the images' ``labels``).
 
     The k samples of an image are decoded ``batch_size`` at a time, so k = 1000 needs
     no more memory than any other batch.
     """
     model.check_images(x, "the evaluation images")
+    check_labels_given(model, labels, len(x))
     if k < 1:
         raise ValueError(f"the number of importance samples must be at least 1; got {k}")
     images_per_pass = max(1, batch_size // k)
     total = 0.0
     for start in _batches(len(x), images_per_pass, progress, f"IWAE, K={k}"):
         batch = x[start:start + images_per_pass]
+        batch_labels = None if labels is None else labels[start:start + images_per_pass]
+        if labels is not None:
+            model.condition_on(batch_labels)
         mean, log_var = model.encoder.forward(batch)                        # (B, D)
-        log_w = np.concatenate([log_weights(model, batch, mean, log_var, rng, chunk)
+        log_w = np.concatenate([log_weights(model, batch, mean, log_var, rng, chunk,
+                                            batch_labels)
                                 for chunk in _chunks(k, max(1, batch_size // len(batch)))],
                                axis=1)                                      # (B, k)
         total += float(np.sum(logsumexp(log_w) - np.log(k)))
     return -total / len(x)
 
 
-def log_weights(model, x, mean, log_var, rng, samples):
+def log_weights(model, x, mean, log_var, rng, samples, labels=None):
     """log w = log p(x|z) + log p(z) - log q(z|x) for ``samples`` draws per image:
-    (B, samples), in float64."""
+    (B, samples), in float64. With ``labels`` (B,), p(x|z, y) and q(z|x, y)."""
     b, d = mean.shape
     eps = rng.standard_normal((b * samples, d), dtype=mean.dtype)
     mean_k, log_var_k = np.repeat(mean, samples, axis=0), np.repeat(log_var, samples, axis=0)
     z = model.sampling.forward(mean_k, log_var_k, eps)                     # (B*samples, D)
+    if labels is not None:   # each image's label, beside each of its samples
+        model.condition_on(np.repeat(labels, samples))
     reconstruction, _ = bernoulli_reconstruction(model.decoder.forward(z),
                                                  np.repeat(x, samples, axis=0))
     log_scale = np.log(model.sampling.scale(log_var_k).astype(np.float64))
@@ -90,6 +102,16 @@ def log_weights(model, x, mean, log_var, rng, samples):
     # is -0.5 (eps^2 + log 2 pi) - log scale.
     log_q_z = -np.sum(0.5 * (eps.astype(np.float64)**2 + LOG_2PI) + log_scale, axis=1)
     return (-reconstruction.astype(np.float64) + log_p_z - log_q_z).reshape(b, samples)
+
+
+def check_labels_given(model, labels, n):
+    """Raise ``ValueError`` unless labels come with a conditional model, and only then."""
+    if is_conditional(model) and labels is None:
+        raise ValueError("a conditional model scores -log p(x|y): give the images' labels")
+    if labels is not None and not is_conditional(model):
+        raise ValueError("labels were given, but the model is not conditional: leave them out")
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"{len(labels)} labels were given for {n} images: give one per image")
 
 
 def logsumexp(a):

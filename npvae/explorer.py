@@ -46,7 +46,7 @@ class Explorer:
         self.model, self.latent_dim = model, model.config["latent_dim"]
         self.dims = _check_dims(dims, self.latent_dim)
         self.save_folder = save_folder
-        codes = None if x is None else encode_means(model, x)
+        codes = None if x is None else encode_means(model, x, labels)
         labels = None if labels is None else check_labels(labels, len(x), classes=None)
         self.z = np.zeros(self.latent_dim, dtype=np.float32)  # the point being decoded
         others = [d for d in range(self.latent_dim) if d not in self.dims]
@@ -184,10 +184,11 @@ class Explorer:
             self.view.toggle_help()
 
 
-def render_at(model, z, out, x=None, labels=None, dims=(0, 1)):
-    """Draw the explorer's view at the code z (latent_dim,) without a window; save it at
-    ``out`` (a PNG, written atomically) and return ``out``."""
-    explorer = Explorer(model, x, labels, dims)
+def render_at(model, z, out, x=None, labels=None, dims=(0, 1), label=None):
+    """Draw the explorer's view at the code z (latent_dim,) without a window (a conditional
+    model's with ``label``); save it at ``out`` (a PNG, written atomically), return ``out``."""
+    from npvae.explorer_labels import make_explorer   # it imports this module
+    explorer = make_explorer(model, x, labels, dims, label=label)
     explorer.move_to(z)
     return explorer.save(out)
 

@@ -46,6 +46,7 @@ KEYS = """keys
   click       pin the point (its image joins the strip)
   i           interpolate between the last two pins
   c           clear the pins
+  0-9         a conditional model: the label to draw
   s           save the window as a PNG beside the checkpoint
   ?           show or hide this list
   q           close the window"""

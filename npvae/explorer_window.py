@@ -5,7 +5,7 @@ without a window), so nothing here is imported before a window is wanted.
 """
 import matplotlib
 
-from npvae.explorer import Explorer
+from npvae.explorer_labels import make_explorer
 from npvae.png import display_available
 
 
@@ -25,8 +25,9 @@ def display_problem():
     return None
 
 
-def open_window(model, x=None, labels=None, dims=(0, 1), save_folder="."):
-    """Open the explorer in a window and return when it is closed."""
+def open_window(model, x=None, labels=None, dims=(0, 1), save_folder=".", label=None):
+    """Open the explorer in a window (a conditional model's drawing ``label`` first) and
+    return when it is closed."""
     import matplotlib.pyplot as plt
     figure = plt.figure(num="npvae explore")
     manager = figure.canvas.manager
@@ -35,6 +36,6 @@ def open_window(model, x=None, labels=None, dims=(0, 1), save_folder="."):
         figure.canvas.mpl_disconnect(manager.key_press_handler_id)
     figure.canvas.mpl_connect("key_press_event",
                               lambda event: plt.close(figure) if event.key == "q" else None)
-    explorer = Explorer(model, x, labels, dims, save_folder, figure=figure)
+    explorer = make_explorer(model, x, labels, dims, save_folder, figure=figure, label=label)
     plt.show()
     return explorer

@@ -37,11 +37,12 @@ _GAP = 2  # white pixels between tiled images, so neighbours do not merge into o
 def normal_quantiles(probabilities):
     """``scipy.stats.norm.ppf``: the standard normal's quantiles, as the book's grid uses.
 
-    scipy.stats is imported here, when a picture needs it, not with the module, so that
-    starting ``npvae train`` does not wait for it.
+    Computed by ``scipy.special.ndtri``, the function ``norm.ppf`` calls: importing all of
+    scipy.stats would make ``npvae explore`` wait seconds for one function. Imported
+    here, when a picture needs it, not with the module.
     """
-    from scipy.stats import norm
-    return norm.ppf(probabilities)
+    from scipy.special import ndtri
+    return ndtri(probabilities)
 
 
 def latent_grid(latent_dim: int, n: int = 15, dims=(0, 1), low: float = _GRID_LOW,
@@ -201,12 +202,31 @@ def plot_reconstructions(originals, reconstructions, path, note: str = "",
     return png.save(figure, path, show)
 
 
-def plot_samples(images, path, ncols: int = 10, show: bool = False) -> Path:
-    """Draw images (n, H, W, 1), e.g. decoded prior draws, in a grid ``ncols`` wide."""
+def plot_samples(images, path, ncols: int = 10, show: bool = False, label=None) -> Path:
+    """Draw images (n, H, W, 1), e.g. decoded prior draws, in a grid ``ncols`` wide;
+    ``label``: the name of the label a conditional decoder was given, for the title."""
     path = png.png_path(path)
     images, ncols = as_images("images", images), count("ncols", ncols)
     figure, axes = _image_axes(tile_images(images, ncols), width=min(0.8 * ncols + 1, 16))
-    axes.set_title(f"{len(images)} samples: decoder(z) with z drawn from the prior N(0, I)")
+    given = "" if label is None else f", label {label}"
+    axes.set_title(f"{len(images)} samples: decoder(z{given}) with z drawn from the prior "
+                   f"N(0, I)")
+    return png.save(figure, path, show)
+
+
+def plot_rows(images, row_names, path, title: str, show: bool = False) -> Path:
+    """Draw images (rows * ncols, H, W, 1) as one row per name in ``row_names``, the names
+    written at the left (a conditional model's labels, a concept's starting images)."""
+    path = png.png_path(path)
+    images = as_images("images", images)
+    rows = len(row_names)
+    if rows == 0 or len(images) % rows:
+        raise ValueError(f"{len(images)} images do not fill {rows} rows evenly")
+    ncols, h = len(images) // rows, images.shape[1]
+    figure, axes = _image_axes(tile_images(images, ncols), width=min(0.8 * ncols + 1.5, 16))
+    axes.set_yticks([k * (h + _GAP) + (h - 1) / 2 for k in range(rows)],
+                    [str(name) for name in row_names])
+    axes.set_title(title)
     return png.save(figure, path, show)
 
 

@@ -18,20 +18,29 @@ of them, or both:
   code is used, not a sample, so the picture is the same every time.
 - ``save_samples``: the decoder on codes drawn from the prior N(0, I). Good samples show
   that the encoder filled the region where the prior puts its mass (the KL term's job).
+- ``save_label_grid`` (a conditional model): one row per label, the same code down each
+  column. The label picks the digit; what stays the same down a column (slant, thickness,
+  width) is what the code holds.
 - ``save_interpolation``: a straight line between the mean codes of two images, decoded.
   The in-between images are plausible digits only if the space between codes is used.
+- ``save_concept``: codes moved along a concept vector (the mean code of images with an
+  attribute minus that of images without it), decoded: does the attribute grow, and
+  does the rest stay?
 - ``plots.plot_history`` (drawn by the training loop, ``loss_curve.png``): the loss and its
   two terms, the tug of war between "copy the input" (reconstruction) and "keep codes
   close to the prior" (KL).
 
 Sizes and paths are checked before the model runs, so a bad one fails at once.
 """
+import functools
+
 import numpy as np
 from tqdm import tqdm
 
-from npvae import plots, png
+from npvae import concepts, plots, png
 from npvae.datasets.pixels import as_float_images
 from npvae.evaluation import EVAL_BATCH
+from npvae.models.conditional import is_conditional
 from npvae.plot_inputs import check_dims, count
 
 ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
@@ -43,9 +52,10 @@ PROGRESS_AFTER = 3  # seconds: a shorter wait needs no bar
 TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"  # on MNIST
 
 
-def save_manifold(model, path, n=15, dims=(0, 1), show=False):
-    """Decode an n x n grid of codes over latent ``dims`` (other dimensions 0); tile them."""
-    return plots.plot_manifold(decoder(model), model.config["latent_dim"], path,
+def save_manifold(model, path, n=15, dims=(0, 1), show=False, label=None):
+    """Decode an n x n grid of codes over latent ``dims`` (other dimensions 0); tile them.
+    A conditional model decodes every code with ``label``."""
+    return plots.plot_manifold(decoder(model, label), model.config["latent_dim"], path,
                                n=n, dims=dims, show=show)
 
 
@@ -57,9 +67,9 @@ def save_scatter(model, x_test, y_test, path, dims=None, show=False, label_names
     latent_dim = model.config["latent_dim"]
     if dims is not None or latent_dim <= 2:
         dims = check_dims((0, 1) if dims is None else dims, latent_dim)
-        return plots.plot_scatter(encode_means(model, x_test), y_test, path, dims=dims,
-                                  show=show, label_names=label_names)
-    components, variance = principal_components(encode_means(model, x_test))
+        return plots.plot_scatter(encode_means(model, x_test, y_test), y_test, path,
+                                  dims=dims, show=show, label_names=label_names)
+    components, variance = principal_components(encode_means(model, x_test, y_test))
     return plots.plot_scatter(components, y_test, path, show=show, label_names=label_names,
                               variance=variance)
 
@@ -82,24 +92,44 @@ def principal_components(z, k=2):
     return centred @ directions.T, variance
 
 
-def save_reconstructions(model, x, path, n=10, *, rng, show=False, mnist=True):
+def save_reconstructions(model, x, path, n=10, *, rng, show=False, mnist=True, labels=None):
     """Draw ``n`` images picked from x by ``rng`` above their reconstructions decoder(z_mean);
-    ``mnist`` False: other images, of which the note on MNIST's digits says nothing."""
+    ``mnist`` False: other images, of which the note on MNIST's digits says nothing. A
+    conditional model encodes and decodes each image with its label from ``labels``."""
     png.png_path(path)
     n = count("n", n, maximum=len(x))
-    originals = as_float_images(x[np.sort(rng.choice(len(x), size=n, replace=False))],
-                                model.dtype)
-    reconstructions = decoder(model)(encode_means(model, originals))
+    picked = np.sort(rng.choice(len(x), size=n, replace=False))
+    originals = as_float_images(x[picked], model.dtype)
+    codes = encode_means(model, originals, None if labels is None else labels[picked])
+    reconstructions = (model.generate(codes, labels[picked], DECODE_BATCH)
+                       if is_conditional(model) else decoder(model)(codes))
     note = TWO_DIM_NOTE if mnist and model.config["latent_dim"] == 2 else ""
     return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
 
 
-def save_samples(model, path, n=100, *, rng, show=False):
-    """Decode ``n`` codes z ~ N(0, I) drawn from ``rng``; ten to a row."""
+def save_samples(model, path, n=100, *, rng, show=False, label=None, label_names=None):
+    """Decode ``n`` codes z ~ N(0, I) drawn from ``rng``; ten to a row. A conditional
+    model decodes them all with ``label``."""
     png.png_path(path)
     n = count("n", n)
+    decode = decoder(model, label)
     z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)
-    return plots.plot_samples(decoder(model)(z), path, ncols=min(n, 10), show=show)
+    name = None if label is None else (label_names[label] if label_names else label)
+    return plots.plot_samples(decode(z), path, ncols=min(n, 10), show=show, label=name)
+
+
+def save_label_grid(model, path, n=10, *, rng, show=False, label_names=None):
+    """A conditional model's images, one row per label, the same code z ~ N(0, I) down
+    each of the ``n`` columns: along a row the code changes, down a column the label."""
+    png.png_path(path)
+    n = count("n", n)
+    classes = model.config["num_classes"]
+    z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)   # (n, D)
+    images = model.generate(np.tile(z, (classes, 1)), np.repeat(np.arange(classes), n),
+                            DECODE_BATCH)                                      # (K*n, H, W, C)
+    return plots.plot_rows(images, label_names or list(range(classes)), path, show=show,
+                           title="decoder(z, label): one row per label, one z per column\n"
+                                 "the label says which digit, the code how it is drawn")
 
 
 def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
@@ -115,27 +145,80 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
     return plots.plot_interpolation(decoder(model)(z), path, show=show)
 
 
-def decoder(model):
+def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=1.0, *, rng,
+                 show=False):
+    """Find the concept vector of ``attribute`` from the codes of images x (N, H, W, C)
+    (``npvae.concepts``), move the codes of ``n`` of them, picked by ``rng``, along it in
+    ``steps`` steps from -reach to +reach times the vector, and draw one row per image.
+    A conditional model encodes and decodes each image with its label from ``labels``.
+
+    Returns (path, measured): ``measured`` holds the vector, its length, the attribute of
+    every decoded image (n, steps) and the share of rows along which it grows at each step.
+    """
+    png.png_path(path)
+    n, steps = count("n", n, maximum=len(x)), count("steps", steps, minimum=2)
+    codes = encode_means(model, x, labels)                                   # (N, D)
+    vector = concepts.concept_vector(codes, concepts.measure(x, attribute))  # (D,)
+    picked = np.sort(rng.choice(len(x), size=n, replace=False))
+    moved, t = concepts.walk(codes[picked], vector, steps, reach)            # (n*steps, D)
+    images = (model.generate(moved, np.repeat(labels[picked], steps), DECODE_BATCH)
+              if is_conditional(model) else decoder(model)(moved))
+    values = concepts.measure(images, attribute).reshape(n, steps)
+    share = concepts.monotone_rows(values)
+    title = (f"Moving codes along the '{attribute}' vector: z + t v, t from {-reach:g} to "
+             f"{reach:g}\n{attribute} grows at every step in {share:.0%} of the rows")
+    names = [f"#{i}" for i in picked]
+    path = plots.plot_rows(images, names, path, title=title, show=show)
+    return path, {"vector": vector, "length": float(np.linalg.norm(vector)), "t": t,
+                  "values": values, "monotone_share": share}
+
+
+def decoder(model, label=None):
     """``model.decoder.generate``, ``DECODE_BATCH`` codes at a time: z (M, latent_dim) to
-    images (M, H, W, C) in [0, 1]. A decode that takes longer than ``PROGRESS_AFTER``
-    seconds (a manifold of 400 x 400 codes) shows a progress bar on stderr."""
+    images (M, H, W, C) in [0, 1]. A conditional model decodes every code with ``label``.
+    A decode that takes longer than ``PROGRESS_AFTER`` seconds (a manifold of 400 x 400
+    codes) shows a progress bar on stderr."""
+    generate = _generator(model, label)
+
     def decode(z):
         with tqdm(total=len(z), desc="decoding", unit="image", delay=PROGRESS_AFTER,
                   leave=False, dynamic_ncols=True) as bar:
             images = []
             for start in range(0, len(z), DECODE_BATCH):
-                images.append(model.decoder.generate(z[start:start + DECODE_BATCH],
-                                                     batch_size=DECODE_BATCH))
+                images.append(generate(z[start:start + DECODE_BATCH]))
                 bar.update(len(images[-1]))
         return np.concatenate(images)
     return decode
 
 
-def encode_means(model, x, batch_size=ENCODE_BATCH):
+def _generator(model, label):
+    """z (M, latent_dim) -> images: the decoder's, with ``label`` for a conditional model."""
+    if not is_conditional(model):
+        if label is not None:
+            raise ValueError("a label is for a conditional model (npvae train --conditional); "
+                             "this one takes none: leave out --label")
+        return functools.partial(model.decoder.generate, batch_size=DECODE_BATCH)
+    classes = model.config["num_classes"]
+    if label is None or not 0 <= label < classes:
+        raise ValueError(f"a conditional model draws a chosen label: give --label, 0.."
+                         f"{classes - 1}{'' if label is None else f'; got {label}'}")
+    return lambda z: model.generate(z, np.full(len(z), label), DECODE_BATCH)
+
+
+def encode_means(model, x, labels=None, batch_size=ENCODE_BATCH):
     """The encoder's mean codes z_mean (N, latent_dim) of images x (N, H, W, C): floats
-    in [0, 1], or uint8 0..255, scaled a batch at a time."""
+    in [0, 1], or uint8 0..255, scaled a batch at a time. A conditional model encodes each
+    image with its label from ``labels`` (N,); any other ignores them."""
     batches = [as_float_images(x[i:i + batch_size], model.dtype)
                for i in range(0, len(x), batch_size)]
     for batch in batches[:1]:
         model.check_images(batch, "the images to encode")
-    return np.concatenate([model.encoder.forward(batch)[0] for batch in batches])
+    if not is_conditional(model):
+        return np.concatenate([model.encoder.forward(batch)[0] for batch in batches])
+    if labels is None:
+        raise ValueError("a conditional model encodes an image with its label: give the labels")
+    codes = []
+    for i, batch in enumerate(batches):
+        model.condition_on(labels[i * batch_size:(i + 1) * batch_size], len(batch))
+        codes.append(model.encoder.forward(batch)[0])
+    return np.concatenate(codes)

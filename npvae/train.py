@@ -26,7 +26,8 @@ class TrainingDiverged(RuntimeError):
     """The loss or a gradient stopped being a finite number."""
 
 
-def train_epoch(model, optimizer, x, order, batch_size, first_step=0, learning_rate=None):
+def train_epoch(model, optimizer, x, order, batch_size, first_step=0, learning_rate=None,
+                labels=None):
     """Train on the images ``x[order]``, ``batch_size`` at a time; yield after every step.
 
     Args:
@@ -37,23 +38,26 @@ def train_epoch(model, optimizer, x, order, batch_size, first_step=0, learning_r
         first_step: the step to start at (not 0 when a stopped epoch is resumed).
         learning_rate: optional ``learning_rate(iterations)``: the step size to use when the
             optimizer has taken ``iterations`` steps (a warm-up, say).
+        labels: the images' labels (N,), for a conditional model (else None).
 
     Yields:
         (step, stats): the step just taken (0-based) and its batch's mean losses.
     """
     steps_per_epoch = math.ceil(len(order) / batch_size)
     for step in range(first_step, steps_per_epoch):
-        batch = as_float_images(x[order[step * batch_size:(step + 1) * batch_size]],
-                                model.dtype)
+        indices = order[step * batch_size:(step + 1) * batch_size]
+        batch = as_float_images(x[indices], model.dtype)
         if learning_rate is not None:
             optimizer.lr = learning_rate(optimizer.iterations)
-        yield step, train_step(model, optimizer, batch)
+        yield step, train_step(model, optimizer, batch,
+                               None if labels is None else labels[indices])
 
 
-def train_step(model, optimizer, batch):
+def train_step(model, optimizer, batch, labels=None):
     """One step of gradient descent on one batch; returns the batch's mean losses, a dict
-    with "loss", "reconstruction", "kl", "neg_elbo" and "images" (the batch size)."""
-    out = model(batch)                      # forward: each image's loss, (N,)
+    with "loss", "reconstruction", "kl", "neg_elbo" and "images" (the batch size).
+    ``labels`` (N,): the batch's labels, which a conditional model also takes."""
+    out = model(batch) if labels is None else model(batch, labels)   # each image's loss, (N,)
     model.backward()                        # d mean(loss) / d every parameter
     check_finite(out, model)                # a NaN step would spoil every weight it touches
     optimizer.step(model.named_layers())    # p <- p - lr * (the optimizer's step)

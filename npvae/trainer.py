@@ -31,7 +31,7 @@ from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
 from npvae.history import is_point_due, write_history
 from npvae.loop_state import TERMS, LoopState
-from npvae.models import VAE
+from npvae.models.conditional import build_model, check_labels, is_conditional
 from npvae.optim import OPTIMIZERS
 from npvae.progress import RunProgress
 from npvae.spikes import SpikeWatch
@@ -48,7 +48,7 @@ class Trainer:
     """Trains a VAE for ``config.epochs`` epochs, keeping all that an exact resume needs.
 
     Args:
-        model: a ``VAE``.
+        model: a ``VAE`` (or a ``ConditionalVAE``: then ``fit`` needs the labels).
         config: a ``TrainConfig``.
         out_dir: where ``checkpoint.npz``, ``history.json``/``.csv`` and
             ``loss_curve.png`` go.
@@ -59,6 +59,7 @@ class Trainer:
     def __init__(self, model, config, out_dir, data=None):
         self.model, self.config, self.out_dir = model, config, Path(out_dir)
         self.data = data
+        self.labels = self.test_labels = None  # a conditional model's, given to fit
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
         if model.fast:
             fast.speed_up(self.optimizer)  # as the model's layers: the same update, one pass
@@ -74,8 +75,9 @@ class Trainer:
     # ------------------------------------------------------------------ the run
 
     def fit(self, x_train, x_test, progress=True, on_epoch_end=None, on_step=None,
-            on_spike=None):
+            on_spike=None, y_train=None, y_test=None):
         """Train until ``config.epochs`` epochs are done; returns the history (a list).
+        ``y_train``, ``y_test``: the images' labels, which a conditional model needs.
 
         ``on_epoch_end(record)``, if given, is called with each epoch's history record
         once that epoch's checkpoint is saved; ``on_step(point)`` after each step, with
@@ -85,6 +87,9 @@ class Trainer:
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
         _check_data(self, x_train, x_test)
+        self.labels = _labels(self.model, y_train, self.config.limit, len(x_train), "training")
+        self.test_labels = _labels(self.model, y_test, self.config.test_limit, len(x_test),
+                                   "test")
         steps_per_epoch = math.ceil(len(x_train) / self.config.batch_size)
         if self.history:
             # A run killed between its checkpoint and its history files left them behind.
@@ -120,7 +125,7 @@ class Trainer:
         learning_rate = config.learning_rate if config.lr_warmup else None
         batches = train_epoch(self.model, self.optimizer, x_train, state.order,
                               config.batch_size, first_step=state.step_in_epoch,
-                              learning_rate=learning_rate)
+                              learning_rate=learning_rate, labels=self.labels)
         for step, stats in self._said_where_it_diverged(batches):
             state.add_step(step, stats)
             point = {"epoch": state.position(steps_per_epoch),
@@ -142,7 +147,8 @@ class Trainer:
     def _finish_epoch(self, x_test, seconds):
         # The test noise depends on (seed, epoch) only: same numbers however the run went.
         rng = np.random.default_rng([self.config.seed, 2, self.state.epoch])
-        test = negative_elbo(self.model, as_float_images(x_test, self.model.dtype), rng)
+        test = negative_elbo(self.model, as_float_images(x_test, self.model.dtype), rng,
+                             labels=self.test_labels)
         train = self.state.finish_epoch()
         record = {"epoch": self.state.epoch, "seconds": seconds, **train}
         record.update({f"test_{t}": test[t] for t in TERMS})
@@ -179,7 +185,7 @@ class Trainer:
         arrays, meta = load_checkpoint(path)
         try:
             config = TrainConfig(**{**meta["train"], **overrides})
-            trainer = cls(VAE(**meta["model"], seed=0), config, Path(path).parent)
+            trainer = cls(build_model(meta["model"]), config, Path(path).parent)
             trainer._restore(arrays, meta)
         except (KeyError, TypeError, ValueError) as error:
             raise CheckpointError(f"{path}: cannot resume the run this checkpoint describes "
@@ -203,7 +209,7 @@ def load_model(path):
     """The trained VAE stored in a checkpoint (weights only, ready to use)."""
     arrays, meta = load_checkpoint(path)
     try:
-        model = VAE(**meta["model"], seed=0)
+        model = build_model(meta["model"])
         model.load_weights(_with_prefix(arrays, "model/"))
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{path}: the weights do not fit the model it describes "
@@ -228,6 +234,15 @@ def _where_and_what_to_do(trainer):
 
 def _with_prefix(arrays, prefix):
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
+def _labels(model, labels, limit, n, which):
+    """A conditional model's labels, checked; None for an unconditional one."""
+    if not is_conditional(model):
+        return None
+    if labels is None:
+        raise ValueError(f"a conditional model needs the {which} images' labels")
+    return check_labels(labels[:limit], model.config["num_classes"], n)
 
 
 def _check_data(trainer, x_train, x_test):

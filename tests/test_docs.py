@@ -14,7 +14,7 @@ The rule, by the language named after the block's opening fence:
 - ``sh``: not run (the book's training takes about 15 minutes), but checked line by line:
   every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.build_parser``),
   so an option that is renamed or removed fails here; ``python FILE ...`` must name a
-  file of the repository; lines that install or test (``pip``, ``pytest``, ``python -m
+  file of the repository, ``python -m npvae.MODULE`` a runnable module of npvae; lines that install or test (``pip``, ``pytest``, ``python -m
   venv``, ``.``/``source`` of an activate script, ``cd``, ``git``) are left alone. Any
   other line fails: give it a rule here first.
 - ``text`` (or no language): output, diagrams, formulas; never run.
@@ -148,6 +148,12 @@ def check_shell_command(command, at):
                 build_parser().parse_args(argv[1:])
             except SystemExit as exit:
                 assert exit.code == 0, f"{at}: {command!r} does not parse: {err.getvalue()}"
+        return
+    if argv[:2] == ["python", "-m"]:
+        module = ROOT.joinpath(*argv[2].split("."))
+        assert argv[2].startswith("npvae.") and (
+            module.with_suffix(".py").is_file() or (module / "__main__.py").is_file()), \
+            f"{at}: {argv[2]} is no runnable module of npvae"
         return
     if argv[0] == "python":
         assert (ROOT / argv[1]).is_file(), f"{at}: {argv[1]} is no file of the repository"

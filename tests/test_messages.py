@@ -1,6 +1,5 @@
 """Every message a new user met in their first hours, made true and helpful: each one
 tested here with the situation that produced it."""
-import numpy as np
 import pytest
 
 from npvae import cli, report

@@ -7,6 +7,7 @@ from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit, loa
                                test_set, whole_number)
 from npvae import memory
 from npvae.evaluation import EVAL_BATCH, IWAE_BATCH, iwae_nll, negative_elbo
+from npvae.models.conditional import is_conditional
 
 
 def add_parser(commands):
@@ -46,15 +47,20 @@ def run(args):
     if args.draws < 1:
         raise CommandError(f"--draws must be at least 1; got {args.draws}")
     model = load_checkpoint_model(args.checkpoint)
-    x_test, _, _ = test_set(args.checkpoint, args.limit)
+    x_test, y_test, _ = test_set(args.checkpoint, args.limit)
+    labels = y_test if is_conditional(model) else None   # its bounds are on -log p(x|y)
+    if is_conditional(model) and labels is None:
+        raise CommandError(f"{args.checkpoint} is a conditional model, and its test images "
+                           f"have no labels to score it with")
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     batch = passes_that_fit(model, min(len(x_test), max(EVAL_BATCH, IWAE_BATCH)))
     iwae = None
     if args.iwae is not None:
         # First, so that iwae_nll's own check of K fails before the ELBO's pass.
         iwae = iwae_nll(model, x_test, args.iwae, iwae_rng, progress=True,
-                        batch_size=min(IWAE_BATCH, batch))
-    draws = [negative_elbo(model, x_test, rng, progress=True, batch_size=min(EVAL_BATCH, batch))
+                        batch_size=min(IWAE_BATCH, batch), labels=labels)
+    draws = [negative_elbo(model, x_test, rng, progress=True, batch_size=min(EVAL_BATCH, batch),
+                           labels=labels)
              for rng in ([elbo_rng] if args.draws == 1 else elbo_rng.spawn(args.draws))]
     result = {"images": len(x_test), **{key: float(np.mean([d[key] for d in draws]))
                                          for key in draws[0]}}
@@ -73,7 +79,8 @@ def run(args):
         noise = (f"the mean of {args.draws} noise draws per image, which spread by "
                  f"{result['neg_elbo_spread']:.3f} (standard deviation)")
     print(f"{args.checkpoint} on {len(x_test):,} test images, nats per image; {noise}:")
-    print(f"  negative ELBO    {result['neg_elbo']:10.3f}   (an upper bound on -log p(x))")
+    target = "-log p(x|y), y the label" if labels is not None else "-log p(x)"
+    print(f"  negative ELBO    {result['neg_elbo']:10.3f}   (an upper bound on {target})")
     print(f"    reconstruction {result['reconstruction']:10.3f}")
     print(f"    KL             {result['kl']:10.3f}")
     if model.loss != "elbo":

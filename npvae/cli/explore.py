@@ -7,7 +7,7 @@ from pathlib import Path
 
 from npvae import explorer, explorer_window
 from npvae.cli.options import (PROG, CommandError, add_checkpoint, check_writable_folder,
-                               load_checkpoint_model, test_set, print_paths,
+                               load_checkpoint_model, picture_folder, test_set, print_paths,
                                whole_number)
 
 
@@ -29,6 +29,9 @@ def add_parser(commands):
                               "without a window")
     explore.add_argument("--out", type=Path, metavar="FILE.png",
                          help="with --at: where to write the picture")
+    explore.add_argument("--label", type=whole_number, metavar="Y",
+                         help="a conditional model's label to draw first (default 0); in the "
+                              "window, the keys 0-9 choose another")
     # argparse takes "-0.5,1" for an option unless it looks like a negative number, and
     # its pattern knows no commas: this one lets a code start with a minus.
     explore._negative_number_matcher = NEGATIVE_CODE
@@ -72,8 +75,10 @@ def run_explore(args):
                            f"got {len(args.at)}")
     x_test, y_test, _ = test_set(args.checkpoint, args.limit)
     if args.at is not None:
-        print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims))
+        print_paths(explorer.render_at(model, args.at, args.out, x_test, y_test, dims,
+                                       label=args.label))
     else:
         explorer_window.open_window(model, x_test, y_test, dims,
-                                    save_folder=args.checkpoint.parent)
+                                    save_folder=picture_folder(args.checkpoint),
+                                    label=args.label)
     return 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from npvae.datasets import as_float_images, load_data, reload_data
 from npvae.models import VAE
+from npvae.models.trained import checkpoint_path, is_shipped
 from npvae.trainer import TrainConfig, data_description, load_model
 
 PROG = "npvae"
@@ -43,8 +44,15 @@ def number(text):
 # --------------------------------------------------------------------------- shared options
 
 def add_checkpoint(parser):
-    parser.add_argument("--checkpoint", type=Path, required=True, metavar="PATH",
-                        help="a checkpoint.npz written by 'npvae train'")
+    parser.add_argument("--checkpoint", type=checkpoint_path, required=True, metavar="PATH",
+                        help="a checkpoint.npz written by 'npvae train', or a model shipped "
+                             "with npvae: 'book' or 'conditional'")
+
+
+def picture_folder(checkpoint):
+    """Where a picture goes by default: beside the checkpoint, or for a shipped model
+    (inside the installed package) the current folder."""
+    return Path(".") if is_shipped(checkpoint) else checkpoint.parent
 
 
 def add_test_limit(parser, what="use"):

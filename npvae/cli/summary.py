@@ -1,10 +1,9 @@
 """``npvae summary``: the model's layers and parameter counts, of a new model (no checkpoint
 needed) or of a trained one (``--checkpoint``: its own image shape and latent size)."""
-from pathlib import Path
-
 from npvae.cli.options import MODEL_DEFAULTS, load_checkpoint_model, whole_number
 from npvae.datasets import summary_line
 from npvae.models import VAE
+from npvae.models.trained import checkpoint_path
 from npvae.trainer import data_description
 
 
@@ -17,9 +16,10 @@ def add_parser(commands):
     which.add_argument("--latent-dim", type=whole_number, metavar="D",
                        help=f"size of z of a new model for MNIST "
                             f"(default {MODEL_DEFAULTS['latent_dim']})")
-    which.add_argument("--checkpoint", type=Path, metavar="PATH",
-                       help="a checkpoint.npz written by 'npvae train': the model it holds, "
-                            "built for the images it was trained on")
+    which.add_argument("--checkpoint", type=checkpoint_path, metavar="PATH",
+                       help="a checkpoint.npz written by 'npvae train' (or 'book', "
+                            "'conditional': a shipped model): the model it holds, built for "
+                            "the images it was trained on")
     summary.set_defaults(run=run)
 
 

@@ -16,6 +16,7 @@ from npvae.cli.train_report import epoch_line, print_header
 from npvae.atomic import remove_stale_temporaries
 from npvae.datasets import as_float_images, load_data
 from npvae.models import VAE
+from npvae.models.conditional import ConditionalVAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
 from npvae.run_lock import RunLock
@@ -112,6 +113,10 @@ def _add_data_and_output_options(train):
                        help="do not draw manifold.gif (the manifold after each epoch and at "
                             "1/8, 1/4, 1/2 of the first), manifold.png, scatter.png, "
                             "reconstructions.png")
+    train.add_argument("--conditional", action="store_true",
+                       help="train a conditional VAE, q(z|x, y) and p(x|z, y), on labelled "
+                            "data: MNIST, IDX folders with label files, picture folders with "
+                            "a subfolder per label")
     train.add_argument("--quiet", action="store_true",
                        help="no progress bar (the per-epoch lines are still printed)")
 
@@ -143,7 +148,7 @@ def _train(args):
         args.no_pictures = True
     film = None if args.no_pictures else _film(args, trainer, len(x_train))
     try:
-        _fit(trainer, args, x_train, x_test, film)
+        _fit(trainer, args, data, film)
     except KeyboardInterrupt:
         print(f"\ninterrupted at epoch {trainer.state.epoch + 1}, step "
               f"{trainer.state.step_in_epoch}; {_where_to_go_on(args, checkpoint)}",
@@ -167,7 +172,7 @@ def _train(args):
     return 0
 
 
-def _fit(trainer, args, x_train, x_test, film):
+def _fit(trainer, args, data, film):
     """Train, printing a line per epoch and a spike's note above the bar; the library's
     advice on a diverged run gets the flag that follows it."""
     def on_epoch_end(record):
@@ -176,8 +181,9 @@ def _fit(trainer, args, x_train, x_test, film):
             film.on_epoch_end(record)
 
     try:
-        trainer.fit(x_train, x_test, progress=not args.quiet, on_epoch_end=on_epoch_end,
-                    on_step=None if film is None else film.on_step,
+        trainer.fit(data.x_train, data.x_test, progress=not args.quiet, on_epoch_end=on_epoch_end,
+                    on_step=None if film is None else film.on_step, y_train=data.y_train,
+                    y_test=data.y_test,
                     on_spike=lambda spike: tqdm.write(spike.note(warm_up=WARM_UP_FLAG)))
     except TrainingDiverged as error:
         raise TrainingDiverged(f"{error} (a lower rate: --lr {trainer.config.lr / 10:g})"
@@ -250,12 +256,26 @@ def _new_run(args):
     data = load_data(args.data, args.image_size, args.channels,
                      seed=_given(args, ("seed",)).get("seed", TRAIN_DEFAULTS.seed),
                      progress=not args.quiet)
-    model = VAE(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
+    options = dict(input_shape=data.x_train.shape[1:], **_given(args, MODEL_OPTIONS))
+    model = (ConditionalVAE(num_classes(data), **options) if args.conditional
+             else VAE(**options))
     config = _given(args, CONFIG_OPTIONS)
     if args.data is not None:
         config.setdefault("lr_warmup", OWN_PICTURES_WARMUP)
     trainer = Trainer(model, TrainConfig(**config), args.out, data=data.description)
     return trainer, data
+
+
+def num_classes(data):
+    """How many labels the data has: its label names, or the largest label plus one;
+    CommandError for data without labels."""
+    if data.y_train is None or data.y_test is None:
+        where = data.description["path"]
+        raise CommandError(f"--conditional needs labelled images, and those in {where} have "
+                           f"none: put each picture in a subfolder named after its label, "
+                           f"or leave out --conditional")
+    names = data.description["label_names"]
+    return len(names) if names else int(max(data.y_train.max(), data.y_test.max())) + 1
 
 
 def _resumed_run(args, checkpoint):

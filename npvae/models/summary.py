@@ -20,7 +20,8 @@ def summary_table(model):
             kind += f" ({layer.algorithm.for_input(rows[-1][2][1:]).name})"
         rows.append((name, kind, out.shape, _param_count(layer)))
 
-    model.forward(np.zeros((1, *shape), dtype=model.dtype),
+    label = (np.zeros(1, np.int64),) if "num_classes" in model.config else ()  # conditional
+    model.forward(np.zeros((1, *shape), dtype=model.dtype), *label,
                   eps=np.zeros((1, model.config["latent_dim"]), dtype=model.dtype),
                   trace=add_row)
     rows.append(("decoder/sigmoid", "sigmoid (in generate)", rows[-1][2], 0))

@@ -44,10 +44,14 @@ def _prefixed(trace, prefix):
 
 
 class Encoder(Layer):
-    """q(z|x): image (N, H, W, C) -> (z_mean, z_log_var), each (N, latent_dim)."""
+    """q(z|x): image (N, H, W, C) -> (z_mean, z_log_var), each (N, latent_dim).
+
+    ``extra_inputs`` widens the dense layer's input for numbers joined to the flattened
+    features (the conditional VAE's one-hot label, ``npvae.models.conditional``)."""
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64, 64, 64),
-                 strides=(1, 2, 1, 1), dense_units=32, rng=None, dtype=np.float32):
+                 strides=(1, 2, 1, 1), dense_units=32, rng=None, dtype=np.float32,
+                 extra_inputs=0):
         super().__init__(dtype)
         layers, shape = [], tuple(input_shape)
         for i, (width, stride) in enumerate(zip(filters, strides), start=1):
@@ -57,8 +61,8 @@ class Encoder(Layer):
             layers.append((f"conv{i}", conv))
         self.conv_output_shape = shape  # (14, 14, 64) for the book: the decoder mirrors it
         layers += [("flatten", Flatten(dtype)),
-                   ("dense", Dense(int(np.prod(shape)), dense_units, rng=rng, dtype=dtype,
-                                   activation="relu"))]
+                   ("dense", Dense(int(np.prod(shape)) + extra_inputs, dense_units, rng=rng,
+                                   dtype=dtype, activation="relu"))]
         self.trunk = Sequential(layers)
         self.z_mean = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
         self.z_log_var = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
@@ -175,7 +179,7 @@ class VAE(Model):
         if self.decoder.image_shape != tuple(input_shape):
             raise ValueError(f"the decoder would output {self.decoder.image_shape}, "
                              f"not {tuple(input_shape)}: height and width must be even")
-        self.fast = fast and _speed_up(self)
+        self.fast = fast and with_fast_algorithms(self)
 
     def __repr__(self):
         beta = f", beta={self.beta:g}" if self.beta != 1 else ""
@@ -300,7 +304,7 @@ def _check_arguments(input_shape, latent_dim, loss, beta):
                          f"{tuple(input_shape)}")
 
 
-def _speed_up(model):
+def with_fast_algorithms(model):
     """Give the model ``npvae.fast``'s algorithms: True, or False (with a warning saying
     what to do) where numba is not installed."""
     try:

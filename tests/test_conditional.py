@@ -1,0 +1,270 @@
+"""The conditional VAE: its Concatenate layer and the whole model against central
+differences in float64, its labels checked, saved, loaded and resumed like the VAE, and
+``npvae train --conditional`` on labelled and unlabelled data."""
+import numpy as np
+import pytest
+
+from npvae import cli
+from npvae.checkpoint import load_checkpoint
+from npvae.evaluation import iwae_nll, negative_elbo
+from npvae.gradcheck import numerical_gradient, relative_error
+from npvae.layers import Concatenate
+from npvae.models.conditional import ConditionalVAE, build_model
+from npvae.models.vae import VAE
+from npvae.trainer import TrainConfig, Trainer, load_model
+from picture_folders import write_shapes
+from relu_kinks import kink_margin
+from test_gradients import BOUND, H, assert_all_within_bound, assert_not_all_zero, record
+
+F64 = np.float64
+TINY = dict(input_shape=(6, 6, 1), latent_dim=2, encoder_filters=(2, 3, 3, 3),
+            dense_units=4, decoder_filters=2)
+SEED = 15
+
+
+def test_concatenate_backward_matches_central_differences():
+    rng = np.random.default_rng(3)
+    layer = Concatenate(F64)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 2))
+    projection = rng.standard_normal((3, 6))
+
+    def loss():
+        return float(np.sum(layer.forward(a, b) * projection))
+
+    layer.forward(a, b)
+    da, db = layer.backward(projection)
+    assert_not_all_zero(da=da, db=db)
+    errors = record("Concatenate", {"a": relative_error(da, numerical_gradient(loss, a, H)),
+                                    "b": relative_error(db, numerical_gradient(loss, b, H))})
+    assert_all_within_bound(errors)
+
+
+def test_concatenate_refuses_batches_of_different_sizes():
+    with pytest.raises(ValueError, match="same number of rows.*got \\(3, 4\\) and \\(2, 2\\)"):
+        Concatenate(F64).forward(np.zeros((3, 4)), np.zeros((2, 2)))
+
+
+def tiny_problem(loss="elbo"):
+    """The tiny float64 conditional model (3 labels), random biases, a batch, its labels,
+    fixed noise."""
+    model = ConditionalVAE(num_classes=3, seed=SEED, dtype=F64, loss=loss, **TINY)
+    rng = np.random.default_rng(SEED + 1)
+    for name, param in model.weights().items():
+        if name.endswith("/b"):   # no ReLU input at exactly 0 (see test_gradients)
+            param[...] = rng.normal(0.0, 0.1, size=param.shape)
+    x = rng.uniform(0.2, 0.8, size=(3, 6, 6, 1))
+    return model, x, np.array([0, 2, 1]), rng.standard_normal((3, 2))
+
+
+def relu_margin(model, x, labels, eps):
+    """The smallest |input| of any ReLU in the model: each layer's input is recorded on
+    the walk, then measured by ``kink_margin``."""
+    relu_layers = [layer for _, layer in model.named_layers()
+                   if getattr(layer, "activation", None) == "relu"]
+    inputs = []
+    for layer in relu_layers:
+        layer.forward = lambda h, f=layer.forward: (inputs.append((f.__self__, h)), f(h))[1]
+    try:
+        model(x, labels, eps=eps)
+    finally:
+        for layer in relu_layers:
+            del layer.forward
+    assert len(inputs) == len(relu_layers) == 7   # 4 convolutions, 2 dense, 1 deconv
+    return min(kink_margin(layer, h) for layer, h in inputs)
+
+
+PARAM_NAMES = list(tiny_problem()[0].weights())
+
+
+@pytest.mark.parametrize("loss", ["elbo", "book"])
+def test_whole_model_gradients_match_central_differences(loss):
+    model, x, labels, eps = tiny_problem(loss)
+    assert relu_margin(model, x, labels, eps) > 50 * H
+    model(x, labels, eps=eps)
+    dx = model.backward()
+    analytic = {name: dict(model.named_layers())[name.rsplit("/", 1)[0]]
+                .grads[name.rsplit("/", 1)[1]].copy() for name in PARAM_NAMES}
+    assert_not_all_zero(dx=dx, **analytic)
+
+    def objective():
+        return float(model(x, labels, eps=eps).loss.mean())
+
+    errors = {name: relative_error(analytic[name],
+                                   numerical_gradient(objective, model.weights()[name], H))
+              for name in PARAM_NAMES}
+    errors["x"] = relative_error(dx, numerical_gradient(objective, x, H))
+    assert_all_within_bound(record(f"ConditionalVAE[{loss}]", errors))
+
+
+def test_the_label_changes_the_loss_and_the_decoded_image():
+    model, x, labels, eps = tiny_problem()
+    other = (labels + 1) % 3
+    assert not np.allclose(model(x, labels, eps=eps).loss, model(x, other, eps=eps).loss)
+    z = np.zeros((3, 2))
+    assert not np.allclose(model.generate(z, labels), model.generate(z, other))
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.array([0, 1]), "shape \\(3,\\), one per image; got shape \\(2,\\)"),
+    (np.array([0, 1, 3]), "whole numbers in 0..2; got int64 values from 0 to 3"),
+    (np.array([0.0, 1.0, 2.0]), "whole numbers in 0..2; got float64"),
+])
+def test_wrong_labels_are_named_in_one_line(labels, message):
+    model, x, _, _ = tiny_problem()
+    with pytest.raises(ValueError, match=message):
+        model(x, labels)
+
+
+def test_evaluation_scores_minus_log_p_x_given_y_and_wants_the_labels():
+    model, x, labels, _ = tiny_problem()
+    rng = np.random.default_rng(0)
+    elbo = negative_elbo(model, x, rng, labels=labels)["neg_elbo"]
+    iwae = iwae_nll(model, x, 50, rng, labels=labels)
+    assert iwae < elbo   # the tighter bound, in this model's units
+    with pytest.raises(ValueError, match="give the images' labels"):
+        negative_elbo(model, x, rng)
+    with pytest.raises(ValueError, match="not conditional"):
+        negative_elbo(VAE(dtype=F64, **TINY), x, rng, labels=labels)
+
+
+def test_a_saved_conditional_model_loads_and_resumes_exactly(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1, size=(40, 6, 6, 1)).astype(np.float32)
+    y = rng.integers(0, 3, size=40)
+    config = TrainConfig(epochs=2, batch_size=8, seed=1)
+
+    def trainer(folder, epochs):
+        model = ConditionalVAE(num_classes=3, seed=1, **TINY)
+        return Trainer(model, TrainConfig(**{**vars(config), "epochs": epochs}), folder)
+
+    straight = trainer(tmp_path / "straight", 2)
+    straight.fit(x[:32], x[32:], progress=False, y_train=y[:32], y_test=y[32:])
+    stopped = trainer(tmp_path / "stopped", 1)
+    stopped.fit(x[:32], x[32:], progress=False, y_train=y[:32], y_test=y[32:])
+    resumed = Trainer.resume(tmp_path / "stopped" / "checkpoint.npz", epochs=2)
+    assert isinstance(resumed.model, ConditionalVAE)
+    resumed.fit(x[:32], x[32:], progress=False, y_train=y[:32], y_test=y[32:])
+    for key, value in straight.model.weights().items():
+        np.testing.assert_array_equal(resumed.model.weights()[key], value, err_msg=key)
+    _, meta = load_checkpoint(tmp_path / "straight" / "checkpoint.npz")
+    assert meta["model"]["num_classes"] == 3
+    loaded = load_model(tmp_path / "straight" / "checkpoint.npz")
+    assert isinstance(loaded, ConditionalVAE)
+    np.testing.assert_array_equal(loaded.generate(np.zeros((3, 2)), [0, 1, 2]),
+                                  straight.model.generate(np.zeros((3, 2)), [0, 1, 2]))
+    with pytest.raises(ValueError, match="needs the training images' labels"):
+        trainer(tmp_path / "unlabelled", 1).fit(x[:32], x[32:], progress=False)
+
+
+def test_build_model_reads_the_kind_from_the_config():
+    assert type(build_model(VAE(**TINY).config)) is VAE
+    assert type(build_model(ConditionalVAE(4, **TINY).config)) is ConditionalVAE
+
+
+def test_train_conditional_on_a_picture_folder_with_labels(tmp_path, capsys):
+    folder = tmp_path / "shapes"
+    write_shapes(folder, 40, size=8, colour=False)
+    out = tmp_path / "run"
+    assert cli.main(["train", "--conditional", "--data", str(folder), "--epochs", "1",
+                     "--quiet", "--no-pictures", "--out", str(out)]) == 0
+    assert "ConditionalVAE on 2 labels" in capsys.readouterr().out
+    _, meta = load_checkpoint(out / "checkpoint.npz")
+    assert meta["model"]["num_classes"] == 2
+
+
+def test_train_conditional_refuses_pictures_without_labels(tmp_path, capsys):
+    folder = tmp_path / "shapes"
+    write_shapes(folder, 20, size=8, colour=False, labelled=False)
+    assert cli.main(["train", "--conditional", "--data", str(folder), "--quiet",
+                     "--out", str(tmp_path / "run")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "--conditional needs labelled images" in error
+    assert not (tmp_path / "run" / "checkpoint.npz").exists()
+
+
+# ------------------------------------------------------------- the commands, on MNIST
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def mnist_run(tmp_path_factory):
+    """A conditional model trained one short epoch on 64 MNIST digits."""
+    out = tmp_path_factory.mktemp("cvae") / "run"
+    assert cli.main(["train", "--conditional", "--limit", "64", "--test-limit", "64",
+                     "--epochs", "1", "--quiet", "--no-pictures", "--out", str(out)]) == 0
+    return out / "checkpoint.npz"
+
+
+@pytest.mark.parametrize("command", [["generate", "--label", "7", "--n", "4"],
+                                     ["generate", "--n", "3"], ["manifold", "--label", "3"],
+                                     ["sample", "--label", "0"], ["reconstruct"],
+                                     ["scatter", "--limit", "50"]])
+def test_picture_commands_draw_a_conditional_model(mnist_run, command, tmp_path):
+    out = tmp_path / "picture.png"
+    assert cli.main(command + ["--checkpoint", str(mnist_run), "--out", str(out)]) == 0
+    assert out.read_bytes()[:8] == PNG_SIGNATURE
+
+
+@pytest.mark.parametrize("command, message", [
+    (["manifold"], "give --label, 0..9"), (["generate", "--label", "10"], "got 10"),
+    (["interpolate"], "use 'generate' or 'manifold --label Y'")])
+def test_a_conditional_picture_without_its_label_is_one_line(mnist_run, command, message,
+                                                            tmp_path, capsys):
+    assert cli.main(command + ["--checkpoint", str(mnist_run),
+                               "--out", str(tmp_path / "p.png")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and message in error
+    assert not (tmp_path / "p.png").exists()
+
+
+def test_label_and_generate_refuse_an_unconditional_model(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert cli.main(["train", "--limit", "16", "--test-limit", "16", "--epochs", "1",
+                     "--quiet", "--no-pictures", "--out", str(out)]) == 0
+    checkpoint = str(out / "checkpoint.npz")
+    assert cli.main(["generate", "--checkpoint", checkpoint, "--label", "1"]) == 2
+    assert cli.main(["manifold", "--checkpoint", checkpoint, "--label", "1"]) == 2
+    errors = capsys.readouterr().err.splitlines()
+    assert "is not a conditional model" in errors[0] and "leave out --label" in errors[1]
+
+
+def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
+    assert cli.main(["evaluate", "--checkpoint", str(mnist_run), "--limit", "20",
+                     "--iwae", "5"]) == 0
+    printed = capsys.readouterr().out
+    assert "upper bound on -log p(x|y)" in printed and "IWAE, K=5" in printed
+
+
+# ------------------------------------------------------------------------ the explorer
+
+def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
+    from matplotlib.backend_bases import KeyEvent
+
+    from npvae.explorer_labels import ConditionalExplorer, make_explorer
+    model = ConditionalVAE(num_classes=3, input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2),
+                           dense_units=4, decoder_filters=2, seed=1)
+    rng = np.random.default_rng(0)
+    x, labels = rng.random((12, 8, 8, 1), dtype=np.float32), rng.integers(0, 3, 12)
+    explorer = make_explorer(model, x, labels)
+    assert isinstance(explorer, ConditionalExplorer)
+    explorer.figure.canvas.draw()
+    explorer.move_to(np.array([0.5, -0.5]))
+
+    def image():
+        return np.asarray(explorer.image.get_array()).copy()
+
+    def press(name):
+        canvas = explorer.figure.canvas
+        canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, name))
+
+    as_label_0 = image()
+    press("2")
+    assert explorer.label == 2 and "drawing label 2" in explorer.status.get_text()
+    expected = model.generate(np.array([[0.5, -0.5]], np.float32), [2])[0, ..., 0]
+    np.testing.assert_allclose(image(), expected, atol=1e-6)
+    assert not np.allclose(image(), as_label_0)
+    press("7")   # no such label among 3: nothing changes
+    assert explorer.label == 2
+    with pytest.raises(ValueError, match="for a conditional model"):
+        make_explorer(VAE(**TINY), label=1)

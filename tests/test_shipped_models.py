@@ -1,0 +1,99 @@
+"""The trained models shipped with npvae (``npvae/models/trained``): what the README says of
+them holds, the commands find them by name, and the conditional one draws the digits asked
+for, as judged by a classifier that is not part of it (tests/digit_classifier.py)."""
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from npvae import cli
+from npvae.checkpoint import load_checkpoint
+from npvae.datasets import load_mnist
+from npvae.evaluation import negative_elbo
+from npvae.models.conditional import ConditionalVAE
+from npvae.models.trained import SHIPPED, checkpoint_path, is_shipped
+from npvae.trainer import load_model
+from digit_classifier import mnist_classifier
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def documented(name):
+    """The test negative ELBO the README's table of shipped models gives ``name``."""
+    match = re.search(rf"^\| `{name}` \|[^|]*\| ([0-9.]+) \|", README.read_text(), re.M)
+    assert match, f"the README's table of shipped models has no row for {name}"
+    return float(match.group(1))
+
+
+@pytest.fixture(scope="module")
+def test_images():
+    _, (x, y) = load_mnist(dtype=np.float32)
+    return x, y.astype(np.int64)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_a_shipped_model_holds_its_documented_test_negative_elbo(name, test_images):
+    """The shipped float32 weights, scored on the shipped test set with the noise its run
+    used for its last epoch's evaluation, give the figure its run recorded, which is the
+    one the README documents."""
+    x, y = test_images
+    model = load_model(checkpoint_path(name))
+    _, meta = load_checkpoint(checkpoint_path(name))
+    last = meta["history"][-1]
+    rng = np.random.default_rng([meta["train"]["seed"], 2, last["epoch"] - 1])  # as the Trainer
+    labels = y if isinstance(model, ConditionalVAE) else None
+    score = negative_elbo(model, x, rng, labels=labels)["neg_elbo"]
+    recorded = last["test_reconstruction"] + last["test_kl"]
+    assert score == pytest.approx(recorded, abs=0.02)
+    assert round(score, 1) == pytest.approx(documented(name), abs=0.051)
+
+
+def test_the_conditional_bound_is_below_the_unconditional_one():
+    assert documented("conditional") < documented("book")
+
+
+def test_short_names_resolve_to_the_package_files():
+    assert checkpoint_path("book") == SHIPPED["book"] and is_shipped(SHIPPED["book"])
+    assert checkpoint_path("runs/vae/checkpoint.npz") == Path("runs/vae/checkpoint.npz")
+    for path in SHIPPED.values():
+        arrays, meta = load_checkpoint(path)
+        assert all(a.dtype == np.float32 for a in arrays.values())
+        assert not any(key.startswith("optim/") for key in arrays)   # weights only
+        assert path.stat().st_size < 4 * 2**20
+
+
+def test_explore_the_book_model_by_name_in_under_5_seconds(tmp_path):
+    """The target is 5 s of waiting; on a machine shared with other work the wall time
+    says more of the others than of npvae, so the processor time is what is held to it."""
+    out = tmp_path / "view.png"
+    started, cpu = time.perf_counter(), time.process_time()
+    assert cli.main(["explore", "--checkpoint", "book", "--at=0.5,-1", "--out", str(out)]) == 0
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"\nnpvae explore --checkpoint book --at ... --out: {seconds:.1f} s "
+          f"({cpu:.1f} s of processor time)")
+    assert out.read_bytes()[:8] == PNG_SIGNATURE
+    assert cpu < 5
+
+
+def test_a_picture_of_a_shipped_model_goes_to_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["generate", "--checkpoint", "conditional", "--n", "2"]) == 0
+    assert (tmp_path / "generated.png").read_bytes()[:8] == PNG_SIGNATURE
+
+
+def test_generated_digits_are_the_digits_asked_for():
+    """At least 90% of 100 images generated for each label d are classified as d."""
+    predict = mnist_classifier()
+    model = load_model(checkpoint_path("conditional"))
+    rng = np.random.default_rng(0)
+    accuracy = {}
+    for digit in range(10):
+        z = rng.standard_normal((100, 2), dtype=np.float32)
+        accuracy[digit] = float(np.mean(predict(model.generate(z, np.full(100, digit)))
+                                        == digit))
+    print("\nclassified as asked, per digit: "
+          + ", ".join(f"{d}: {a:.0%}" for d, a in accuracy.items()))
+    assert min(accuracy.values()) >= 0.9, accuracy
