@@ -175,7 +175,7 @@ def test_resume_from_a_save_after_the_last_step_before_the_evaluation(
     """checkpoint_every=5 saves after step 10, the epoch's last, with the epoch not finished."""
     stopped = build_trainer(tmp_path, SEED, EPOCHS, 5)
 
-    def evaluation_crashes(*args):
+    def evaluation_crashes(*args, **kwargs):
         raise Interrupted("stopped in the end-of-epoch evaluation")
     monkeypatch.setattr(npvae.trainer, "negative_elbo", evaluation_crashes)
     with pytest.raises(Interrupted):
