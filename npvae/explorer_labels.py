@@ -19,7 +19,7 @@ class ConditionalExplorer(Explorer):
                  label=0):
         self.label = int(check_labels([label], model.config["num_classes"])[0])
         super().__init__(model, x, labels, dims, save_folder, figure)
-        self._say(self._label_note())
+        self.view.say(self._label_note())
 
     def decode(self, z):
         """decoder(z, label) for codes z (n, latent_dim): images (n, H, W, C) in [0, 1]."""
@@ -29,9 +29,9 @@ class ConditionalExplorer(Explorer):
     def choose_label(self, label):
         """Draw the point, and the pins, as ``label``."""
         self.label = int(check_labels([label], self.model.config["num_classes"])[0])
-        self._draw_strip()
+        self._draw_pins()
         self._redraw_image()
-        self._say(self._label_note())
+        self.view.say(self._label_note())
 
     def _label_note(self):
         last = min(self.model.config["num_classes"], 10) - 1

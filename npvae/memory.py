@@ -53,8 +53,10 @@ def layer_shapes(model):
         shapes.append((layer, previous[-1], out.shape[1:]))
         previous.append(out.shape[1:])
 
-    model.forward(np.zeros((1, *previous[0]), model.dtype),
-                  eps=np.zeros((1, model.config["latent_dim"]), model.dtype), trace=keep)
+    x = np.zeros((1, *previous[0]), model.dtype)
+    eps = np.zeros((1, model.config["latent_dim"]), model.dtype)
+    labels = (np.zeros(1, np.int64),) if "num_classes" in model.config else ()  # conditional
+    model.forward(x, *labels, eps=eps, trace=keep)
     return shapes
 
 

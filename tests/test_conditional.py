@@ -81,7 +81,8 @@ def test_whole_model_gradients_match_central_differences(loss):
     model, x, labels, eps = tiny_problem(loss)
     assert relu_margin(model, x, labels, eps) > 50 * H
     model(x, labels, eps=eps)
-    dx = model.backward()
+    model.backward()
+    dx = model.input_gradient
     analytic = {name: dict(model.named_layers())[name.rsplit("/", 1)[0]]
                 .grads[name.rsplit("/", 1)[1]].copy() for name in PARAM_NAMES}
     assert_not_all_zero(dx=dx, **analytic)
@@ -252,7 +253,7 @@ def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
     explorer.move_to(np.array([0.5, -0.5]))
 
     def image():
-        return np.asarray(explorer.image.get_array()).copy()
+        return np.asarray(explorer.view.image.get_array()).copy()
 
     def press(name):
         canvas = explorer.figure.canvas
@@ -260,7 +261,7 @@ def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
 
     as_label_0 = image()
     press("2")
-    assert explorer.label == 2 and "drawing label 2" in explorer.status.get_text()
+    assert explorer.label == 2 and "drawing label 2" in explorer.view.status.get_text()
     expected = model.generate(np.array([[0.5, -0.5]], np.float32), [2])[0, ..., 0]
     np.testing.assert_allclose(image(), expected, atol=1e-6)
     assert not np.allclose(image(), as_label_0)
