@@ -1,4 +1,5 @@
-"""The command-line front door: ``npvae train | evaluate | <picture> | explore | summary``.
+"""The command-line front door: ``npvae train | evaluate | <picture> | explore | summary |
+exercise``.
 
 This package only reads options and reports results; the work is done by ``npvae.trainer``
 (Trainer), ``npvae.evaluation`` (negative ELBO, IWAE), ``npvae.report`` (pictures),
@@ -11,6 +12,9 @@ the exit codes are in ``commands``; each command group is one module (``train``,
     npvae train --epochs 20 --out runs/vae --resume          continue the same run
     npvae evaluate --checkpoint runs/vae/checkpoint.npz --iwae 1000 --json
     npvae manifold --checkpoint runs/vae/checkpoint.npz      writes runs/vae/manifold.png
+    npvae explore --checkpoint book                the shipped model, no training needed
+    npvae generate --checkpoint conditional --label 7        sevens, in the styles of z
+    npvae exercise start dense                     write a layer yourself, then check it
 
 Exit codes: 0 success; 1 training diverged; 2 a usage error, a file that cannot be read or
 written, or memory run out (one line on stderr, never a traceback); 130 interrupted (Ctrl-C).

@@ -23,6 +23,9 @@ EXAMPLES = """examples:
   npvae train --epochs 20 --out runs/vae --resume
   npvae evaluate --checkpoint runs/vae/checkpoint.npz --iwae 100
   npvae sample --checkpoint runs/vae/checkpoint.npz
+  npvae explore --checkpoint book
+  npvae generate --checkpoint conditional --label 7
+  npvae exercise list
 'npvae COMMAND --help' describes each command's options."""
 
 
