@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from npvae.models.conditional import is_conditional
+
 MEMINFO = Path("/proc/meminfo")  # where Linux says how much memory is free to take
 IMAGES_PER_BLOCK = 16            # npvae.fast.blocks: the blocked algorithms' work is per block
 PICTURE_BYTES_PER_PIXEL = 4 + 4 + 8  # decodes and canvas in float32, matplotlib's float64
@@ -55,7 +57,7 @@ def layer_shapes(model):
 
     x = np.zeros((1, *previous[0]), model.dtype)
     eps = np.zeros((1, model.config["latent_dim"]), model.dtype)
-    labels = (np.zeros(1, np.int64),) if "num_classes" in model.config else ()  # conditional
+    labels = (np.zeros(1, np.int64),) if is_conditional(model) else ()  # it reads a label too
     model.forward(x, *labels, eps=eps, trace=keep)
     return shapes
 
