@@ -21,6 +21,9 @@ import subprocess
 import sys
 import time
 
+import instruction_sets  # noqa: E402  (benchmarks/, beside this file)
+
+instruction_sets.at_their_best()  # before anything imports numpy
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
 if not TORCH_CHILD:  # npvae as the command runs it (npvae/process.py), PyTorch apart
@@ -30,7 +33,6 @@ if not TORCH_CHILD:  # npvae as the command runs it (npvae/process.py), PyTorch 
     from npvae.layers import Conv2D, Conv2DTranspose
 import numpy as np  # noqa: E402
 
-from instruction_sets import describe  # noqa: E402  (benchmarks/, beside this file)
 
 # name: (input (H, W, C), output channels, stride, transposed?, input gradient needed?)
 # npvae's backward always returns dx; PyTorch skips it for conv1, as in a training step.
@@ -166,7 +168,7 @@ def main(argv=None):
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if present")
     args = parser.parse_args(argv)
     have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
-    print("\n".join(describe(have_torch)))
+    print("\n".join(instruction_sets.describe(have_torch)))
     for batch_size in args.batch_size:
         npvae_ms = time_npvae(batch_size, args.repeats)
         torch_ms = time_torch_in_child(batch_size, args.repeats) if have_torch else None

@@ -1,7 +1,6 @@
 """numpy's matrix products on this machine, and Winograd against gather on conv3.
 
     python benchmarks/products.py
-    env -u OPENBLAS_CORETYPE python benchmarks/products.py    # OpenBLAS's own kernels
 
 1. One product of im2col's shape for conv3 at batch 16, ``(3136, 576) @ (576, 64)``, on
    one BLAS thread and on all: what numpy's BLAS kernels give per core.
@@ -13,13 +12,15 @@
 import argparse
 import time
 
-from npvae import process
+import instruction_sets  # benchmarks/, beside this file
+
+instruction_sets.at_their_best()  # before anything imports numpy
+from npvae import process  # noqa: E402
 
 process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
-from instruction_sets import numpy_side  # noqa: E402  (benchmarks/, beside this file)
 from npvae import fast  # noqa: E402
 from npvae.layers import Conv2D  # noqa: E402
 
@@ -77,7 +78,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=8)
     args = parser.parse_args()
     rng = np.random.default_rng(0)
-    print(numpy_side())
+    print(instruction_sets.numpy_side())
     products(rng)
     winograd_or_gather(rng, 16, args.rounds, 40)
     winograd_or_gather(rng, 128, args.rounds, 6)

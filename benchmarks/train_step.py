@@ -1,167 +1,119 @@
-"""Time full training steps of the book's VAE: npvae against PyTorch, same run, same CPU.
+"""Time whole training steps of the book's VAE on real MNIST batches: npvae against PyTorch.
 
-A step is what ``npvae train`` does per batch: forward, backward, RMSprop update.
-Both frameworks train the same architecture on the same random batch; the first
-``--warmup`` steps are not timed (numba compilation, BLAS and allocator warm-up).
+A step is what ``npvae train`` does per batch: forward, backward, RMSprop update. How
+the two sides are timed, so that their ratio survives a noisy, shared machine:
 
-    python benchmarks/train_step.py                         # batch 16 and 128, 3 rounds
-    python benchmarks/train_step.py --batch-size 16 --steps 300 --json
-    python benchmarks/train_step.py --layers                # per-layer breakdown
-    python benchmarks/train_step.py --algorithm gather      # no Winograd, as before it
+- both train on the same real MNIST batches (``mnist_batches.py``), a new batch each step;
+- each side runs in a fresh process of its own, every round: npvae as the ``npvae``
+  command runs it (``npvae.process.tune``), PyTorch in a process without npvae;
+- a side's time is the median of its steps after ``--warmup`` untimed ones;
+- the sides alternate for ``--rounds`` rounds (npvae first in odd rounds, PyTorch first
+  in even ones); the ratio is the median of the rounds' ratios, PyTorch's time over
+  npvae's (above 1: npvae is faster);
+- ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` are unset for this command only, and the CPU
+  and both sides' kernels are printed (``instruction_sets.py``).
 
-PyTorch is timed only when it is installed (``pip install ".[bench]"``), in a child
-process without npvae (see below), with as many threads as numpy's BLAS gets (all
-cores) and channels_last memory, its fastest CPU form.
+``--beside-busy-loop`` also times each side while another process spins on one core (a
+learner's laptop always runs something else) and prints the share of its speed alone
+that each keeps.
+
+    python benchmarks/train_step.py                          # batch 16 and 128, 5 rounds
+    python benchmarks/train_step.py --batch-size 16 --beside-busy-loop
+    python benchmarks/train_step.py --layers --no-torch      # where npvae's step goes
 """
 import argparse
+import contextlib
 import importlib.util
 import json
-import os
+import statistics
 import subprocess
 import sys
 import time
 
-# npvae is timed as the ``npvae`` command runs it, with the command's process settings
-# (npvae/process.py): numba's OpenMP threads sleep between loops. PyTorch's threads
-# live in the same OpenMP runtime, so in one process PyTorch would sleep too: it runs in a
-# child process (this file, run with --torch-child) that does not import npvae.
-TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
+import instruction_sets  # benchmarks/, beside this file
 
-if not TORCH_CHILD:  # first, as the command does it: OpenBLAS reads its setting on load
-    from npvae import process
-    process.tune()
-    from npvae import fast
-    from npvae.layers.conv import Conv2D, Conv2DTranspose
-    from npvae.models import VAE
-    from npvae.optim import RMSprop
-import numpy as np  # noqa: E402
+instruction_sets.at_their_best()  # before anything imports numpy
 
-from instruction_sets import describe  # noqa: E402  (benchmarks/, beside this file)
+from mnist_batches import mnist_batches  # noqa: E402
 
 # FLOPs (2 per multiply-add) of one image through the book's model, forward: 45.4 M, of
 # which the four convolutions and the transposed one are 44 M. A training step costs about
 # three times as much (forward, then two matrix products per layer backward).
-FORWARD_FLOP_PER_IMAGE = 45.4e6
-TRAIN_FLOP_PER_IMAGE = 3 * FORWARD_FLOP_PER_IMAGE
+TRAIN_FLOP_PER_IMAGE = 3 * 45.4e6
+
+
+def npvae_child(batch_size, steps, warmup, algorithm, layers):
+    """npvae's median seconds per step (and, if asked, ms per layer), as the command runs."""
+    from npvae import process
+    process.tune()
+    from npvae.train import train_step
+    model, optimizer = book_model(algorithm), book_optimizer()
+    batches = mnist_batches(batch_size, warmup + steps)
+    result = {"seconds": _median_step(lambda x: train_step(model, optimizer, x), batches,
+                                      warmup),
+              "kernels": instruction_sets.numpy_side()}
+    if layers:
+        result["layers_ms"] = layer_breakdown(model, optimizer, batches, warmup)
+    return result
+
+
+def torch_child(batch_size, steps, warmup):
+    """PyTorch's median seconds per step, on the same batches."""
+    from torch_vae import torch_training_step
+    return {"seconds": _median_step(torch_training_step(), mnist_batches(batch_size,
+                                                                        warmup + steps), warmup)}
 
 
 def book_model(algorithm, seed=0):
-    """The book's VAE, every convolution that ``algorithm`` can run made to run it."""
+    """The book's VAE as ``npvae train`` builds it, or with every convolution that
+    ``algorithm`` can run made to run it."""
+    from npvae import fast
+    from npvae.layers.conv import Conv2D, Conv2DTranspose
+    from npvae.models import VAE
     model = VAE(seed=seed)
-    for _, layer in model.named_layers():
-        if isinstance(layer, (Conv2D, Conv2DTranspose)) and not fast.cannot_run(algorithm, layer):
-            fast.use(layer, algorithm)
+    if algorithm != "auto":
+        for _, layer in model.named_layers():
+            if isinstance(layer, (Conv2D, Conv2DTranspose)) and not fast.cannot_run(algorithm,
+                                                                                   layer):
+                fast.use(layer, algorithm)
     return model
 
 
 def book_optimizer():
-    """RMSprop as ``npvae train`` runs it: the one-pass update."""
+    """RMSprop as ``npvae train`` runs it for the fast model: the one-pass update."""
+    from npvae import fast
+    from npvae.optim import RMSprop
     optimizer = RMSprop(1e-3)
     fast.speed_up(optimizer)
     return optimizer
 
 
-def time_npvae(batch_size, steps, warmup, algorithm="auto", seed=0):
-    """Seconds per training step of npvae's VAE, over ``steps`` steps after ``warmup``."""
-    model, optimizer = book_model(algorithm, seed), book_optimizer()
-    x = np.random.default_rng(seed).random((batch_size, 28, 28, 1), dtype=np.float32)
-
-    def step():
-        model(x)
-        model.backward()
-        optimizer.step(model.named_layers())
-
-    return _time_steps(step, steps, warmup)
+def _median_step(step, batches, warmup):
+    seconds = []
+    for x in batches:
+        start = time.perf_counter()
+        step(x)
+        seconds.append(time.perf_counter() - start)
+    return statistics.median(seconds[warmup:])
 
 
-def time_torch(batch_size, steps, warmup, seed=0):
-    """Seconds per training step of the same VAE in PyTorch (channels_last, float32)."""
-    import torch
-    from torch import nn
-
-    torch.manual_seed(seed)
-    torch.set_num_threads(os.cpu_count())
-
-    class TorchVAE(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.encoder = nn.Sequential(
-                nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(),
-                # padding=1 pads all four sides, where TensorFlow's 'same' pads only the
-                # bottom and right here: windows one pixel apart, the same work, and no
-                # extra padding copy for PyTorch.
-                nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.ReLU(),
-                nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
-                nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
-                nn.Flatten(), nn.Linear(64 * 14 * 14, 32), nn.ReLU())
-            self.z_mean, self.z_log_var = nn.Linear(32, 2), nn.Linear(32, 2)
-            self.decoder_dense = nn.Sequential(nn.Linear(2, 64 * 14 * 14), nn.ReLU())
-            self.decoder_conv = nn.Sequential(
-                nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-                nn.Conv2d(32, 1, 3, padding=1))
-
-        def forward(self, x):
-            h = self.encoder(x)
-            mean, log_var = self.z_mean(h), self.z_log_var(h)
-            z = mean + torch.exp(0.5 * log_var) * torch.randn_like(mean)
-            h = self.decoder_dense(z).view(-1, 64, 14, 14).contiguous(
-                memory_format=torch.channels_last)
-            logits = self.decoder_conv(h)
-            reconstruction = nn.functional.binary_cross_entropy_with_logits(
-                logits, x, reduction="sum") / len(x)
-            kl = 0.5 * torch.sum(log_var.exp() + mean**2 - 1 - log_var) / len(x)
-            return reconstruction + kl
-
-    model = TorchVAE().to(memory_format=torch.channels_last)
-    optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
-    x = torch.rand(batch_size, 1, 28, 28).contiguous(memory_format=torch.channels_last)
-
-    def step():
-        optimizer.zero_grad(set_to_none=True)
-        model(x).backward()
-        optimizer.step()
-
-    return _time_steps(step, steps, warmup)
-
-
-def time_torch_in_child(batch_size, steps, warmup):
-    """``time_torch`` in a fresh process without npvae (see the top)."""
-    child = subprocess.run([sys.executable, __file__, "--torch-child", str(batch_size),
-                            str(steps), str(warmup)], check=True,
-                           capture_output=True, text=True)
-    return float(child.stdout.split()[-1])
-
-
-def _time_steps(step, steps, warmup):
-    for _ in range(warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return (time.perf_counter() - start) / steps
-
-
-def layer_breakdown(batch_size, steps, warmup, algorithm="auto", seed=0):
-    """Milliseconds per step spent in each layer's forward and backward (npvae)."""
-    model, optimizer = book_model(algorithm, seed), book_optimizer()
-    x = np.random.default_rng(seed).random((batch_size, 28, 28, 1), dtype=np.float32)
+def layer_breakdown(model, optimizer, batches, warmup):
+    """Milliseconds per step spent in each layer's forward and backward (the mean over the
+    steps after ``warmup``), and in the optimizer's update."""
+    from npvae.train import train_step
     timings = {}
-    layers = model.named_layers() + [("sampling", model.sampling)]
-    for name, layer in layers:
+    for name, layer in model.named_layers() + [("sampling", model.sampling)]:
         timings[name] = {"forward": 0.0, "backward": 0.0}
         for direction in ("forward", "backward"):
             setattr(layer, direction, _timed(getattr(layer, direction), timings[name], direction))
-    optimizer_time = {"update": 0.0}
-    step_optimizer = _timed(optimizer.step, optimizer_time, "update")
-    for i in range(warmup + steps):
+    timings["optimizer (RMSprop)"] = {"forward": 0.0, "backward": 0.0}
+    optimizer.step = _timed(optimizer.step, timings["optimizer (RMSprop)"], "backward")
+    for i, x in enumerate(batches):
         if i == warmup:  # forget the warm-up
-            for entry in list(timings.values()) + [optimizer_time]:
-                for key in entry:
-                    entry[key] = 0.0
-        model(x)
-        model.backward()
-        step_optimizer(model.named_layers())
-    timings["optimizer (RMSprop)"] = {"forward": 0.0, "backward": optimizer_time["update"]}
+            for entry in timings.values():
+                entry.update(forward=0.0, backward=0.0)
+        train_step(model, optimizer, x)
+    steps = len(batches) - warmup
     return {name: {k: 1e3 * v / steps for k, v in t.items()} for name, t in timings.items()}
 
 
@@ -174,83 +126,135 @@ def _timed(function, totals, key):
     return wrapper
 
 
-def print_breakdown(batch_size, breakdown):
-    print(f"\nper-layer breakdown, batch {batch_size} (ms per step)")
-    print(f"{'layer':<24}{'forward':>10}{'backward':>10}")
-    for name, t in breakdown.items():
-        print(f"{name:<24}{t['forward']:>10.3f}{t['backward']:>10.3f}")
-    total_f = sum(t["forward"] for t in breakdown.values())
-    total_b = sum(t["backward"] for t in breakdown.values())
-    print(f"{'total':<24}{total_f:>10.3f}{total_b:>10.3f}")
+@contextlib.contextmanager
+def busy_loop(on):
+    """Another process spinning on one core while the block runs (if ``on``)."""
+    if not on:
+        yield
+        return
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.5)  # let it start spinning
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
 
 
-def measure(batch_size, args, have_torch):
-    """Median seconds per step over ``--repeats`` rounds; npvae and PyTorch alternate, so
-    both see the same drift of this machine's speed, and the ratio is the median of the
-    rounds' ratios."""
-    npvae_s, torch_s = [], []
-    for _ in range(args.repeats):
-        npvae_s.append(time_npvae(batch_size, args.steps, args.warmup, args.algorithm))
-        if have_torch:
-            torch_s.append(time_torch_in_child(batch_size, args.steps, args.warmup))
-    seconds = float(np.median(npvae_s))
-    row = {"batch_size": batch_size, "images_per_s": batch_size / seconds,
-           "ms_per_step": 1e3 * seconds,
-           "gflop_per_s": TRAIN_FLOP_PER_IMAGE * batch_size / seconds / 1e9}
-    if have_torch:
-        torch_seconds = float(np.median(torch_s))
-        row.update(torch_images_per_s=batch_size / torch_seconds,
-                   torch_ms_per_step=1e3 * torch_seconds,
-                   ratio=float(np.median(np.array(torch_s) / np.array(npvae_s))))
+def run_side(side, batch_size, args, busy=False):
+    """One side timed in a fresh process: the child's result dict."""
+    command = [sys.executable, __file__, "--child", side, "--batch-size", str(batch_size),
+               "--steps", str(args.steps), "--warmup", str(args.warmup),
+               "--algorithm", args.algorithm] + (["--layers"] if args.layers else [])
+    with busy_loop(busy):
+        child = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(child.stdout.splitlines()[-1])
+
+
+def measure(batch_size, args, sides):
+    """Every round's results: {side: child result, side + ' busy': ...}."""
+    rounds = []
+    for r in range(args.rounds):
+        results = {}
+        for side in sides if r % 2 == 0 else sides[::-1]:
+            results[side] = run_side(side, batch_size, args)
+            if args.beside_busy_loop:
+                results[side + " busy"] = run_side(side, batch_size, args, busy=True)
+        rounds.append(results)
+        print(f"  batch {batch_size}, round {r + 1}: " + ", ".join(
+            f"{k} {1e3 * v['seconds']:.2f} ms" for k, v in results.items()), file=sys.stderr)
+    return rounds
+
+
+def summary(batch_size, rounds):
+    """Medians over the rounds: ms per step and images/s of each side, and the ratios."""
+    def ms(key):
+        return [1e3 * r[key]["seconds"] for r in rounds]
+    row = {"batch_size": batch_size, "rounds": [{k: round(1e3 * v["seconds"], 3)
+                                                 for k, v in r.items()} for r in rounds]}
+    for key in rounds[0]:
+        row[f"{key} ms"] = statistics.median(ms(key))
+        row[f"{key} images/s"] = 1e3 * batch_size / row[f"{key} ms"]
+    if "torch" in rounds[0]:
+        row["ratio"] = statistics.median(t / n for t, n in zip(ms("torch"), ms("npvae")))
+    for side in ("npvae", "torch"):
+        if f"{side} busy" in rounds[0]:
+            row[f"{side} share beside busy loop"] = statistics.median(
+                a / b for a, b in zip(ms(side), ms(f"{side} busy")))
+    row["npvae GFLOP/s"] = TRAIN_FLOP_PER_IMAGE * row["npvae images/s"] / 1e9
+    if "layers_ms" in rounds[-1]["npvae"]:
+        row["npvae layers ms, last round"] = rounds[-1]["npvae"]["layers_ms"]
     return row
 
 
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if TORCH_CHILD:
-        print(time_torch(*(int(a) for a in argv[1:4])))
-        return
+def print_summary(row):
+    keys = [k for k in row["rounds"][0]]
+    print(f"\nbatch {row['batch_size']}: ms per step (median of the steps), each round")
+    print(f"{'round':>6}" + "".join(f"{k:>14}" for k in keys)
+          + (f"{'ratio':>8}" if "torch" in keys else ""))
+    for i, r in enumerate(row["rounds"], 1):
+        ratio = f"{r['torch'] / r['npvae']:>8.2f}" if "torch" in keys else ""
+        print(f"{i:>6}" + "".join(f"{r[k]:>14.2f}" for k in keys) + ratio)
+    print(f"{'median':>6}" + "".join(f"{row[k + ' ms']:>14.2f}" for k in keys)
+          + (f"{row['ratio']:>8.2f}" if "ratio" in row else ""))
+    print("images/s: " + ", ".join(f"{k} {row[k + ' images/s']:.0f}" for k in keys)
+          + f"; npvae {row['npvae GFLOP/s']:.0f} GFLOP/s")
+    for side in ("npvae", "torch"):
+        if f"{side} share beside busy loop" in row:
+            print(f"{side} keeps {row[f'{side} share beside busy loop']:.0%} of its speed "
+                  "beside a busy loop (median of the rounds)")
+
+
+def print_breakdown(batch_size, breakdown):
+    print(f"\nper-layer breakdown, npvae, batch {batch_size} (ms per step, last round)")
+    print(f"{'layer':<24}{'forward':>10}{'backward':>10}")
+    for name, t in breakdown.items():
+        print(f"{name:<24}{t['forward']:>10.3f}{t['backward']:>10.3f}")
+    print(f"{'total':<24}{sum(t['forward'] for t in breakdown.values()):>10.3f}"
+          f"{sum(t['backward'] for t in breakdown.values()):>10.3f}")
+
+
+def parse(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--batch-size", type=int, nargs="+", default=[16, 128])
-    parser.add_argument("--steps", type=int, default=200, help="timed steps (default 200)")
+    parser.add_argument("--steps", type=int, default=100, help="timed steps (default 100)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed steps first")
-    parser.add_argument("--repeats", type=int, default=3,
-                        help="rounds of npvae then PyTorch; medians are reported (default 3)")
-    parser.add_argument("--layers", action="store_true", help="print a per-layer breakdown")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (default 5)")
+    parser.add_argument("--layers", action="store_true", help="npvae's per-layer breakdown")
     parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if present")
+    parser.add_argument("--beside-busy-loop", action="store_true",
+                        help="also time each side beside a process spinning on one core")
     parser.add_argument("--algorithm", default="auto",
                         help="run every convolution this algorithm can run with it "
                              "(textbook, gather, scatter, winograd; default auto)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
-    args = parser.parse_args(argv)
-    have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
+    parser.add_argument("--child", choices=["npvae", "torch"], help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
 
-    results = []
-    for batch_size in args.batch_size:
-        row = measure(batch_size, args, have_torch)
-        if args.layers:
-            row["layers_ms"] = layer_breakdown(batch_size, args.steps, args.warmup,
-                                               args.algorithm)
-        results.append(row)
 
-    if args.json:
-        print(json.dumps(results[0] if len(results) == 1 else {"results": results,
-                          "images_per_s": results[0]["images_per_s"]}))
-        print("\n".join(describe(have_torch)), file=sys.stderr)
+def main(argv=None):
+    args = parse(sys.argv[1:] if argv is None else argv)
+    if args.child == "npvae":
+        print(json.dumps(npvae_child(args.batch_size[0], args.steps, args.warmup,
+                                     args.algorithm, args.layers)))
         return
-    print("\n".join(describe(have_torch)))
-    print(f"{'batch':>6}{'npvae img/s':>13}{'ms/step':>9}{'GFLOP/s':>9}"
-          + (f"{'torch img/s':>13}{'ms/step':>9}{'ratio':>7}" if have_torch else ""))
-    for r in results:
-        line = f"{r['batch_size']:>6}{r['images_per_s']:>13.0f}{r['ms_per_step']:>9.2f}" \
-               f"{r['gflop_per_s']:>9.1f}"
-        if have_torch:
-            line += f"{r['torch_images_per_s']:>13.0f}{r['torch_ms_per_step']:>9.2f}" \
-                    f"{r['ratio']:>7.2f}"
-        print(line)
-    for r in results:
-        if "layers_ms" in r:
-            print_breakdown(r["batch_size"], r["layers_ms"])
+    if args.child == "torch":
+        print(json.dumps(torch_child(args.batch_size[0], args.steps, args.warmup)))
+        return
+    have_torch = not args.no_torch and importlib.util.find_spec("torch") is not None
+    sides = ["npvae", "torch"] if have_torch else ["npvae"]
+    header = instruction_sets.describe(have_torch)
+    print("\n".join(header), file=sys.stderr if args.json else sys.stdout)
+    rows = []
+    for batch_size in args.batch_size:
+        rounds = measure(batch_size, args, sides)
+        rows.append(summary(batch_size, rounds))
+        if not args.json:
+            print_summary(rows[-1])
+            if args.layers:
+                print_breakdown(batch_size, rows[-1]["npvae layers ms, last round"])
+    if args.json:
+        print(json.dumps({"machine": header, "results": rows}))
 
 
 if __name__ == "__main__":
