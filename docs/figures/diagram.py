@@ -12,7 +12,7 @@ from npvae import png
 # One colour per role, the same in every diagram, so that a learner can read them across
 # chapters: the encoder blue, the decoder green, random draws orange, gradients red.
 ENCODER, DECODER, RANDOM, GRADIENT = "#4c72b0", "#55a868", "#dd8452", "#c44e52"
-DATA, LATENT, INK = "#e8e8e8", "#f5f0ff", "#222222"
+DATA, INK = "#e8e8e8", "#222222"
 DPI = 100
 
 
