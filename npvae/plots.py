@@ -247,15 +247,20 @@ def plot_history(history, path, points=(), show: bool = False) -> Path:
     "train_loss"."""
     path = png.png_path(path)
     curves = history_curves(history)
-    figure, (total, parts) = png.new_figure(12, 4.5, ncols=2)
-    parts_kl = parts.twinx()  # KL is often 10-100x smaller than reconstruction: own scale
-    for split, style in (("train", "-"), ("test", "--")):
+    figure = png.blank_figure(12, 5.5)
+    grid = figure.add_gridspec(2, 2)
+    total = figure.add_subplot(grid[:, 0])
+    # Each term on its own axes: KL is often 10-100x smaller than reconstruction, and on
+    # two scales sharing one panel a single epoch's points would lie on top of each other.
+    parts, parts_kl = (figure.add_subplot(grid[row, 1], sharex=total) for row in (0, 1))
+    # Markers tell train from test where a line cannot: a one-epoch run has single points.
+    for split, style, face in (("train", "-o", None), ("test", "--s", "white")):
         for axes, key, name, colour in ((total, "loss", "loss", "k"),
                                         (parts, "reconstruction", "reconstruction", "tab:blue"),
                                         (parts_kl, "kl", "KL", "tab:orange")):
             epochs, values = curves[f"{split}_{key}"]
             if epochs:  # a run without a test set has no test curves at all
-                axes.plot(epochs, values, style, color=colour, marker="o", ms=3,
+                axes.plot(epochs, values, style, color=colour, ms=5, mfc=face,
                           label=f"{split} {name}")
     if points:  # the training loss within epochs too: a one-epoch run still shows a curve
         within = sorted([(p["epoch"], p["train_loss"]) for p in points]
@@ -265,15 +270,12 @@ def plot_history(history, path, points=(), show: bool = False) -> Path:
     scales = [_readable_scale(axes) for axes in (total, parts, parts_kl)]
     total.set(title="The loss being minimised", xlabel="epoch",
               ylabel=f"loss ({UNITS}{scales[0]})")
-    parts.set(title="The two terms of the loss", xlabel="epoch")
-    parts.set_ylabel(f"reconstruction ({UNITS}{scales[1]})", color="tab:blue")
-    parts_kl.set_ylabel(f"KL divergence ({UNITS}{scales[2]})", color="tab:orange")
-    for axes in (total, parts):
-        axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
-    total.legend()
-    lines = parts.get_lines() + parts_kl.get_lines()
-    # Reconstruction falls and KL rises, which usually leaves the middle right empty.
-    parts.legend(lines, [line.get_label() for line in lines], loc="center right")
+    parts.set(title="The two terms of the loss", ylabel=f"reconstruction ({UNITS}{scales[1]})")
+    parts_kl.set(xlabel="epoch", ylabel=f"KL divergence ({UNITS}{scales[2]})")
+    parts.tick_params(labelbottom=False)  # the KL panel below names the epochs
+    total.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+    for axes in (total, parts, parts_kl):
+        axes.legend(fontsize="small")
     return png.save(figure, path, show)
 
 

@@ -31,9 +31,15 @@ def png_path(path) -> Path:
 
 def new_figure(width: float, height: float, ncols: int = 1):
     """A fresh figure with ``ncols`` Axes side by side; it needs no closing."""
+    figure = blank_figure(width, height)
+    return figure, figure.subplots(1, ncols)
+
+
+def blank_figure(width: float, height: float):
+    """A fresh figure without Axes, for a layout of one's own; it needs no closing."""
     figure = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)
-    return figure, figure.subplots(1, ncols)
+    return figure
 
 
 def save(figure: Figure, path: Path, show: bool = False) -> Path:

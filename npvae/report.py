@@ -48,8 +48,10 @@ ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds m
 # times the batch, so a manifold of large colour images is decoded a few codes at a time.
 DECODE_BATCH = 32
 PROGRESS_AFTER = 3  # seconds: a shorter wait needs no bar
-# What a 2-number code cannot keep apart, said where the user looks.
-TWO_DIM_NOTE = "latent_dim 2: a 2-number code confuses 4 with 9 and 5 with 3"  # on MNIST
+# What a 2-number code cannot keep apart, said where the user looks: as what it does at
+# best, since a short run's reconstructions are blurred blobs that show no digit at all.
+TWO_DIM_NOTE = ("latent_dim 2: at best, a 2-number code keeps shape and slant, "
+                "blurs 4 with 9, 5 with 3")  # on MNIST
 
 
 def save_manifold(model, path, n=15, dims=(0, 1), show=False, label=None):

@@ -260,3 +260,19 @@ def test_a_first_epochs_spike_puts_the_loss_curve_on_a_log_scale(tmp_path, drawn
     assert parts.get_yscale() == "linear"  # reconstruction 190 .. 47.5: no spike there
     assert total.get_ylabel() == "loss (nats per image, log scale)"
     assert [axes.get_yscale() for axes in calm] == ["linear"] * 3
+
+
+def test_a_one_epoch_runs_two_terms_are_drawn_apart(tmp_path, drawn_figures):
+    """One epoch gives each curve a single point; drawn on two y scales over one panel,
+    the KL's points landed exactly on the reconstruction's and hid them."""
+    record = dict(epoch=1, train_loss=353.2, train_reconstruction=242.5, train_kl=110.7,
+                  test_loss=224.9, test_reconstruction=212.2, test_kl=12.7)
+    plots.plot_history([record], tmp_path / "one_epoch.png")
+    where = {}
+    for axes in drawn_figures[0].axes:
+        for line in axes.get_lines():
+            (point,) = np.column_stack(line.get_data())
+            where[line.get_label()] = axes.transData.transform(point)   # in pixels
+    for split in ("train", "test"):
+        apart = np.abs(where[f"{split} reconstruction"] - where[f"{split} KL"]).max()
+        assert apart > 20, f"{split}: the KL's point lies on the reconstruction's"

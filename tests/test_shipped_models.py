@@ -98,3 +98,16 @@ def test_generated_digits_are_the_digits_asked_for():
     print("\nclassified as asked, per digit: "
           + ", ".join(f"{d}: {a:.0%}" for d, a in accuracy.items()))
     assert min(accuracy.values()) >= 0.9, accuracy
+
+
+def test_the_export_keeps_the_loss_curves_points(tmp_path):
+    """docs/figures/make.py draws loss_curve.png from the shipped file: its points within
+    epochs (the first epoch's falling loss) must survive the export."""
+    from npvae.checkpoint import save_checkpoint
+    from npvae.models.trained import export
+    points = [{"epoch": 0.5, "train_loss": 300.0}]
+    save_checkpoint(tmp_path / "run.npz", {"model/w": np.ones(3), "optimizer/ms": np.ones(3)},
+                    {"model": {"dtype": "float64"}, "history": [{"epoch": 1}], "points": points})
+    arrays, meta = load_checkpoint(export(tmp_path / "run.npz", tmp_path / "shipped.npz"))
+    assert meta["points"] == points and list(arrays) == ["model/w"]
+    assert arrays["model/w"].dtype == np.float32

@@ -33,10 +33,11 @@ def is_shipped(path):
 
 def export(checkpoint, out):
     """Write ``checkpoint``'s weights as float32, its model config, training settings,
-    data record and history to ``out`` (atomically); return the path written."""
+    data record, history and points within epochs (the loss curve's, for the guide's
+    loss_curve.png) to ``out`` (atomically); return the path written."""
     arrays, meta = load_checkpoint(checkpoint)
     weights = {key: value.astype(np.float32) for key, value in arrays.items()
                if key.startswith("model/")}
-    kept = {key: meta.get(key) for key in ("model", "train", "data", "history")}
+    kept = {key: meta.get(key) for key in ("model", "train", "data", "history", "points")}
     kept["model"] = {**kept["model"], "dtype": "float32"}
     return save_checkpoint(out, weights, kept)

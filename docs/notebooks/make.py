@@ -1,0 +1,159 @@
+"""Make each chapter of the guide a Jupyter notebook: ``python docs/notebooks/make.py``.
+
+The chapters (``docs/NN-*.md`` and ``docs/exercises.md``) stay the one source: each
+notebook is made from its chapter, and ``tests/test_notebooks.py`` fails when one is
+out of date. The rules follow those by which ``tests/test_docs.py`` runs the chapters:
+
+- prose becomes markdown cells, one per section (a heading starts a new cell); its
+  relative links and images are made to work from ``docs/notebooks/``, and a link to a
+  chapter goes to that chapter's notebook;
+- a ``python`` block becomes code: a doctest's ``>>>`` and ``...`` prompts are stripped
+  and its expected output dropped (the kernel prints the real one); a new cell starts
+  after each line whose output the chapter shows, so that every output is seen;
+- each ``$ npvae ...`` line of a ``console`` block becomes a cell that runs the command
+  in the kernel, ``main([...])`` of ``npvae.cli``, which prints what the command prints
+  and returns its exit code, 0 when it succeeds; the output the chapter shows is dropped;
+- ``sh`` and ``text`` blocks stay in the markdown, as listings: they are commands to
+  type in a shell (a ten-minute training) or formulas, not cells to run.
+
+The first code cell tunes the kernel's thread pools as the ``npvae`` command tunes its
+own process (chapter 7 says why a notebook should). Run here, the cells write their files (runs, pictures, exercises) beside the notebooks,
+where git ignores them (``.gitignore``); the test runs each notebook in a fresh folder.
+"""
+import argparse
+import doctest
+import re
+import shlex
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+DOCS = HERE.parent
+FENCE = re.compile(r"^```(\S*)[^\n]*\n(.*?)^```\s*$", re.S | re.M)
+LINK = re.compile(r"(\]\()([^)#\s]+)((?:#[^)]*)?\))")
+KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+# The first code cell of every notebook: without it, numba's and OpenBLAS's idle threads
+# spin on the cores the other pool needs next, and training runs several times slower
+# than the npvae command (chapter 7, npvae/process.py).
+TUNE = ("from npvae import process\n"
+        "process.tune()   # first, before numpy loads: run as the npvae command does (chapter 7)")
+
+
+def chapters(docs=DOCS):
+    """The markdown files that become notebooks, in reading order."""
+    return sorted(docs.glob("[0-9][0-9]-*.md")) + [docs / "exercises.md"]
+
+
+def notebook_path(chapter, folder=HERE):
+    return folder / chapter.with_suffix(".ipynb").name
+
+
+def convert(chapter):
+    """The notebook (an nbformat NotebookNode) of one chapter's markdown file."""
+    text = chapter.read_text()
+    cells, prose, end = [], [], 0
+    for match in FENCE.finditer(text):
+        language, code = match.group(1), match.group(2)
+        prose.append(text[end:match.start()])
+        end = match.end()
+        if language in ("python", "console"):
+            cells += markdown_cells("".join(prose), chapter)
+            prose = []
+            cells += python_cells(code) if language == "python" else console_cells(code)
+        else:
+            prose.append(match.group(0))  # a listing stays in the prose, fence and all
+    cells += markdown_cells("".join(prose) + text[end:], chapter)
+    first = next((k for k, cell in enumerate(cells) if cell.cell_type == "code"), len(cells))
+    cells.insert(first, new_code_cell(TUNE))
+    notebook = new_notebook(cells=cells, metadata={"kernelspec": KERNEL,
+                                                   "language_info": {"name": "python"}})
+    for k, cell in enumerate(notebook.cells):  # fixed ids: the same chapter, the same file
+        cell.id = f"{chapter.stem[:2]}-{k:03d}"
+    return notebook
+
+
+def markdown_cells(text, chapter):
+    """Prose split at its headings, one cell per section, links made to work from here."""
+    sections, current = [], []
+    in_listing = False
+    for line in text.strip("\n").splitlines():
+        if line.startswith("```"):
+            in_listing = not in_listing
+        if line.startswith("#") and not in_listing and current:
+            sections.append(current)
+            current = []
+        current.append(line)
+    sections.append(current)
+    return [new_markdown_cell(relinked("\n".join(s).strip("\n"), chapter))
+            for s in sections if "\n".join(s).strip()]
+
+
+def relinked(text, chapter):
+    """Relative links of ``chapter`` rewritten for a notebook in docs/notebooks/."""
+    def target(match):
+        path = match.group(2)
+        if "://" in path or path.startswith("mailto:"):
+            return match.group(0)
+        linked = (chapter.parent / path).resolve()
+        if linked in {c.resolve() for c in chapters(chapter.parent)}:
+            path = linked.with_suffix(".ipynb").name    # the chapter's own notebook
+        else:
+            path = "../" + path
+        return match.group(1) + path + match.group(3)
+    return LINK.sub(target, text)
+
+
+def python_cells(code):
+    """A python block's cells: as it is, or a doctest split after each shown output."""
+    if ">>>" not in code:
+        return [new_code_cell(code.strip("\n"))]
+    cells, source = [], []
+    for example in doctest.DocTestParser().get_examples(code):
+        source.append(example.source)
+        if example.want:
+            cells.append(new_code_cell("".join(source).strip("\n")))
+            source = []
+    if source:
+        cells.append(new_code_cell("".join(source).strip("\n")))
+    return cells
+
+
+def console_cells(code):
+    """One cell per ``$ npvae ...`` line; the output lines after it are dropped."""
+    cells = []
+    for line in code.splitlines():
+        if not line.startswith("$ "):
+            continue
+        argv = shlex.split(line[2:], comments=True)
+        if argv[:1] != ["npvae"]:
+            raise ValueError(f"a console block runs npvae commands only, got {line!r}")
+        imported = "" if cells else "from npvae.cli import main   # the npvae command\n\n"
+        cells.append(new_code_cell(f"{imported}main({argv[1:]!r})   # {line[2:]}"))
+    return cells
+
+
+def write_all(folder=HERE):
+    """Write every chapter's notebook into ``folder``; return the paths written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for chapter in chapters():
+        path = notebook_path(chapter, folder)
+        path.write_text(nbformat.writes(convert(chapter)))
+        written.append(path)
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Make each chapter of the guide a notebook.")
+    parser.add_argument("--out", type=Path, default=HERE, metavar="DIR",
+                        help="where to write them (default: docs/notebooks/)")
+    for path in write_all(parser.parse_args(argv).out):
+        print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
