@@ -12,13 +12,17 @@ K draws z_1..z_K from q(z|x), each weighted by how much likelier it is under the
 model than under the encoder::
 
     log w_k = log p(x|z_k) + log p(z_k) - log q(z_k|x)
-    -log p(x) <= -log (1/K sum_k w_k) = -(logsumexp_k log w_k - log K)
+    -log p(x) <= -E[ log (1/K sum_k w_k) ] = -E[ logsumexp_k log w_k - log K ]
 
-K = 1 gives the ELBO back (in expectation); the bound tightens as K grows, so with
-K = 1000 it is the usual estimate of a VAE's test negative log-likelihood. (MNIST's grey
-pixels are used as soft targets, as Keras does, so these numbers are not comparable with
-papers that binarize MNIST first.) The sum
-is done with logsumexp because the weights themselves underflow (log w ~ -100).
+The expectation is over the K draws: E_q[w] = p(x), and by Jensen's inequality (log is
+concave) E[log mean w] <= log E[mean w] = log p(x). One set of K draws can land above
+log p(x); the mean over many images is what bounds. K = 1 gives the ELBO back (in
+expectation); the bound tightens as K grows, so with K = 1000 it is the usual estimate of
+a VAE's test negative log-likelihood. (MNIST's grey pixels are used as soft targets, as
+Keras does, so these numbers are not comparable with papers that binarize MNIST first.)
+The sum is done with logsumexp because the weights themselves underflow: log w is
+tens to hundreds of nats below 0 for a digit (docs/01-vae-and-elbo.md prints some, for the
+shipped book model).
 
 Both functions draw their noise from the Generator they are given, never from the
 model's own, so evaluating does not change a training run, and both run the model's own
@@ -60,7 +64,8 @@ def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False, labels=N
 
 def iwae_nll(model, x, k, rng, batch_size=IWAE_BATCH, progress=False, labels=None):
     """Mean IWAE estimate of -log p(x) with ``k`` samples per image, nats per image (of
-    -log p(x|y) for a conditional model, given the images' ``labels``).
+    -log p(x|y) for a conditional model, given the images' ``labels``). Its expectation
+    over the draws is an upper bound on the mean -log p(x); one estimate can be below it.
 
     The k samples of an image are decoded ``batch_size`` at a time, so k = 1000 needs
     no more memory than any other batch.

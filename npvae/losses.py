@@ -14,8 +14,11 @@ targets, as Keras does), the binary cross-entropy of one pixel, written from the
 logit so that it never takes log(0)::
 
     bce(l, x) = -x log sigmoid(l) - (1 - x) log(1 - sigmoid(l))
-              = max(l, 0) - x*l + log(1 + exp(-|l|))
-    d bce / dl = sigmoid(l) - x
+              = (1 - x) l + log(1 + exp(-l))         since log(1 - sigmoid(l)) = -l + log sigmoid(l)
+              = max(l, 0) - x*l + log(1 + exp(-|l|))   the same, with no exp overflowing
+    d bce / dl = (1 - x) - (1 - sigmoid(l)) = sigmoid(l) - x
+
+(docs/02-layers-and-backprop.md derives it step by step and checks it.)
 
 Summed over the 784 pixels of an image it is the reconstruction term.
 

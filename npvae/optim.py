@@ -1,4 +1,4 @@
-"""Optimizers: SGD (with momentum), RMSprop and Adam, with Keras' defaults.
+"""Optimizers: SGD (with momentum), RMSprop and Adam, with tf.keras' defaults.
 
 An optimizer walks ``named_layers`` -- pairs ``(name, layer)`` -- and updates every
 array in ``layer.params`` in place from the same key in ``layer.grads``. Its own
@@ -10,10 +10,13 @@ RMSprop (Hinton's lecture 6e; Keras' ``rmsprop``, the book's optimizer)::
     ms <- rho * ms + (1 - rho) * g^2            running mean of squared gradients
     p  <- p - lr * g / sqrt(ms + eps)
 
-Each weight gets its own step size, ``lr / RMS(g)``. ``eps`` sits inside the square
-root as in TensorFlow/Keras: at ``ms = 0`` it bounds the step by ``lr / sqrt(eps)``.
-Note the first step: ``ms = (1 - rho) g^2``, so every weight moves by about
-``lr / sqrt(1 - rho) ~ 3.2 lr``, whatever the size of its gradient.
+Each weight gets its own step size, ``lr / RMS(g)``. ``eps`` (1e-7) sits inside the
+square root, as in tf.keras (TensorFlow 2): at ``ms = 0`` it keeps the division finite.
+The book's standalone Keras 2 put it outside, ``lr * g / (sqrt(ms) + 1e-8)``; the two
+differ only for small gradients (docs/05-training.md compares them). Note the first
+step: ``ms = (1 - rho) g^2``, so every weight with ``|g|`` above about 1e-3 (with Keras
+2's eps, about 3e-8) moves by about ``lr / sqrt(1 - rho) ~ 3.2 lr``, whatever the size
+of its gradient.
 
 Adam (Kingma & Ba, 2015), with bias-corrected moments, eps placed as in the paper (Keras
 folds the corrections into the step size instead, a tiny difference in where eps acts)::
@@ -106,7 +109,8 @@ class SGD(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """RMSprop with Keras' defaults: ``lr=1e-3, rho=0.9, eps=1e-7``."""
+    """RMSprop with tf.keras' defaults and eps placement: ``lr=1e-3, rho=0.9, eps=1e-7``
+    inside the square root (the book's Keras 2 had ``eps=1e-8`` outside it)."""
 
     slots = ("ms",)
 
@@ -138,7 +142,7 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
 
 
 class Adam(Optimizer):
-    """Adam with Keras' defaults: ``lr=1e-3, beta_1=0.9, beta_2=0.999, eps=1e-7``."""
+    """Adam with tf.keras' defaults: ``lr=1e-3, beta_1=0.9, beta_2=0.999, eps=1e-7``."""
 
     slots = ("m", "v")
 

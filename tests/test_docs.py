@@ -11,7 +11,7 @@ The rule, by the language named after the block's opening fence:
   Python blocks; it must exit with 0, and the lines after it, up to the next ``$``, are
   its expected standard output, matched as a doctest's. For quick commands only (summary,
   ``--help``, a training of a few dozen images).
-- ``sh``: not run (the book's training takes about 15 minutes), but checked line by line:
+- ``sh``: not run (the book's training takes minutes, see README.md), but checked line by line:
   every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.build_parser``),
   so an option that is renamed or removed fails here; ``python FILE ...`` must name a
   file of the repository, ``python -m npvae.MODULE`` a runnable module of npvae; lines that install or test (``pip``, ``pytest``, ``python -m

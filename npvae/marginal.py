@@ -1,0 +1,79 @@
+"""log p(x) by brute force: the integral over a short code, summed on a grid of cells.
+
+The ELBO and the IWAE bound (``npvae/evaluation.py``) are bounds on log p(x) because the
+integral that defines it cannot be computed for a long code. For a code of two numbers
+(the book's model) it can, by summing over a grid::
+
+    p(x) = integral p(x|z) p(z) dz  ~  sum_g p(x|z_g) p(z_g) * cell
+    log p(x)  ~  logsumexp_g [ log p(x|z_g) + log p(z_g) ]  +  log cell
+
+with z_g the centres of ``points^D`` equal cells (the midpoint rule) and ``cell`` the
+area (in D dimensions, the volume) of one. ``log p(x|z_g)`` is about -100 nats for a
+digit, so ``p(x|z_g)`` itself underflows: the sum is kept in logs, as IWAE's is.
+
+Where to put the grid: p(x|z) p(z) is negligible except near the codes that explain x,
+the true posterior p(z|x), and the encoder's q(z|x) = N(mean, sigma^2) says roughly
+where that is. The grid is centred on the encoder's mean and reaches ``width`` of its
+standard deviations each way. Whether that is wide and fine enough is checked, not
+assumed: a wider or finer grid must give the same number (chapter 1 compares two).
+
+Shapes: a grid is (points^D, D); one image is (H, W, C); log densities are (points^D,).
+The grid grows as points^D, so this is for D = 1 or 2 only.
+"""
+import numpy as np
+
+from npvae.evaluation import LOG_2PI, logsumexp
+from npvae.losses import bernoulli_reconstruction
+
+DECODE_BATCH = 256  # codes per decoder pass: bounds the memory of the layers' work arrays
+
+
+def grid_of_cells(center, half_widths, points):
+    """The centres of ``points^D`` equal cells that tile the box center +- half_widths,
+    (points^D, D), and the volume of one cell (the product of its D side lengths)."""
+    center, half_widths = np.asarray(center, float), np.asarray(half_widths, float)
+    sides = 2 * half_widths / points                                      # (D,)
+    axes = [c - h + side * (np.arange(points) + 0.5)
+            for c, h, side in zip(center, half_widths, sides)]
+    z = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(center))
+    return z, float(np.prod(sides))
+
+
+def log_prior(z):
+    """log N(z; 0, I) of each code: -0.5 * sum_d (z_d^2 + log 2 pi), (G,) from (G, D)."""
+    return -0.5 * np.sum(z**2 + LOG_2PI, axis=1)
+
+
+def log_marginal_on_grid(log_likelihood, center, half_widths, points):
+    """log p(x) = log integral p(x|z) N(z; 0, I) dz by the midpoint rule on the box
+    center +- half_widths; ``log_likelihood`` maps codes (G, D) to log p(x|z) (G,)."""
+    z, cell = grid_of_cells(center, half_widths, points)
+    log_joint = log_likelihood(z) + log_prior(z)                          # log p(x, z_g)
+    return float(logsumexp(log_joint[None, :])[0] + np.log(cell))
+
+
+def decoder_log_likelihood(model, image):
+    """The function z (G, D) -> log p(image | z) (G,), in float64, of a model's decoder:
+    minus the Bernoulli reconstruction loss of the decoded logits."""
+    target = image.astype(np.float64)
+
+    def log_likelihood(z):
+        parts = []
+        for start in range(0, len(z), DECODE_BATCH):
+            logits = model.decoder.forward(z[start:start + DECODE_BATCH].astype(model.dtype))
+            logits = logits.astype(np.float64)
+            loss, _ = bernoulli_reconstruction(logits, np.broadcast_to(target, logits.shape))
+            parts.append(-loss)
+        return np.concatenate(parts)
+
+    return log_likelihood
+
+
+def log_marginal(model, image, width=6.0, points=25):
+    """log p(image) of a model with a short code, on a grid centred on the encoder's mean
+    that reaches ``width`` of q(z|x)'s standard deviations each way, with
+    ``points`` cells along each dimension."""
+    mean, log_var = model.encoder.forward(image[None])                    # (1, D) each
+    sigma = model.sampling.scale(log_var[0]).astype(np.float64)   # the q it samples from
+    return log_marginal_on_grid(decoder_log_likelihood(model, image),
+                                mean[0].astype(np.float64), width * sigma, points)
