@@ -45,8 +45,8 @@ def test_every_figure_is_drawn_as_in_the_guide(drawn, name):
 def test_the_book_runs_manifold_is_drawn_from_a_checkpoint_or_explained(drawn, tmp_path):
     assert not (drawn[0] / "book_manifold.png").exists()
     (said,) = [line for line in drawn[1].splitlines() if line.startswith("book_manifold.png")]
-    assert "npvae train --loss book --book-sampling --out runs/book" in said
-    assert "--book-run runs/book/checkpoint.npz" in said
+    assert "npvae train --loss book --book-sampling --out runs/book-loss" in said
+    assert "--book-run runs/book-loss/checkpoint.npz" in said
     sys.path.insert(0, str(MAKE.parent))
     try:
         import trained_models

@@ -9,8 +9,8 @@ Two kinds of figure, each drawn by npvae's own code:
   ``npvae`` command's own entry point (``trained_models.py``), as the chapters quote it.
 
 ``book_manifold.png`` is of a book-loss run that is not shipped: given ``--book-run
-runs/book/checkpoint.npz`` it is drawn from that checkpoint, otherwise a line says what
-to run to remake it. ``--limit N`` encodes at most the first N test images for the pictures
+runs/book-loss/checkpoint.npz`` it is drawn from that checkpoint, otherwise a line says
+what to run to remake it. ``--limit N`` encodes at most the first N test images for the pictures
 that encode some (scatter, explorer, concept); the defaults make the guide's figures,
 the test uses fewer.
 """
@@ -53,7 +53,7 @@ def parse(argv):
                         help="where to write the PNGs (default: docs/)")
     parser.add_argument("--book-run", type=Path, metavar="CHECKPOINT",
                         help="the checkpoint of 'npvae train --loss book --book-sampling "
-                             "--out runs/book', for book_manifold.png")
+                             "--out runs/book-loss', for book_manifold.png")
     parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="encode at most the first N test images (scatter, explorer, "
                              "concept; default: as the guide's commands do)")

@@ -23,9 +23,9 @@ from npvae.cli import main
 from npvae.models.trained import SHIPPED
 from npvae.plots import plot_history
 
-BOOK_RUN_HINT = ("to remake it, run 'npvae train --loss book --book-sampling --out runs/book' "
-                 "(about 10 minutes), then 'python docs/figures/make.py --book-run "
-                 "runs/book/checkpoint.npz'")
+BOOK_RUN_HINT = ("to remake it, run 'npvae train --loss book --book-sampling "
+                 "--out runs/book-loss' (about 10 minutes), then 'python docs/figures/make.py "
+                 "--book-run runs/book-loss/checkpoint.npz'")
 CONCEPT_LIMIT = 1000  # chapter 9's command: the vector from the first 1,000 test images
 
 
