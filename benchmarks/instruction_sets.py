@@ -29,12 +29,13 @@ def at_their_best():
         return
     env = {k: v for k, v in os.environ.items() if k not in found}
     env[UNSET_NOTE] = ", ".join(f"{name}={os.environ[name]}" for name in found)
-    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
 
 
 def cpu():
     """The CPU as /proc/cpuinfo names it, and the widest vector instructions it has, e.g.
-    'Intel(R) Xeon(R) Processor (GenuineIntel family 6 model 167), 2 cores, AVX-512, AMX'."""
+    'Intel(R) Xeon(R) Processor (GenuineIntel family 6 model 167), 2 logical CPUs, AVX-512,
+    AMX'."""
     info = {}
     try:
         with open("/proc/cpuinfo") as lines:
@@ -48,7 +49,8 @@ def cpu():
         name += f" ({info['vendor_id']} family {info.get('cpu family')} model {info.get('model')})"
     flags = set(info.get("flags", "").split())
     widest = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
-    return f"{name}, {os.cpu_count()} cores, {widest}" + (", AMX" if "amx_tile" in flags else "")
+    return (f"{name}, {os.cpu_count()} logical CPUs, {widest}"
+            + (", AMX" if "amx_tile" in flags else ""))
 
 
 def numpy_side():

@@ -14,6 +14,9 @@ from npvae.datasets.pixels import as_float_images
 def mnist_batches(batch_size, count, seed=0):
     """``count`` batches of ``batch_size`` real training digits, (N, 28, 28, 1) float32."""
     (x_train, _), _ = load_mnist()
+    if batch_size * count > len(x_train):
+        raise ValueError(f"{count} batches of {batch_size} need {batch_size * count:,} images; "
+                         f"MNIST has {len(x_train):,}: ask for fewer steps")
     order = np.random.default_rng(seed).permutation(len(x_train))[:batch_size * count]
     return [as_float_images(x_train[order[i * batch_size:(i + 1) * batch_size]])
             for i in range(count)]

@@ -34,8 +34,6 @@ import instruction_sets  # benchmarks/, beside this file
 
 instruction_sets.at_their_best()  # before anything imports numpy
 
-from mnist_batches import mnist_batches  # noqa: E402
-
 # FLOPs (2 per multiply-add) of one image through the book's model, forward: 45.4 M, of
 # which the four convolutions and the transposed one are 44 M. A training step costs about
 # three times as much (forward, then two matrix products per layer backward).
@@ -45,13 +43,13 @@ TRAIN_FLOP_PER_IMAGE = 3 * 45.4e6
 def npvae_child(batch_size, steps, warmup, algorithm, layers):
     """npvae's median seconds per step (and, if asked, ms per layer), as the command runs."""
     from npvae import process
-    process.tune()
+    process.tune()  # first: OpenBLAS reads its thread settings when numpy loads
+    from mnist_batches import mnist_batches
     from npvae.train import train_step
     model, optimizer = book_model(algorithm), book_optimizer()
     batches = mnist_batches(batch_size, warmup + steps)
     result = {"seconds": _median_step(lambda x: train_step(model, optimizer, x), batches,
-                                      warmup),
-              "kernels": instruction_sets.numpy_side()}
+                                      warmup)}
     if layers:
         result["layers_ms"] = layer_breakdown(model, optimizer, batches, warmup)
     return result
@@ -59,6 +57,7 @@ def npvae_child(batch_size, steps, warmup, algorithm, layers):
 
 def torch_child(batch_size, steps, warmup):
     """PyTorch's median seconds per step, on the same batches."""
+    from mnist_batches import mnist_batches
     from torch_vae import torch_training_step
     return {"seconds": _median_step(torch_training_step(), mnist_batches(batch_size,
                                                                         warmup + steps), warmup)}
@@ -147,7 +146,9 @@ def run_side(side, batch_size, args, busy=False):
                "--steps", str(args.steps), "--warmup", str(args.warmup),
                "--algorithm", args.algorithm] + (["--layers"] if args.layers else [])
     with busy_loop(busy):
-        child = subprocess.run(command, check=True, capture_output=True, text=True)
+        child = subprocess.run(command, capture_output=True, text=True)
+    if child.returncode != 0:
+        raise RuntimeError(f"the {side} side failed:\n{child.stderr[-2000:]}")
     return json.loads(child.stdout.splitlines()[-1])
 
 

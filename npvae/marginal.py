@@ -22,10 +22,11 @@ The grid grows as points^D, so this is for D = 1 or 2 only.
 """
 import numpy as np
 
-from npvae.evaluation import LOG_2PI, logsumexp
+from npvae.evaluation import LOG_2PI, check_labels_given, logsumexp
 from npvae.losses import bernoulli_reconstruction
 
 DECODE_BATCH = 256  # codes per decoder pass: bounds the memory of the layers' work arrays
+MAX_LATENT_DIM = 2  # points^D cells: 625 at D = 2, 25^32 at the D = 32 a model may have
 
 
 def grid_of_cells(center, half_widths, points):
@@ -73,6 +74,13 @@ def log_marginal(model, image, width=6.0, points=25):
     """log p(image) of a model with a short code, on a grid centred on the encoder's mean
     that reaches ``width`` of q(z|x)'s standard deviations each way, with
     ``points`` cells along each dimension."""
+    model.check_images(image[None], "the image")      # one (H, W, C) image, pixels in [0, 1]
+    check_labels_given(model, None, 1)                  # p(x), not p(x|y): no labels here
+    latent_dim = model.config["latent_dim"]
+    if latent_dim > MAX_LATENT_DIM:
+        raise ValueError(f"log_marginal sums over a grid of {points}^D cells, for a code of "
+                         f"at most {MAX_LATENT_DIM} numbers; this model's has {latent_dim}: "
+                         f"use iwae_nll (npvae/evaluation.py) for it")
     mean, log_var = model.encoder.forward(image[None])                    # (1, D) each
     sigma = model.sampling.scale(log_var[0]).astype(np.float64)   # the q it samples from
     return log_marginal_on_grid(decoder_log_likelihood(model, image),

@@ -88,8 +88,20 @@ def test_iwae_approaches_the_grid_from_below(tiny):
     for image in x:
         exact = log_marginal(model, image, width=8, points=81)
         assert log_marginal(model, image, width=12, points=121) == pytest.approx(exact, abs=1e-5)
-        one = -iwae_nll(model, image[None], 1, np.random.default_rng(3))
+        # The ELBO's expectation: the mean of many one-draw estimates (K = 1).
+        one = -iwae_nll(model, np.repeat(image[None], 2000, axis=0), 1,
+                        np.random.default_rng(3))
         many = np.mean([-iwae_nll(model, image[None], 2000, np.random.default_rng(seed))
                         for seed in range(4)])
         assert one < many - 0.01, (one, many, exact)    # a real gap, closed by K draws
+        assert many <= exact + 0.005, (many, exact)     # from below, up to the draws' noise
         assert abs(many - exact) < 0.02, (many, exact)
+
+def test_log_marginal_refuses_what_it_cannot_sum(tiny):
+    model, x = tiny
+    with pytest.raises(ValueError, match="pixels|shape|range|\\[0, 1\\]"):
+        log_marginal(model, x[0] * 255)                  # uint8-like pixels, not in [0, 1]
+    wide = VAE(input_shape=(4, 4, 1), latent_dim=3, encoder_filters=(2, 2, 2, 2),
+               dense_units=3, decoder_filters=2, dtype=np.float64, seed=5)
+    with pytest.raises(ValueError, match="at most 2"):
+        log_marginal(wide, x[0])

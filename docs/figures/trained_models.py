@@ -65,8 +65,8 @@ def figures(limit=None):
 
 
 def loss_curve(path):
-    """The book run's loss curve, from the history its shipped file keeps (the export
-    keeps the epochs only, so no points within them)."""
+    """The book run's loss curve, from the history and the points within epochs that its
+    shipped file keeps."""
     _, meta = load_checkpoint(SHIPPED["book"])
     return plot_history(meta["history"], path, points=meta.get("points") or ())
 
