@@ -102,11 +102,16 @@ def log_weights(model, x, mean, log_var, rng, samples, labels=None):
     reconstruction, _ = bernoulli_reconstruction(model.decoder.forward(z),
                                                  np.repeat(x, samples, axis=0))
     log_scale = np.log(model.sampling.scale(log_var_k).astype(np.float64))
-    log_p_z = -0.5 * np.sum(z.astype(np.float64)**2 + LOG_2PI, axis=1)
+    log_p_z = log_prior(z.astype(np.float64))
     # z = mean + scale * eps, so q(z|x) = N(mean, scale^2): its log density at z, per dim,
     # is -0.5 (eps^2 + log 2 pi) - log scale.
     log_q_z = -np.sum(0.5 * (eps.astype(np.float64)**2 + LOG_2PI) + log_scale, axis=1)
     return (-reconstruction.astype(np.float64) + log_p_z - log_q_z).reshape(b, samples)
+
+
+def log_prior(z):
+    """log N(z; 0, I) of each code: -0.5 * sum_d (z_d^2 + log 2 pi), (G,) from (G, D)."""
+    return -0.5 * np.sum(z**2 + LOG_2PI, axis=1)
 
 
 def check_labels_given(model, labels, n):

@@ -22,7 +22,7 @@ The grid grows as points^D, so this is for D = 1 or 2 only.
 """
 import numpy as np
 
-from npvae.evaluation import LOG_2PI, check_labels_given, logsumexp
+from npvae.evaluation import check_labels_given, log_prior, logsumexp
 from npvae.losses import bernoulli_reconstruction
 
 DECODE_BATCH = 256  # codes per decoder pass: bounds the memory of the layers' work arrays
@@ -38,11 +38,6 @@ def grid_of_cells(center, half_widths, points):
             for c, h, side in zip(center, half_widths, sides)]
     z = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, len(center))
     return z, float(np.prod(sides))
-
-
-def log_prior(z):
-    """log N(z; 0, I) of each code: -0.5 * sum_d (z_d^2 + log 2 pi), (G,) from (G, D)."""
-    return -0.5 * np.sum(z**2 + LOG_2PI, axis=1)
 
 
 def log_marginal_on_grid(log_likelihood, center, half_widths, points):

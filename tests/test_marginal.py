@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from scipy.stats import multivariate_normal
 
-from npvae.evaluation import iwae_nll
+from npvae.evaluation import iwae_nll, log_prior
 from npvae.losses import bernoulli_reconstruction
 from npvae.marginal import (DECODE_BATCH, decoder_log_likelihood, grid_of_cells,
-                            log_marginal, log_marginal_on_grid, log_prior)
+                            log_marginal, log_marginal_on_grid)
 from npvae.models import VAE
 
 
