@@ -5,11 +5,16 @@
 
 npvae's work runs on two pools of threads: numba's (``npvae.fast``'s loops) and the BLAS
 library's under numpy's matrix products. By default each keeps its threads spinning for
-a while after its work, ready for more; but the next piece of work is usually the
-*other* pool's, and a spinning thread steals the core it needs. So the command tells
-both to sleep at once: ``OMP_WAIT_POLICY=passive`` for numba's OpenMP threads, the
-shortest ``OPENBLAS_THREAD_TIMEOUT`` for OpenBLAS's. It also keeps the pages of freed
-work arrays (``npvae.fast.allocation``). ``benchmarks/README.md`` shows what each
+a while after its work, ready for more (OpenBLAS's spin for 2^28 processor cycles, a
+tenth of a second); but a spinning thread holds a core that the other pool, or another
+program, needs. So the command shortens the waits: numba's OpenMP threads sleep at once
+(``OMP_WAIT_POLICY=passive``: a parallel loop is usually followed by a matrix product,
+not by another loop), OpenBLAS's spin for 2^16 cycles (``OPENBLAS_THREAD_TIMEOUT=16``,
+some tens of microseconds): long enough to be awake for the next product of the same
+layer (Winograd's sixteen come one after another), short enough to let go of the core
+while numba's loops or another program run. Sleeping at once (2^4) made those runs of
+small products wait for a wake-up each time. It also keeps the pages of freed work
+arrays (``npvae.fast.allocation``). ``benchmarks/README.md`` shows what each setting
 changes, with the commands that measure it.
 
 It is a trade-off, which is why only the command makes it, or a script that asks for it,
@@ -27,7 +32,7 @@ was: the settings are for this process's pools, not for child processes.
 import os
 
 SETTINGS = {"OMP_WAIT_POLICY": "passive",
-            "OPENBLAS_THREAD_TIMEOUT": "4"}  # 2^4 cycles: OpenBLAS's minimum
+            "OPENBLAS_THREAD_TIMEOUT": "16"}  # spin 2^16 cycles, then sleep
 
 
 def tune():
