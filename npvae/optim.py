@@ -45,10 +45,17 @@ class Optimizer:
         """Update every parameter of every layer in place, from its gradient."""
         _check_named_layers(named_layers, type(self).__name__)
         self.iterations += 1
+        updates = []
         for layer_name, layer in named_layers:
             for key, param in layer.params.items():
                 slots = [self._slot(f"{layer_name}/{key}/{s}", param) for s in self.slots]
-                self.update(param, layer.grads[key], *slots)
+                updates.append((param, layer.grads[key], *slots))
+        self.update_all(updates)
+
+    def update_all(self, updates):
+        """``update(param, grad, *slots)`` for each tuple of ``updates``, in turn."""
+        for args in updates:
+            self.update(*args)
 
     def update(self, param, grad, *slots):
         raise NotImplementedError
@@ -122,6 +129,15 @@ class RMSprop(Optimizer):
 
     def update(self, param, grad, ms):
         self.rmsprop_update(param, grad, ms, self.lr, self.rho, self.eps)
+
+    def update_all(self, updates):
+        # A twin that can update every array in one call carries that form as
+        # ``all_at_once`` (npvae.fast's does); the formula, or yours, goes array by array.
+        all_at_once = getattr(self.rmsprop_update, "all_at_once", None)
+        if all_at_once is None:
+            super().update_all(updates)
+        else:
+            all_at_once(updates, self.lr, self.rho, self.eps)
 
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):

@@ -71,3 +71,66 @@ def test_fast_rmsprop_refuses_a_strided_parameter():
     param = np.zeros((4, 6))[:, ::2]
     with pytest.raises(ValueError, match="C-contiguous"):
         fast.rmsprop_update(param, np.ones_like(param), np.zeros((4, 3)), 1e-3, 0.9, 1e-7)
+
+
+def arrays_of_a_model(rng, sizes, dtype):
+    """(param, grad, ms) of several arrays, as an optimizer's step hands them over."""
+    return [(rng.standard_normal(shape).astype(dtype), rng.standard_normal(shape).astype(dtype),
+             np.abs(rng.standard_normal(shape)).astype(dtype)) for shape in sizes]
+
+
+@pytest.mark.parametrize("sizes", [[(3, 4), (5,), (2, 2, 3)],
+                                   [(7,), (fast.CHUNK * 3 + 5,), (PARALLEL_MIN_SIZE,), (1,)]],
+                         ids=["serial", "parallel"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_updating_every_array_at_once_equals_the_textbook_array_by_array(dtype, sizes):
+    rng = np.random.default_rng(7)
+    updates = arrays_of_a_model(rng, sizes, dtype)
+    twins = [tuple(a.copy() for a in update) for update in updates]
+    for _ in range(3):
+        fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
+        for twin in twins:
+            textbook.rmsprop_update(*twin, 1e-3, 0.9, 1e-7)
+    for update, twin in zip(updates, twins):
+        np.testing.assert_array_equal(update[0], twin[0])   # param
+        np.testing.assert_array_equal(update[2], twin[2])   # ms
+        assert update[0].dtype == dtype
+
+
+def test_arrays_of_two_dtypes_are_updated_too_one_by_one():
+    rng = np.random.default_rng(8)
+    updates = arrays_of_a_model(rng, [(4,)], np.float32) + arrays_of_a_model(rng, [(3,)], np.float64)
+    twins = [tuple(a.copy() for a in update) for update in updates]
+    fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
+    for update, twin in zip(updates, twins):
+        textbook.rmsprop_update(*twin, 1e-3, 0.9, 1e-7)
+        np.testing.assert_array_equal(update[0], twin[0])
+
+
+def test_updating_at_once_refuses_a_strided_parameter():
+    param = np.zeros((4, 6))[:, ::2]
+    updates = [(np.zeros(3), np.ones(3), np.zeros(3)), (param, np.ones_like(param), np.zeros((4, 3)))]
+    with pytest.raises(ValueError, match="C-contiguous"):
+        fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
+
+
+def test_rmsprop_steps_through_the_at_once_form_only_for_the_fast_twin(monkeypatch):
+    """A sped-up RMSprop updates every array in one call; one given another update (a
+    learner's, in the exercises) calls that update for each array, as the textbook's does."""
+    layer = Dense(5, 3, rng=np.random.default_rng(1), dtype=np.float64)
+    layer.forward(np.ones((2, 5)))
+    layer.backward(np.ones((2, 3)))
+    calls = []
+    monkeypatch.setattr(fast.rmsprop_update, "all_at_once",
+                        lambda updates, *args: calls.append(len(updates)))
+    quick = textbook.RMSprop()
+    fast_room.speed_up(quick)
+    quick.step([("dense", layer)])
+    assert calls == [2]  # W and b, in one call
+
+    def yours(param, grad, ms, lr, rho, eps):
+        calls.append(param.shape)
+
+    quick.rmsprop_update = yours
+    quick.step([("dense", layer)])
+    assert calls == [2, (5, 3), (3,)]

@@ -10,6 +10,13 @@ Most of a model's arrays are small (biases, kernels) and one is large (a dense l
 weights). A parallel loop has to wake the other cores' threads, which may sleep between
 tasks (see ``npvae.process``); for a small array the wake-up takes longer than the
 update, so arrays below ``PARALLEL_MIN_SIZE`` run on one thread.
+
+A training step updates all of a model's arrays at once, so ``rmsprop_update_all``
+does them in one parallel loop: the arrays are cut into chunks of ``CHUNK`` weights
+(a small array is one chunk), and the threads share the chunks. One call and one
+wake-up instead of one per array, and the small arrays no longer run on one thread
+while the other waits. Each weight still sees the same operations: the same bits.
+``npvae.optim.RMSprop`` finds it as ``rmsprop_update.all_at_once``.
 """
 import numba
 import numpy as np
@@ -17,16 +24,20 @@ import numpy as np
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):
     """``npvae.optim.rmsprop_update`` in one pass, in place (``param`` C-contiguous)."""
-    if not param.flags.c_contiguous:
-        # reshape(-1) of a strided array is a copy: the update would be lost.
-        raise ValueError(f"RMSprop updates parameters in place; they must be "
-                         f"C-contiguous arrays (got one of shape {param.shape})")
+    _check_in_place(param)
     grad = np.ascontiguousarray(grad)
     # Scalars in the arrays' precision, so that float32 stays float32 throughout.
     dtype = param.dtype.type
     loop = _rmsprop_parallel if param.size >= PARALLEL_MIN_SIZE else _rmsprop_serial
     loop(param.reshape(-1), grad.reshape(-1), ms.reshape(-1),
          dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps), np.finfo(dtype).tiny)
+
+
+def _check_in_place(param):
+    if not param.flags.c_contiguous:
+        # reshape(-1) of a strided array is a copy: the update would be lost.
+        raise ValueError(f"RMSprop updates parameters in place; they must be "
+                         f"C-contiguous arrays (got one of shape {param.shape})")
 
 
 # Below this many weights, waking a second thread costs more than it saves.
@@ -52,3 +63,62 @@ def _rmsprop_parallel(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_nor
 def _rmsprop_serial(param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal):
     for i in range(param.size):
         _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal)
+
+
+# Weights per chunk of ``rmsprop_update_all``: enough to outweigh a chunk's bookkeeping.
+CHUNK = 1 << 14
+
+
+def rmsprop_update_all(updates, lr, rho, eps):
+    """``rmsprop_update`` of every ``(param, grad, ms)`` of ``updates``, in one call."""
+    dtypes = {param.dtype for param, _, _ in updates}
+    if len(dtypes) != 1:  # one loop runs one dtype; a mixed model goes array by array
+        for param, grad, ms in updates:
+            rmsprop_update(param, grad, ms, lr, rho, eps)
+        return
+    for param, _, _ in updates:
+        _check_in_place(param)
+    params = tuple(param.reshape(-1) for param, _, _ in updates)
+    grads = tuple(np.ascontiguousarray(grad).reshape(-1) for _, grad, _ in updates)
+    mss = tuple(ms.reshape(-1) for _, _, ms in updates)
+    chunks = np.array([(a, start, min(start + CHUNK, p.size)) for a, p in enumerate(params)
+                       for start in range(0, p.size, CHUNK)], dtype=np.int64).reshape(-1, 3)
+    dtype = dtypes.pop().type
+    total = sum(p.size for p in params)
+    loop = _rmsprop_chunks_parallel if total >= PARALLEL_MIN_SIZE else _rmsprop_chunks_serial
+    loop(params, grads, mss, chunks, dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps),
+         np.finfo(dtype).tiny)
+
+
+rmsprop_update.all_at_once = rmsprop_update_all
+
+
+@numba.njit(inline="always")
+def _rmsprop_chunk(c, params, grads, mss, chunks, lr, rho, one_minus_rho, eps, smallest_normal):
+    a, start, stop = chunks[c, 0], chunks[c, 1], chunks[c, 2]
+    _rmsprop_range(params[a], grads[a], mss[a], start, stop, lr, rho, one_minus_rho, eps,
+                   smallest_normal)
+
+
+@numba.njit(inline="always")
+def _rmsprop_range(param, grad, ms, start, stop, lr, rho, one_minus_rho, eps, smallest_normal):
+    # An unsigned index: with a signed one each access also checks for a negative index
+    # (Python's a[-1]), and that check keeps the compiler from vectorizing the loop.
+    for i in range(np.uint64(start), np.uint64(stop)):
+        _rmsprop_one(i, param, grad, ms, lr, rho, one_minus_rho, eps, smallest_normal)
+
+
+@numba.njit(parallel=True, cache=True)
+def _rmsprop_chunks_parallel(params, grads, mss, chunks, lr, rho, one_minus_rho, eps,
+                             smallest_normal):
+    for c in numba.prange(len(chunks)):
+        _rmsprop_chunk(c, params, grads, mss, chunks, lr, rho, one_minus_rho, eps,
+                       smallest_normal)
+
+
+@numba.njit(cache=True)
+def _rmsprop_chunks_serial(params, grads, mss, chunks, lr, rho, one_minus_rho, eps,
+                           smallest_normal):
+    for c in range(len(chunks)):
+        _rmsprop_chunk(c, params, grads, mss, chunks, lr, rho, one_minus_rho, eps,
+                       smallest_normal)
