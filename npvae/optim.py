@@ -131,13 +131,14 @@ class RMSprop(Optimizer):
         self.rmsprop_update(param, grad, ms, self.lr, self.rho, self.eps)
 
     def update_all(self, updates):
-        # A twin that can update every array in one call carries that form as
-        # ``all_at_once`` (npvae.fast's does); the formula, or yours, goes array by array.
-        all_at_once = getattr(self.rmsprop_update, "all_at_once", None)
-        if all_at_once is None:
+        # npvae.fast's twin carries a second function, ``rmsprop_update_all(updates, lr,
+        # rho, eps)``, that updates every array in one call; the formula below, or a
+        # function of your own, has none and goes array by array.
+        update_all = getattr(self.rmsprop_update, "rmsprop_update_all", None)
+        if update_all is None:
             super().update_all(updates)
         else:
-            all_at_once(updates, self.lr, self.rho, self.eps)
+            update_all(updates, self.lr, self.rho, self.eps)
 
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):

@@ -27,9 +27,13 @@ def test_fast_rmsprop_equals_the_textbook_exactly(dtype, shape):
     np.testing.assert_array_equal(ms, twin_ms)
 
 
+def _all_at_once(param, grad, ms, lr, rho, eps):
+    fast.rmsprop_update_all([(param, grad, ms)], lr, rho, eps)
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("update", [fast.rmsprop_update, textbook.rmsprop_update],
-                         ids=["fast", "textbook"])
+@pytest.mark.parametrize("update", [fast.rmsprop_update, _all_at_once, textbook.rmsprop_update],
+                         ids=["fast", "fast-all-at-once", "textbook"])
 def test_rmsprop_sets_subnormal_ms_to_zero_without_changing_the_update(dtype, update):
     """A weight whose gradient is 0 sees ms shrink into the subnormals, where it would
     stay (0.9 x the smallest subnormal rounds back to it) and slow every step down."""
@@ -97,6 +101,63 @@ def test_updating_every_array_at_once_equals_the_textbook_array_by_array(dtype, 
         assert update[0].dtype == dtype
 
 
+def test_empty_arrays_and_an_empty_list_are_updated_as_nothing():
+    fast.rmsprop_update_all([], 1e-3, 0.9, 1e-7)
+    rng = np.random.default_rng(9)
+    updates = [tuple(np.zeros(0, np.float32) for _ in range(3))] + arrays_of_a_model(
+        rng, [(5,)], np.float32)
+    twin = tuple(a.copy() for a in updates[1])
+    fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
+    textbook.rmsprop_update(*twin, 1e-3, 0.9, 1e-7)
+    np.testing.assert_array_equal(updates[1][0], twin[0])
+
+
+def test_a_gradient_in_another_memory_order_gives_the_same_update():
+    rng = np.random.default_rng(10)
+    param, grad, ms = arrays_of_a_model(rng, [(6, 4)], np.float64)[0]
+    twin = param.copy(), grad.copy(), ms.copy()
+    fast.rmsprop_update_all([(param, np.asfortranarray(grad), ms)], 1e-3, 0.9, 1e-7)
+    textbook.rmsprop_update(*twin, 1e-3, 0.9, 1e-7)
+    np.testing.assert_array_equal(param, twin[0])
+
+
+def test_an_array_listed_twice_is_updated_twice_as_in_the_textbook():
+    rng = np.random.default_rng(11)
+    param, grad, ms = arrays_of_a_model(rng, [(PARALLEL_MIN_SIZE,)], np.float32)[0]
+    twin = param.copy(), grad.copy(), ms.copy()
+    fast.rmsprop_update_all([(param, grad, ms), (param, grad, ms)], 1e-3, 0.9, 1e-7)
+    for _ in range(2):
+        textbook.rmsprop_update(*twin, 1e-3, 0.9, 1e-7)
+    np.testing.assert_array_equal(param, twin[0])
+
+
+def test_a_gradient_of_another_shape_is_a_clear_error():
+    updates = [(np.zeros(4), np.ones(3), np.zeros(4))]
+    with pytest.raises(ValueError, match=r"one shape; got \(4,\), \(3,\) and \(4,\)"):
+        fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
+
+
+def test_a_sped_up_rmsprop_steps_exactly_as_the_textbook_one():
+    """Through ``step``, with lr, rho and eps of its own, on layers large enough for the
+    parallel loop: the same weights and ms, bit for bit."""
+    optimizers = [textbook.RMSprop(lr=3e-3, rho=0.8, eps=1e-6) for _ in range(2)]
+    fast_room.speed_up(optimizers[1])
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((4, 300)).astype(np.float32)
+    models = [[("a", Dense(300, 256, rng=np.random.default_rng(1))),
+               ("b", Dense(256, 3, rng=np.random.default_rng(2)))] for _ in range(2)]
+    for layers, optimizer in zip(models, optimizers):
+        for _ in range(3):
+            h = layers[1][1].forward(layers[0][1].forward(x))
+            layers[0][1].backward(layers[1][1].backward(np.cos(h)))
+            optimizer.step(layers)
+    for (_, mine), (_, twin) in zip(*models):
+        for key in mine.params:
+            np.testing.assert_array_equal(mine.params[key], twin.params[key])
+    for key, value in optimizers[0].state.items():
+        np.testing.assert_array_equal(optimizers[1].state[key], value)
+
+
 def test_arrays_of_two_dtypes_are_updated_too_one_by_one():
     rng = np.random.default_rng(8)
     updates = arrays_of_a_model(rng, [(4,)], np.float32) + arrays_of_a_model(rng, [(3,)], np.float64)
@@ -121,7 +182,7 @@ def test_rmsprop_steps_through_the_at_once_form_only_for_the_fast_twin(monkeypat
     layer.forward(np.ones((2, 5)))
     layer.backward(np.ones((2, 3)))
     calls = []
-    monkeypatch.setattr(fast.rmsprop_update, "all_at_once",
+    monkeypatch.setattr(fast.rmsprop_update, "rmsprop_update_all",
                         lambda updates, *args: calls.append(len(updates)))
     quick = textbook.RMSprop()
     fast_room.speed_up(quick)

@@ -16,7 +16,7 @@ does them in one parallel loop: the arrays are cut into chunks of ``CHUNK`` weig
 (a small array is one chunk), and the threads share the chunks. One call and one
 wake-up instead of one per array, and the small arrays no longer run on one thread
 while the other waits. Each weight still sees the same operations: the same bits.
-``npvae.optim.RMSprop`` finds it as ``rmsprop_update.all_at_once``.
+``npvae.optim.RMSprop`` finds it as ``rmsprop_update.rmsprop_update_all``.
 """
 import numba
 import numpy as np
@@ -24,7 +24,7 @@ import numpy as np
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):
     """``npvae.optim.rmsprop_update`` in one pass, in place (``param`` C-contiguous)."""
-    _check_in_place(param)
+    _check_in_place(param, grad, ms)
     grad = np.ascontiguousarray(grad)
     # Scalars in the arrays' precision, so that float32 stays float32 throughout.
     dtype = param.dtype.type
@@ -33,11 +33,14 @@ def rmsprop_update(param, grad, ms, lr, rho, eps):
          dtype(lr), dtype(rho), dtype(1 - rho), dtype(eps), np.finfo(dtype).tiny)
 
 
-def _check_in_place(param):
-    if not param.flags.c_contiguous:
+def _check_in_place(param, grad, ms):
+    if not (param.flags.c_contiguous and ms.flags.c_contiguous):
         # reshape(-1) of a strided array is a copy: the update would be lost.
-        raise ValueError(f"RMSprop updates parameters in place; they must be "
+        raise ValueError(f"RMSprop updates parameters and their ms in place; they must be "
                          f"C-contiguous arrays (got one of shape {param.shape})")
+    if not param.shape == grad.shape == ms.shape:
+        raise ValueError(f"a parameter, its gradient and its ms must have one shape; got "
+                         f"{param.shape}, {grad.shape} and {ms.shape}")
 
 
 # Below this many weights, waking a second thread costs more than it saves.
@@ -71,13 +74,16 @@ CHUNK = 1 << 14
 
 def rmsprop_update_all(updates, lr, rho, eps):
     """``rmsprop_update`` of every ``(param, grad, ms)`` of ``updates``, in one call."""
-    dtypes = {param.dtype for param, _, _ in updates}
-    if len(dtypes) != 1:  # one loop runs one dtype; a mixed model goes array by array
+    for param, grad, ms in updates:
+        _check_in_place(param, grad, ms)
+    dtypes = {array.dtype for update in updates for array in update}
+    different_arrays = len({id(param) for param, _, _ in updates}) == len(updates)
+    if len(dtypes) != 1 or not different_arrays:
+        # One loop runs one dtype; and an array listed twice would be updated twice at
+        # once, by two threads. Such a list goes array by array, as the textbook does.
         for param, grad, ms in updates:
             rmsprop_update(param, grad, ms, lr, rho, eps)
         return
-    for param, _, _ in updates:
-        _check_in_place(param)
     params = tuple(param.reshape(-1) for param, _, _ in updates)
     grads = tuple(np.ascontiguousarray(grad).reshape(-1) for _, grad, _ in updates)
     mss = tuple(ms.reshape(-1) for _, _, ms in updates)
@@ -90,7 +96,7 @@ def rmsprop_update_all(updates, lr, rho, eps):
          np.finfo(dtype).tiny)
 
 
-rmsprop_update.all_at_once = rmsprop_update_all
+rmsprop_update.rmsprop_update_all = rmsprop_update_all
 
 
 @numba.njit(inline="always")
