@@ -8,7 +8,13 @@
 3. conv3 (64 -> 64 channels, 14x14, with its ReLU), forward and backward, Winograd and
    gather timed alternately in one process, ``--rounds`` rounds: the choice that
    ``npvae.fast.choose`` makes, seen side by side.
+4. Winograd's weight-gradient products ``dU = V^T dM``, ``(16, 64, T) @ (16, T, 64)``,
+   three ways: as npvae runs them (numpy, BLAS's threads), on one BLAS thread, and
+   split in a fixed way over two Python threads of one BLAS thread each; and whether
+   each gives the bits of the first. The split's sums do not depend on how many
+   threads BLAS has, which the first's may.
 """
+from concurrent.futures import ThreadPoolExecutor
 import argparse
 import time
 
@@ -73,6 +79,33 @@ def winograd_or_gather(rng, batch_size, rounds, calls):
                                              for name, t in times.items()))
 
 
+def weight_gradient_products(rng, batch_size):
+    tiles = batch_size * 7 * 7
+    V_T = rng.standard_normal((16, tiles, 64), dtype=np.float32).transpose(0, 2, 1)
+    dM = rng.standard_normal((16, tiles, 64), dtype=np.float32)
+    split = np.empty((16, 64, 64), dtype=np.float32)
+    pool = ThreadPoolExecutor(2)
+
+    def half(ks):
+        for k in ks:
+            np.matmul(V_T[k], dM[k], out=split[k])
+
+    def in_two_halves():
+        list(pool.map(half, [range(0, 16, 2), range(1, 16, 2)]))
+
+    calls = max(1, 3200 // batch_size)
+    as_now = np.matmul(V_T, dM)
+    now_ms = 1e3 * seconds(lambda: np.matmul(V_T, dM), calls)
+    with threadpool_limits(1, user_api="blas"):
+        one = np.matmul(V_T, dM)
+        one_ms = 1e3 * seconds(lambda: np.matmul(V_T, dM), calls)
+        split_ms = 1e3 * seconds(in_two_halves, calls)
+    print(f"Winograd's dU products, batch {batch_size}, (16, 64, {tiles}) @ (16, {tiles}, 64): "
+          f"numpy {now_ms:.3f} ms; one BLAS thread {one_ms:.3f} ms (same bits: "
+          f"{np.array_equal(one, as_now)}); two halves on two threads {split_ms:.3f} ms "
+          f"(same bits: {np.array_equal(split, as_now)})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=8)
@@ -82,6 +115,8 @@ def main():
     products(rng)
     winograd_or_gather(rng, 16, args.rounds, 40)
     winograd_or_gather(rng, 128, args.rounds, 6)
+    for batch_size in (16, 128):
+        weight_gradient_products(rng, batch_size)
 
 
 if __name__ == "__main__":
