@@ -34,7 +34,7 @@ is the standard deviation of that q, and ``log q`` below uses it.
 import numpy as np
 from tqdm import tqdm
 
-from npvae.losses import bernoulli_reconstruction
+from npvae.losses import bernoulli_reconstruction_loss
 from npvae.models.conditional import is_conditional
 
 LOG_2PI = np.log(2 * np.pi)
@@ -99,8 +99,8 @@ def log_weights(model, x, mean, log_var, rng, samples, labels=None):
     z = model.sampling.forward(mean_k, log_var_k, eps)                     # (B*samples, D)
     if labels is not None:   # each image's label, beside each of its samples
         model.condition_on(np.repeat(labels, samples))
-    reconstruction, _ = bernoulli_reconstruction(model.decoder.forward(z),
-                                                 np.repeat(x, samples, axis=0))
+    reconstruction = bernoulli_reconstruction_loss(model.decoder.forward(z),
+                                                   np.repeat(x, samples, axis=0))
     log_scale = np.log(model.sampling.scale(log_var_k).astype(np.float64))
     log_p_z = log_prior(z.astype(np.float64))
     # z = mean + scale * eps, so q(z|x) = N(mean, scale^2): its log density at z, per dim,

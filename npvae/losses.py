@@ -40,7 +40,7 @@ UNITS = "nats per image"  # each term is a sum over an image's pixels (or latent
 
 
 def bernoulli_reconstruction(logits, x):
-    """-log p(x|z) of each image, from the decoder's logits.
+    """-log p(x|z) of each image, from the decoder's logits, and its gradient.
 
     Args:
         logits: (N, ...) decoder outputs before the sigmoid.
@@ -49,12 +49,17 @@ def bernoulli_reconstruction(logits, x):
     Returns:
         loss: (N,) nats per image (sum over pixels); dlogits: (N, ...).
     """
+    return bernoulli_reconstruction_loss(logits, x), sigmoid(logits) - x
+
+
+def bernoulli_reconstruction_loss(logits, x):
+    """The loss of ``bernoulli_reconstruction`` alone, (N,), for scoring a model: its
+    gradient would be a sigmoid of every logit, computed for nothing."""
     if logits.shape != x.shape:
         raise ValueError(f"logits and targets must have the same shape; got "
                          f"{logits.shape} and {x.shape}")
     pixel_loss = np.maximum(logits, 0) - x * logits + np.log1p(np.exp(-np.abs(logits)))
-    loss = pixel_loss.reshape(len(x), -1).sum(axis=1)
-    return loss, sigmoid(logits) - x
+    return pixel_loss.reshape(len(x), -1).sum(axis=1)
 
 
 def gaussian_kl(mean, log_var):

@@ -23,7 +23,7 @@ The grid grows as points^D, so this is for D = 1 or 2 only.
 import numpy as np
 
 from npvae.evaluation import check_labels_given, log_prior, logsumexp
-from npvae.losses import bernoulli_reconstruction
+from npvae.losses import bernoulli_reconstruction_loss
 
 DECODE_BATCH = 256  # codes per decoder pass: bounds the memory of the layers' work arrays
 MAX_LATENT_DIM = 2  # points^D cells: 625 at D = 2, 25^32 at the D = 32 a model may have
@@ -58,8 +58,8 @@ def decoder_log_likelihood(model, image):
         for start in range(0, len(z), DECODE_BATCH):
             logits = model.decoder.forward(z[start:start + DECODE_BATCH].astype(model.dtype))
             logits = logits.astype(np.float64)
-            loss, _ = bernoulli_reconstruction(logits, np.broadcast_to(target, logits.shape))
-            parts.append(-loss)
+            parts.append(-bernoulli_reconstruction_loss(logits,
+                                                        np.broadcast_to(target, logits.shape)))
         return np.concatenate(parts)
 
     return log_likelihood

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
+from npvae.losses import (bernoulli_reconstruction, bernoulli_reconstruction_loss, book_loss,
+                          gaussian_kl)
 
 
 def naive_bce(logits, x):
@@ -20,6 +21,18 @@ def test_reconstruction_equals_the_textbook_cross_entropy():
     np.testing.assert_allclose(loss, naive_bce(logits, x).reshape(4, -1).sum(axis=1),
                                rtol=1e-12)
     np.testing.assert_allclose(dlogits, 1 / (1 + np.exp(-logits)) - x, rtol=1e-12, atol=1e-15)
+
+
+def test_the_loss_alone_is_the_loss_of_the_pair_and_checks_shapes_as_it_does():
+    rng = np.random.default_rng(2)
+    logits, x = rng.normal(0, 3, (3, 4, 4, 1)), rng.random((3, 4, 4, 1))
+    np.testing.assert_array_equal(bernoulli_reconstruction_loss(logits, x),
+                                  bernoulli_reconstruction(logits, x)[0])
+    np.testing.assert_allclose(bernoulli_reconstruction_loss(logits, x),
+                               naive_bce(logits, x).reshape(3, -1).sum(axis=1), rtol=1e-12)
+    for loss in (bernoulli_reconstruction, bernoulli_reconstruction_loss):
+        with pytest.raises(ValueError, match="same shape"):
+            loss(logits, x[:, :3])
 
 
 def test_reconstruction_is_finite_and_exact_for_extreme_logits():
