@@ -84,22 +84,19 @@ def weight_gradient_products(rng, batch_size):
     V_T = rng.standard_normal((16, tiles, 64), dtype=np.float32).transpose(0, 2, 1)
     dM = rng.standard_normal((16, tiles, 64), dtype=np.float32)
     split = np.empty((16, 64, 64), dtype=np.float32)
-    pool = ThreadPoolExecutor(2)
 
     def half(ks):
         for k in ks:
             np.matmul(V_T[k], dM[k], out=split[k])
 
-    def in_two_halves():
-        list(pool.map(half, [range(0, 16, 2), range(1, 16, 2)]))
-
     calls = max(1, 3200 // batch_size)
     as_now = np.matmul(V_T, dM)
     now_ms = 1e3 * seconds(lambda: np.matmul(V_T, dM), calls)
-    with threadpool_limits(1, user_api="blas"):
+    with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(2) as pool:
         one = np.matmul(V_T, dM)
         one_ms = 1e3 * seconds(lambda: np.matmul(V_T, dM), calls)
-        split_ms = 1e3 * seconds(in_two_halves, calls)
+        split_ms = 1e3 * seconds(
+            lambda: list(pool.map(half, [range(0, 16, 2), range(1, 16, 2)])), calls)
     print(f"Winograd's dU products, batch {batch_size}, (16, 64, {tiles}) @ (16, {tiles}, 64): "
           f"numpy {now_ms:.3f} ms; one BLAS thread {one_ms:.3f} ms (same bits: "
           f"{np.array_equal(one, as_now)}); two halves on two threads {split_ms:.3f} ms "
