@@ -8,7 +8,10 @@
 3. conv3 (64 -> 64 channels, 14x14, with its ReLU), forward and backward, Winograd and
    gather timed alternately in one process, ``--rounds`` rounds: the choice that
    ``npvae.fast.choose`` makes, seen side by side.
-4. Winograd's weight-gradient products ``dU = V^T dM``, ``(16, 64, T) @ (16, T, 64)``,
+4. The products F(4x4, 3x3) would run for conv3 instead (36 of ``(T, 64) @ (64, 64)``,
+   with T = 16 tiles of 4x4 per 14x14 image, 16x16 outputs computed for 14x14), against
+   F(2x2, 3x3)'s 16 (T = 49 tiles of 2x2): forward, and backward's two.
+5. Winograd's weight-gradient products ``dU = V^T dM``, ``(16, 64, T) @ (16, T, 64)``,
    three ways: as npvae runs them (numpy, BLAS's threads), on one BLAS thread, and
    split in a fixed way over two Python threads of one BLAS thread each; and whether
    each gives the bits of the first. The split's sums do not depend on how many
@@ -79,6 +82,21 @@ def winograd_or_gather(rng, batch_size, rounds, calls):
                                              for name, t in times.items()))
 
 
+def winograd_sizes(rng, batch_size):
+    """The Winograd domain's products of conv3 for F(2x2, 3x3) and for F(4x4, 3x3)."""
+    for name, positions, tiles_per_image in (("F(2x2, 3x3)", 16, 49), ("F(4x4, 3x3)", 36, 16)):
+        tiles = batch_size * tiles_per_image
+        V = rng.standard_normal((positions, tiles, 64), dtype=np.float32)
+        U = rng.standard_normal((positions, 64, 64), dtype=np.float32)
+        dM = rng.standard_normal((positions, tiles, 64), dtype=np.float32)
+        calls = max(1, 3200 // batch_size)
+        forward = 1e3 * seconds(lambda: np.matmul(V, U), calls)
+        backward = 1e3 * seconds(lambda: (np.matmul(V.transpose(0, 2, 1), dM),
+                                          np.matmul(dM, U.transpose(0, 2, 1))), calls)
+        print(f"batch {batch_size}, {name}: {positions} products of ({tiles}, 64) @ (64, 64): "
+              f"forward {forward:.3f} ms, backward's two {backward:.3f} ms")
+
+
 def weight_gradient_products(rng, batch_size):
     tiles = batch_size * 7 * 7
     V_T = rng.standard_normal((16, tiles, 64), dtype=np.float32).transpose(0, 2, 1)
@@ -112,6 +130,8 @@ def main():
     products(rng)
     winograd_or_gather(rng, 16, args.rounds, 40)
     winograd_or_gather(rng, 128, args.rounds, 6)
+    for batch_size in (16, 128):
+        winograd_sizes(rng, batch_size)
     for batch_size in (16, 128):
         weight_gradient_products(rng, batch_size)
 
