@@ -1,0 +1,136 @@
+"""The matrix products of npvae's convolutions, run by numpy and by PyTorch: is the gap the BLAS?
+
+    python benchmarks/products_against_torch.py
+
+npvae turns every convolution into matrix products that numpy hands to its BLAS
+(OpenBLAS); PyTorch runs its convolutions as oneDNN's direct kernels, with no im2col.
+This times the very products of npvae's training step at the book's batch of 16 images
+(one block of the gather and scatter forms; larger batches run the same products block
+by block), the same shapes in float32, with numpy's ``@`` and with ``torch.matmul``
+(PyTorch's own BLAS). Their total against the step's time says how much of npvae's
+step is products, and how much of the gap to PyTorch a BLAS as fast as PyTorch's would
+close; the rest of the step is the passes between the products.
+
+Timed as ``train_step.py`` times steps: each side in a fresh process of its own (npvae's
+as the ``npvae`` command runs it, ``npvae.process.tune``), each product the median of
+its calls, the sides alternating for ``--rounds`` rounds; a ratio is the median of the
+rounds' ratios, PyTorch's time over numpy's (above 1: numpy is faster).
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import instruction_sets  # benchmarks/, beside this file
+
+instruction_sets.at_their_best()  # before anything imports numpy
+
+BATCH = 16
+
+
+def shapes(n):
+    """(name, batch of products, M, K, N) for a batch of n images: the products of the
+    algorithm ``auto`` picks for each layer, forward, and backward's two."""
+    return [
+        ("conv1 gather  y = cols W", 1, n * 784, 9, 32),
+        ("conv1 gather  dW = cols^T dy", 1, 9, n * 784, 32),
+        ("conv1 gather  dcols = dy W^T", 1, n * 784, 32, 9),
+        ("conv2 gather  y = cols W", 1, n * 196, 288, 64),
+        ("conv2 gather  dW = cols^T dy", 1, 288, n * 196, 64),
+        ("conv2 gather  dcols = dy W^T", 1, n * 196, 64, 288),
+    ] + [
+        (f"{layer} winograd  {product}", 16, m, k, cols)
+        for layer in ("conv3", "conv4")
+        for product, m, k, cols in (("M = V U", n * 49, 64, 64),
+                                    ("dU = V^T dM", 64, n * 49, 64),
+                                    ("dV = dM U^T", n * 49, 64, 64))
+    ] + [
+        ("deconv scatter  cols = x W", 1, n * 196, 64, 288),
+        ("deconv scatter  dW = x^T dcols", 1, 64, n * 196, 288),
+        ("deconv scatter  dx = dcols W^T", 1, n * 196, 288, 64),
+        ("conv_out scatter  cols = x W", 1, n * 784, 32, 9),
+        ("conv_out scatter  dx = dcols W^T", 1, n * 784, 9, 32),
+        ("conv_out scatter  dW = dcols^T x", 1, 9, n * 784, 32),
+    ]
+
+
+def child(side, n, calls):
+    """{name: median ms} of every product, on one side, in this process."""
+    if side == "numpy":
+        from npvae import process
+        process.tune()
+    import numpy as np
+    rng = np.random.default_rng(0)
+    if side == "torch":
+        import torch
+        torch.set_num_threads(os.cpu_count())
+    times = {}
+    for name, batch, m, k, cols in shapes(n):
+        lead = (batch,) if batch > 1 else ()
+        a = rng.standard_normal(lead + (m, k), dtype=np.float32)
+        b = rng.standard_normal(lead + (k, cols), dtype=np.float32)
+        if side == "torch":
+            a, b = torch.from_numpy(a), torch.from_numpy(b)
+            product = lambda: torch.matmul(a, b)  # noqa: E731
+        else:
+            product = lambda: a @ b  # noqa: E731
+        for _ in range(5):
+            product()
+        seconds = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            product()
+            seconds.append(time.perf_counter() - start)
+        times[name] = 1e3 * statistics.median(seconds)
+    return times
+
+
+def run_side(side, args):
+    command = [sys.executable, __file__, "--child", side, "--calls", str(args.calls)]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"the {side} side failed:\n{result.stderr[-2000:]}")
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--calls", type=int, default=100, help="timed calls per product")
+    parser.add_argument("--child", choices=["numpy", "torch"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, BATCH, args.calls)))
+        return
+    print("\n".join(instruction_sets.describe(have_torch=True)))
+    rounds = []
+    for r in range(args.rounds):
+        sides = ("numpy", "torch") if r % 2 == 0 else ("torch", "numpy")
+        rounds.append({side: run_side(side, args) for side in sides})
+        print(f"  round {r + 1} done", file=sys.stderr)
+    print(f"\nbatch {BATCH}: ms per product (median of {args.calls} calls; "
+          f"medians of {args.rounds} rounds), GFLOP/s, ratio = PyTorch / numpy")
+    print(f"{'product':<34}{'shape (M, K, N)':>22}{'numpy':>16}{'PyTorch':>16}{'ratio':>7}")
+    totals = {"numpy": [0.0] * args.rounds, "torch": [0.0] * args.rounds}
+    for name, batch, m, k, cols in shapes(BATCH):
+        flop = 2 * batch * m * k * cols
+        ms = {side: [r[side][name] for r in rounds] for side in totals}
+        for side in totals:
+            totals[side] = [t + x for t, x in zip(totals[side], ms[side])]
+        med = {side: statistics.median(ms[side]) for side in ms}
+        ratio = statistics.median(t / n for t, n in zip(ms["torch"], ms["numpy"]))
+        shape = f"{batch} x ({m}, {k}, {cols})" if batch > 1 else f"({m}, {k}, {cols})"
+        print(f"{name:<34}{shape:>22}"
+              + "".join(f"{med[s]:>8.3f} ({flop / med[s] / 1e6:>4.0f})" for s in totals)
+              + f"{ratio:>7.2f}")
+    ratio = statistics.median(t / n for t, n in zip(totals["torch"], totals["numpy"]))
+    print(f"{'a step: all of them, each round':<56}"
+          + "".join(f"{statistics.median(totals[s]):>8.3f}       " for s in totals)
+          + f"{ratio:>7.2f}")
+
+
+if __name__ == "__main__":
+    main()
