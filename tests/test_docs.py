@@ -34,6 +34,7 @@ import pytest
 
 matplotlib.use("Agg")
 
+from notebook_maker import maker  # noqa: E402  (tests/, beside this file)
 from npvae.cli import main  # noqa: E402
 from npvae.cli.commands import build_parser  # noqa: E402
 
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 LANGUAGES = {"python", "console", "sh", "text", ""}
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
-FENCE = re.compile(r"^```(\S*)[^\n]*\n(.*?)^```\s*$", re.S | re.M)
+FENCE = maker.FENCE  # a fenced block, read as the notebooks read it: (language, code)
 EXEMPT = ("pip ", "pytest", "python -m venv", "python3 -m venv", ". ", "source ", "cd ", "git ")
 
 

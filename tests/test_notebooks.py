@@ -5,7 +5,6 @@ without remaking its notebook fails here. Each notebook is then run as a learner
 it, cell by cell in a Python kernel (nbclient, ipykernel), in a fresh folder, and every
 npvae command in it must return the exit code 0.
 """
-import importlib.util
 import textwrap
 from pathlib import Path
 
@@ -13,11 +12,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from notebook_maker import maker  # tests/, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
-MAKE = ROOT / "docs" / "notebooks" / "make.py"
-_spec = importlib.util.spec_from_file_location("notebook_maker", MAKE)
-maker = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(maker)
 CHAPTERS = maker.chapters()
 IDS = [chapter.stem for chapter in CHAPTERS]
 
