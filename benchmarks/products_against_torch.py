@@ -1,15 +1,16 @@
-"""The matrix products of npvae's convolutions, run by numpy and by PyTorch: is the gap the BLAS?
+"""The matrix products of npvae's convolutions, run by numpy and by PyTorch's BLAS.
 
     python benchmarks/products_against_torch.py
 
 npvae turns every convolution into matrix products that numpy hands to its BLAS
 (OpenBLAS); PyTorch runs its convolutions as oneDNN's direct kernels, with no im2col.
-This times the very products of npvae's training step at the book's batch of 16 images
-(one block of the gather and scatter forms; larger batches run the same products block
-by block), the same shapes in float32, with numpy's ``@`` and with ``torch.matmul``
-(PyTorch's own BLAS). Their total against the step's time says how much of npvae's
-step is products, and how much of the gap to PyTorch a BLAS as fast as PyTorch's would
-close; the rest of the step is the passes between the products.
+This times the products of npvae's convolutions in one training step at the book's
+batch of 16 images (one block of the gather and scatter forms; larger batches run the
+same products block by block): the same shapes and memory layouts, float32, with
+numpy's ``@`` and with ``torch.matmul`` (PyTorch's own BLAS), each product alone. Their
+total says how much of npvae's step is these products at least (inside a step they
+run between other work, not back to back), and how much a BLAS as fast as PyTorch's
+would take off it.
 
 Timed as ``train_step.py`` times steps: each side in a fresh process of its own (npvae's
 as the ``npvae`` command runs it, ``npvae.process.tune``), each product the median of
@@ -32,33 +33,43 @@ BATCH = 16
 
 
 def shapes(n):
-    """(name, batch of products, M, K, N) for a batch of n images: the products of the
-    algorithm ``auto`` picks for each layer, forward, and backward's two."""
+    """(name, batch of products, M, K, N, A as a transposed view, B as one) for a batch of
+    n images: the products of the algorithm ``auto`` picks for each convolution (forward,
+    and backward's two), each operand laid out in memory as npvae has it (``^T``: a
+    transposed view of a C-contiguous array, which BLAS reads without a copy)."""
     return [
-        ("conv1 gather  y = cols W", 1, n * 784, 9, 32),
-        ("conv1 gather  dW = cols^T dy", 1, 9, n * 784, 32),
-        ("conv1 gather  dcols = dy W^T", 1, n * 784, 32, 9),
-        ("conv2 gather  y = cols W", 1, n * 196, 288, 64),
-        ("conv2 gather  dW = cols^T dy", 1, 288, n * 196, 64),
-        ("conv2 gather  dcols = dy W^T", 1, n * 196, 64, 288),
+        ("conv1 gather  y = cols W", 1, n * 784, 9, 32, False, False),
+        ("conv1 gather  dW = cols^T dy", 1, 9, n * 784, 32, True, False),
+        ("conv1 gather  dcols = dy W^T", 1, n * 784, 32, 9, False, True),
+        ("conv2 gather  y = cols W", 1, n * 196, 288, 64, False, False),
+        ("conv2 gather  dW = cols^T dy", 1, 288, n * 196, 64, True, False),
+        ("conv2 gather  dcols = dy W^T", 1, n * 196, 64, 288, False, True),
     ] + [
-        (f"{layer} winograd  {product}", 16, m, k, cols)
+        (f"{layer} winograd  {product}", 16, m, k, cols, a_t, b_t)
         for layer in ("conv3", "conv4")
-        for product, m, k, cols in (("M = V U", n * 49, 64, 64),
-                                    ("dU = V^T dM", 64, n * 49, 64),
-                                    ("dV = dM U^T", n * 49, 64, 64))
+        for product, m, k, cols, a_t, b_t in (("M = V U", n * 49, 64, 64, False, False),
+                                              ("dU = V^T dM", 64, n * 49, 64, True, False),
+                                              ("dV = dM U^T", n * 49, 64, 64, False, True))
     ] + [
-        ("deconv scatter  cols = x W", 1, n * 196, 64, 288),
-        ("deconv scatter  dW = x^T dcols", 1, 64, n * 196, 288),
-        ("deconv scatter  dx = dcols W^T", 1, n * 196, 288, 64),
-        ("conv_out scatter  cols = x W", 1, n * 784, 32, 9),
-        ("conv_out scatter  dx = dcols W^T", 1, n * 784, 9, 32),
-        ("conv_out scatter  dW = dcols^T x", 1, 9, n * 784, 32),
+        ("deconv scatter  cols = x W^T", 1, n * 196, 64, 288, False, True),
+        ("deconv scatter  dx = dcols W", 1, n * 196, 288, 64, False, False),
+        ("deconv scatter  dW = dcols^T x", 1, 288, n * 196, 64, True, False),
+        ("conv_out scatter  cols = x W^T", 1, n * 784, 32, 9, False, True),
+        ("conv_out scatter  dx = dcols W", 1, n * 784, 9, 32, False, False),
+        ("conv_out scatter  dW = dcols^T x", 1, 9, n * 784, 32, True, False),
     ]
 
 
+def operand(rng, lead, rows, cols, transposed):
+    """A float32 (lead..., rows, cols) operand, or a transposed view of a (cols, rows) one."""
+    import numpy as np
+    if transposed:
+        return np.swapaxes(rng.standard_normal(lead + (cols, rows), dtype=np.float32), -1, -2)
+    return rng.standard_normal(lead + (rows, cols), dtype=np.float32)
+
+
 def child(side, n, calls):
-    """{name: median ms} of every product, on one side, in this process."""
+    """{name: median ms} of every product, timed alone, on one side, in this process."""
     if side == "numpy":
         from npvae import process
         process.tune()
@@ -68,11 +79,10 @@ def child(side, n, calls):
         import torch
         torch.set_num_threads(os.cpu_count())
     times = {}
-    for name, batch, m, k, cols in shapes(n):
+    for name, batch, m, k, cols, a_t, b_t in shapes(n):
         lead = (batch,) if batch > 1 else ()
-        a = rng.standard_normal(lead + (m, k), dtype=np.float32)
-        b = rng.standard_normal(lead + (k, cols), dtype=np.float32)
-        if side == "torch":
+        a, b = operand(rng, lead, m, k, a_t), operand(rng, lead, k, cols, b_t)
+        if side == "torch":   # the same strides: from_numpy keeps a view's layout
             a, b = torch.from_numpy(a), torch.from_numpy(b)
             product = lambda: torch.matmul(a, b)  # noqa: E731
         else:
@@ -115,7 +125,7 @@ def main():
           f"medians of {args.rounds} rounds), GFLOP/s, ratio = PyTorch / numpy")
     print(f"{'product':<34}{'shape (M, K, N)':>22}{'numpy':>16}{'PyTorch':>16}{'ratio':>7}")
     totals = {"numpy": [0.0] * args.rounds, "torch": [0.0] * args.rounds}
-    for name, batch, m, k, cols in shapes(BATCH):
+    for name, batch, m, k, cols, _, _ in shapes(BATCH):
         flop = 2 * batch * m * k * cols
         ms = {side: [r[side][name] for r in rounds] for side in totals}
         for side in totals:
