@@ -17,11 +17,11 @@ import argparse
 import json
 import math
 import statistics
-import subprocess
 import sys
 import time
 
 import instruction_sets  # benchmarks/, beside this file
+from child_process import run_child
 
 instruction_sets.at_their_best()  # before anything imports numpy
 
@@ -88,14 +88,6 @@ def child(side):
     return statistics.median(seconds[2:])
 
 
-def run_side(side):
-    result = subprocess.run([sys.executable, __file__, "--child", side], capture_output=True,
-                            text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"the {side} side failed:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout.splitlines()[-1])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -108,7 +100,7 @@ def main():
     rounds = []
     for r in range(args.rounds):
         sides = ("npvae", "torch") if r % 2 == 0 else ("torch", "npvae")
-        rounds.append({side: 1e3 * run_side(side) for side in sides})
+        rounds.append({side: 1e3 * run_child(__file__, side) for side in sides})
         print(f"  round {r + 1}: npvae {rounds[-1]['npvae']:.1f} ms, "
               f"PyTorch {rounds[-1]['torch']:.1f} ms", file=sys.stderr)
     ms = {side: statistics.median(r[side] for r in rounds) for side in ("npvae", "torch")}

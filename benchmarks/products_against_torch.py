@@ -21,11 +21,11 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 import instruction_sets  # benchmarks/, beside this file
+from child_process import run_child
 
 instruction_sets.at_their_best()  # before anything imports numpy
 
@@ -98,14 +98,6 @@ def child(side, n, calls):
     return times
 
 
-def run_side(side, args):
-    command = [sys.executable, __file__, "--child", side, "--calls", str(args.calls)]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"the {side} side failed:\n{result.stderr[-2000:]}")
-    return json.loads(result.stdout.splitlines()[-1])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -119,7 +111,7 @@ def main():
     rounds = []
     for r in range(args.rounds):
         sides = ("numpy", "torch") if r % 2 == 0 else ("torch", "numpy")
-        rounds.append({side: run_side(side, args) for side in sides})
+        rounds.append({side: run_child(__file__, side, "--calls", args.calls) for side in sides})
         print(f"  round {r + 1} done", file=sys.stderr)
     print(f"\nbatch {BATCH}: ms per product (median of {args.calls} calls; "
           f"medians of {args.rounds} rounds), GFLOP/s, ratio = PyTorch / numpy")

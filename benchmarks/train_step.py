@@ -31,6 +31,7 @@ import sys
 import time
 
 import instruction_sets  # benchmarks/, beside this file
+from child_process import run_child
 
 instruction_sets.at_their_best()  # before anything imports numpy
 
@@ -142,14 +143,10 @@ def busy_loop(on):
 
 def run_side(side, batch_size, args, busy=False):
     """One side timed in a fresh process: the child's result dict."""
-    command = [sys.executable, __file__, "--child", side, "--batch-size", str(batch_size),
-               "--steps", str(args.steps), "--warmup", str(args.warmup),
-               "--algorithm", args.algorithm] + (["--layers"] if args.layers else [])
     with busy_loop(busy):
-        child = subprocess.run(command, capture_output=True, text=True)
-    if child.returncode != 0:
-        raise RuntimeError(f"the {side} side failed:\n{child.stderr[-2000:]}")
-    return json.loads(child.stdout.splitlines()[-1])
+        return run_child(__file__, side, "--batch-size", batch_size, "--steps", args.steps,
+                         "--warmup", args.warmup, "--algorithm", args.algorithm,
+                         *(["--layers"] if args.layers else []))
 
 
 def measure(batch_size, args, sides):
