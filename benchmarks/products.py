@@ -17,9 +17,9 @@
    each gives the bits of the first. The split's sums do not depend on how many
    threads BLAS has, which the first's may.
 """
-from concurrent.futures import ThreadPoolExecutor
 import argparse
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import instruction_sets  # benchmarks/, beside this file
 

@@ -22,10 +22,10 @@ import json
 import os
 import statistics
 import sys
-import time
 
 import instruction_sets  # benchmarks/, beside this file
 from child_process import run_child
+from timing import median_ms
 
 instruction_sets.at_their_best()  # before anything imports numpy
 
@@ -87,14 +87,7 @@ def child(side, n, calls):
             product = lambda: torch.matmul(a, b)  # noqa: E731
         else:
             product = lambda: a @ b  # noqa: E731
-        for _ in range(5):
-            product()
-        seconds = []
-        for _ in range(calls):
-            start = time.perf_counter()
-            product()
-            seconds.append(time.perf_counter() - start)
-        times[name] = 1e3 * statistics.median(seconds)
+        times[name] = median_ms(product, calls, warmup=5)
     return times
 
 

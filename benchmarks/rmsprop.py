@@ -7,10 +7,9 @@ Each is the median of ``--calls`` calls on the book's 20 weight arrays (550,629 
 weights), with the `npvae` command's thread settings.
 """
 import argparse
-import statistics
-import time
 
 import instruction_sets  # benchmarks/, beside this file
+from timing import median_ms
 
 instruction_sets.at_their_best()  # before anything imports numpy
 from npvae import process  # noqa: E402
@@ -20,16 +19,6 @@ import numpy as np  # noqa: E402
 
 from npvae.fast.rmsprop import rmsprop_update, rmsprop_update_all  # noqa: E402
 from npvae.models import VAE  # noqa: E402
-
-
-def median_ms(function, calls):
-    function()
-    times = []
-    for _ in range(calls):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
 
 
 def main():
