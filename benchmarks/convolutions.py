@@ -26,9 +26,7 @@ import instruction_sets  # noqa: E402  (benchmarks/, beside this file)
 instruction_sets.at_their_best()  # before anything imports numpy
 TORCH_CHILD = sys.argv[1:2] == ["--torch-child"]
 
-if not TORCH_CHILD:  # npvae as the command runs it (npvae/process.py), PyTorch apart
-    from npvae import process
-    process.tune()
+if not TORCH_CHILD:  # npvae in a process of its own, PyTorch apart
     from npvae import fast
     from npvae.layers import Conv2D, Conv2DTranspose
 import numpy as np  # noqa: E402

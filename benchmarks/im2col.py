@@ -10,13 +10,10 @@ images with several channels, so the gain of the one-channel loops is visible.
 import argparse  # noqa: I001
 import time
 
-from npvae import process
+import numpy as np
 
-process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
-import numpy as np  # noqa: E402
-
-from npvae import im2col as textbook  # noqa: E402
-from npvae.fast import im2col as kernels  # noqa: E402
+from npvae import im2col as textbook
+from npvae.fast import im2col as kernels
 
 # (name, input shape without the batch, stride, (top, bottom, left, right)) of every
 # im2col/col2im in a training step of the book's model; all kernels are 3x3.

@@ -36,8 +36,6 @@ def test_images():
 
 
 def npvae_side():
-    from npvae import process
-    process.tune()
     import numpy as np
     from npvae.evaluation import iwae_nll
     from npvae.models import VAE

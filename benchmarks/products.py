@@ -24,9 +24,6 @@ from concurrent.futures import ThreadPoolExecutor
 import instruction_sets  # benchmarks/, beside this file
 
 instruction_sets.at_their_best()  # before anything imports numpy
-from npvae import process  # noqa: E402
-
-process.tune()  # first, as the npvae command does it: OpenBLAS reads its setting on load
 import numpy as np  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 

@@ -13,7 +13,7 @@ run between other work, not back to back), and how much a BLAS as fast as PyTorc
 would take off it.
 
 Timed as ``train_step.py`` times steps: each side in a fresh process of its own (npvae's
-as the ``npvae`` command runs it, ``npvae.process.tune``), each product the median of
+as a fast model runs it), each product the median of
 its calls, the sides alternating for ``--rounds`` rounds; a ratio is the median of the
 rounds' ratios, PyTorch's time over numpy's (above 1: numpy is faster).
 """
@@ -71,8 +71,7 @@ def operand(rng, lead, rows, cols, transposed):
 def child(side, n, calls):
     """{name: median ms} of every product, timed alone, on one side, in this process."""
     if side == "numpy":
-        from npvae import process
-        process.tune()
+        import npvae.fast  # noqa: F401  (npvae's process as a fast model finds it)
     import numpy as np
     rng = np.random.default_rng(0)
     if side == "torch":

@@ -12,9 +12,6 @@ import instruction_sets  # benchmarks/, beside this file
 from timing import median_ms
 
 instruction_sets.at_their_best()  # before anything imports numpy
-from npvae import process  # noqa: E402
-
-process.tune()
 import numpy as np  # noqa: E402
 
 from npvae.fast.rmsprop import rmsprop_update, rmsprop_update_all  # noqa: E402

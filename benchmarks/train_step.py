@@ -5,7 +5,7 @@ the two sides are timed, so that their ratio survives a noisy, shared machine:
 
 - both train on the same real MNIST batches (``mnist_batches.py``), a new batch each step;
 - each side runs in a fresh process of its own, every round: npvae as the ``npvae``
-  command runs it (``npvae.process.tune``), PyTorch in a process without npvae;
+  command runs it, PyTorch in a process without npvae;
 - a side's time is the median of its steps after ``--warmup`` untimed ones;
 - the sides alternate for ``--rounds`` rounds (npvae first in odd rounds, PyTorch first
   in even ones); the ratio is the median of the rounds' ratios, PyTorch's time over
@@ -43,8 +43,6 @@ TRAIN_FLOP_PER_IMAGE = 3 * 45.4e6
 
 def npvae_child(batch_size, steps, warmup, algorithm, layers):
     """npvae's median seconds per step (and, if asked, ms per layer), as the command runs."""
-    from npvae import process
-    process.tune()  # first: OpenBLAS reads its thread settings when numpy loads
     from mnist_batches import mnist_batches
     from npvae.train import train_step
     model, optimizer = book_model(algorithm), book_optimizer()
@@ -127,18 +125,20 @@ def _timed(function, totals, key):
 
 
 @contextlib.contextmanager
-def busy_loop(on):
-    """Another process spinning on one core while the block runs (if ``on``)."""
+def busy_loop(on, count=1):
+    """``count`` other processes, each spinning on a core, while the block runs (if ``on``)."""
     if not on:
         yield
         return
-    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(count)]
     try:
-        time.sleep(0.5)  # let it start spinning
+        time.sleep(0.5)  # let them start spinning
         yield
     finally:
-        spinner.kill()
-        spinner.wait()
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
 
 def run_side(side, batch_size, args, busy=False):

@@ -8,10 +8,6 @@ the hand-written backward pass of one convolution against finite differences. No
 is wired by hand here: ``model.forward`` and ``model.backward`` walk the model, and
 ``trace`` is called after every layer they pass.
 """
-from npvae import process
-
-process.tune()  # as the npvae command does, before numpy loads: see npvae/process.py
-
 import numpy as np
 
 from npvae.datasets import load_mnist

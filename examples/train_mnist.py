@@ -11,14 +11,10 @@ variance), and the loss is the true negative ELBO in nats per image (the book's 
 ``--loss book``). ``npvae train`` runs the same loop inside ``npvae.trainer.Trainer``,
 which adds checkpoints, exact resume and the history files.
 """
-from npvae import process
+import argparse
+import sys
 
-process.tune()  # as the npvae command does, before numpy loads: see npvae/process.py
-
-import argparse  # noqa: E402
-import sys  # noqa: E402
-
-import numpy as np  # noqa: E402
+import numpy as np
 from tqdm import tqdm
 
 from npvae.datasets import load_mnist

@@ -1,13 +1,9 @@
-"""Fixtures shared by the training tests; the test process tuned as the command's is."""
-from npvae import process
+"""Fixtures shared by the training tests."""
+import numpy as np
+import pytest
 
-process.tune()  # the fast model's thread pools, as `npvae` runs them (npvae/process.py)
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-import npvae.history  # noqa: E402
-from npvae.datasets import load_mnist  # noqa: E402
+import npvae.history
+from npvae.datasets import load_mnist
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
-"""Importing npvae changes nothing in the process; the textbook runs without numba; the
-``npvae`` command's own settings (npvae/process.py) are its alone.
+"""Importing npvae changes nothing in the process; a plain script's training step sets
+no environment variable and runs on the pool npvae chose, unless the user chose; the
+textbook runs without numba.
 
 Each check runs in a fresh Python process, since what is tested is what a process
 looks like after it.
@@ -11,12 +12,13 @@ import textwrap
 
 import pytest
 
-SETTINGS = ("OMP_WAIT_POLICY", "OPENBLAS_THREAD_TIMEOUT")
+USERS = ("NUMBA_THREADING_LAYER", "NUMBA_THREADING_LAYER_PRIORITY", "MALLOC_TRIM_THRESHOLD_",
+         "MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES")
 
 
 def python(code, **env_changes):
     """Run ``code`` in a fresh interpreter; its stdout, stripped."""
-    env = {k: v for k, v in os.environ.items() if k not in SETTINGS}
+    env = {k: v for k, v in os.environ.items() if k not in USERS}
     env.update(env_changes)
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], env=env,
                           capture_output=True, text=True)
@@ -32,19 +34,60 @@ model(np.zeros((2, 28, 28, 1), np.float32))
 model.backward()
 optimizer.step(model.named_layers())
 """
+SHOW = ONE_STEP + """
+import numba
+print(numba.threading_layer(), numba.config.THREADING_LAYER, "mallopt" in called)
+"""
+WATCH_MALLOPT = """
+import sys
+called = []
+sys.addaudithook(lambda event, args: event == "ctypes.dlsym" and called.append(args[1]))
+"""
 
 
-def test_import_and_a_training_step_leave_the_process_as_they_found_it():
-    """No environment variable, no numba on import, no malloc settings (mallopt)."""
+def test_import_changes_nothing_and_a_plain_scripts_step_sets_no_environment_variable():
     out = python(textwrap.dedent("""
         import os, sys
-        called = []
-        sys.addaudithook(lambda event, args: event == "ctypes.dlsym" and called.append(args[1]))
         before = dict(os.environ)
         import npvae
         print("numba" in sys.modules, "numpy" in sys.modules)
-    """) + ONE_STEP + 'print(dict(os.environ) == before, "mallopt" in called)')
-    assert out.splitlines() == ["False False", "True False"]
+    """) + ONE_STEP + "print(dict(os.environ) == before)")
+    assert out.splitlines() == ["False False", "True"]
+
+
+def test_a_plain_script_runs_on_the_workqueue_pool_and_keeps_freed_pages():
+    """What npvae readies by itself (npvae/fast/threads.py, allocation.py); numba's own
+    setting is left as the script found it."""
+    assert python(WATCH_MALLOPT + SHOW) == "workqueue default True"
+
+
+@pytest.mark.parametrize("choice", [{"NUMBA_THREADING_LAYER": "omp"},
+                                    {"NUMBA_THREADING_LAYER_PRIORITY": "omp tbb workqueue"}])
+def test_a_threading_layer_the_user_chose_in_the_environment_is_kept(choice):
+    assert python(WATCH_MALLOPT + SHOW, **choice).split()[0] == "omp"
+
+
+def test_a_threading_layer_the_user_chose_in_the_script_is_kept():
+    code = "import numba\nnumba.config.THREADING_LAYER = 'omp'\n" + WATCH_MALLOPT + SHOW
+    assert python(code) == "omp omp True"
+
+
+def test_a_pool_already_running_is_left_as_it_is():
+    code = WATCH_MALLOPT + textwrap.dedent("""
+        import numba, numpy as np
+        @numba.njit(parallel=True)
+        def total(x):
+            s = 0.0
+            for i in numba.prange(len(x)):
+                s += x[i]
+            return s
+        total(np.ones(10))       # the user's own loop starts numba's default pool
+    """) + SHOW
+    assert python(code).split()[0] != "workqueue"
+
+
+def test_the_users_own_malloc_settings_are_kept():
+    assert python(WATCH_MALLOPT + SHOW, MALLOC_TRIM_THRESHOLD_="131072").endswith("False")
 
 
 BY_HAND = """
@@ -92,22 +135,6 @@ def test_without_numba_the_model_runs_the_textbook_and_says_so():
         print(model.fast, "pip install numba" in str(caught[0].message))
     """)
     assert out == "False True"
-
-
-SHOW = "import os; from npvae import process; process.tune(); " \
-       "print([os.environ.get(n) for n in %r])" % (SETTINGS,)
-
-
-def test_the_commands_settings_leave_the_environment_as_they_found_it():
-    # Child processes and other libraries must not inherit the command's passive waiting.
-    assert python(SHOW) == "[None, None]"
-
-
-@pytest.mark.parametrize("name, value", [("OMP_WAIT_POLICY", "active"),
-                                         ("OPENBLAS_THREAD_TIMEOUT", "28")])
-def test_a_users_own_setting_is_kept(name, value):
-    expected = [value if n == name else None for n in SETTINGS]
-    assert python(SHOW, **{name: value}) == str(expected)
 
 
 TEXTBOOK = ["npvae/layers", "npvae/im2col.py", "npvae/losses.py", "npvae/optim.py",

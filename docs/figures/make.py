@@ -19,10 +19,6 @@ import sys
 import time
 from pathlib import Path
 
-from npvae import process
-
-process.tune()  # before numpy loads: the process runs as the npvae command does
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))  # the figure modules beside this file, run from anywhere
 

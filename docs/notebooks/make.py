@@ -16,8 +16,7 @@ out of date. The rules follow those by which ``tests/test_docs.py`` runs the cha
 - ``sh`` and ``text`` blocks stay in the markdown, as listings: they are commands to
   type in a shell (a ten-minute training) or formulas, not cells to run.
 
-The first code cell tunes the kernel's thread pools as the ``npvae`` command tunes its
-own process (chapter 7 says why a notebook should). Run here, the cells write their files (runs, pictures, exercises) beside the notebooks,
+Run here, the cells write their files (runs, pictures, exercises) beside the notebooks,
 where git ignores them (``.gitignore``); the test runs each notebook in a fresh folder.
 """
 import argparse
@@ -35,11 +34,6 @@ DOCS = HERE.parent
 FENCE = re.compile(r"^```(\S*)[^\n]*\n(.*?)^```\s*$", re.S | re.M)
 LINK = re.compile(r"(\]\()([^)#\s]+)((?:#[^)]*)?\))")
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
-# The first code cell of every notebook: without it, numba's and OpenBLAS's idle threads
-# spin on the cores the other pool needs next, and training runs several times slower
-# than the npvae command (chapter 7, npvae/process.py).
-TUNE = ("from npvae import process\n"
-        "process.tune()   # first, before numpy loads: run as the npvae command does (chapter 7)")
 
 
 def chapters(docs=DOCS):
@@ -66,8 +60,6 @@ def convert(chapter):
         else:
             prose.append(match.group(0))  # a listing stays in the prose, fence and all
     cells += markdown_cells("".join(prose) + text[end:], chapter)
-    first = next((k for k, cell in enumerate(cells) if cell.cell_type == "code"), len(cells))
-    cells.insert(first, new_code_cell(TUNE))
     notebook = new_notebook(cells=cells, metadata={"kernelspec": KERNEL,
                                                    "language_info": {"name": "python"}})
     for k, cell in enumerate(notebook.cells):  # fixed ids: the same chapter, the same file

@@ -19,11 +19,9 @@ the exit codes are in ``commands``; each command group is one module (``train``,
 Exit codes: 0 success; 1 training diverged; 2 a usage error, a file that cannot be read or
 written, or memory run out (one line on stderr, never a traceback); 130 interrupted (Ctrl-C).
 """
-from npvae import process
 
 
 def main(argv=None):
     """Run the command line ``argv`` (default: sys.argv[1:]); return the exit code."""
-    process.tune()  # first: OpenBLAS reads its setting when numpy loads (npvae/process.py)
     from npvae.cli.commands import run
     return run(argv)

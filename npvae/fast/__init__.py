@@ -18,11 +18,19 @@ backward function; ``npvae.layers.conv``). ``speed_up(model)`` gives every convo
 "auto", which runs, for each input shape, the algorithm ``choose`` picks, and gives an
 RMSprop the one-pass update. Every algorithm here applies the layer's ReLU itself
 (Winograd inside its transforms, the others with the ReLU loop), so the layer does not.
+
+Importing this package, which making a fast model does, readies the process for its
+loops, with no setting the user has to make: numba's pool is chosen before any loop
+runs (``threads``) and malloc keeps freed work arrays (``allocation``). Neither sets an
+environment variable, and neither overrides a choice of the user's own.
 """
-from npvae.fast import gather, rmsprop, scatter, winograd
+from npvae.fast import allocation, gather, rmsprop, scatter, threads, winograd
 from npvae.fast.relu import applying_relu
 from npvae.layers.conv import Algorithm, Conv2D, Conv2DTranspose
 from npvae.optim import Optimizer, RMSprop
+
+threads.start_pool()
+allocation.keep_freed_pages()
 
 # Every algorithm by name, one table for each kind of convolution.
 CONV2D = {

@@ -9,10 +9,15 @@ Raising malloc's mmap and trim thresholds keeps freed blocks in the process, whe
 next call of the same shape reuses them warm. The process's resident memory then stays
 at its peak instead of breathing, which a training loop reaches at its first step.
 
-Only glibc has ``mallopt``; elsewhere this does nothing.
+npvae makes this setting when its fast room is first imported (``npvae.fast``), because
+a fast model needs it, whatever script or notebook made the model. It is the process's
+malloc setting, not npvae's alone: a user who tuned malloc through its environment
+variables (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_`` or a ``glibc.malloc``
+tunable) keeps their own. Only glibc has ``mallopt``; elsewhere this does nothing.
 """
 import ctypes
 import ctypes.util
+import os
 
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
@@ -25,7 +30,9 @@ _TRIM_THRESHOLD = 2**30
 
 def keep_freed_pages():
     """Tell glibc's malloc to keep freed blocks up to its largest mmap threshold (the
-    work arrays of a step at the book's batch size); True if it could."""
+    work arrays of a step at the book's batch size); True if it did."""
+    if users_malloc_settings():
+        return False
     name = ctypes.util.find_library("c")
     if name is None:
         return False
@@ -37,3 +44,11 @@ def keep_freed_pages():
     mallopt.argtypes, mallopt.restype = (ctypes.c_int, ctypes.c_int), ctypes.c_int
     return bool(mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
                 and mallopt(_M_TRIM_THRESHOLD, _TRIM_THRESHOLD))
+
+
+def users_malloc_settings():
+    """The names of the malloc settings the user made through the environment."""
+    names = [n for n in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_") if n in os.environ]
+    if "glibc.malloc" in os.environ.get("GLIBC_TUNABLES", ""):
+        names.append("GLIBC_TUNABLES")
+    return names

@@ -1,0 +1,155 @@
+"""A learner's own training loop against the command's, alone and on a busy machine.
+
+npvae readies its process itself when a fast model is made (``npvae/fast/threads.py``,
+``allocation.py``), so a plain script, a notebook that imported numpy first and the
+``npvae`` command should all train at one speed. This times, on real MNIST batches,
+each in a fresh process:
+
+    script     the README's hand loop: ``model(x)``, ``model.backward()``, ``opt.step``
+    notebook   the same after ``import numpy, numba`` (a notebook's earlier cells)
+    command    the step ``npvae train`` runs (after importing the command's modules)
+    before     the command's step as it ran before npvae readied itself: the settings
+               its old ``tune()`` made, given here through the child's environment
+               (OMP_WAIT_POLICY=passive, OPENBLAS_THREAD_TIMEOUT=16, numba's OpenMP pool)
+    torch      PyTorch's step of the same model, fresh
+    torch after npvae    PyTorch's step in a process that first ran npvae's steps
+
+``--busy 1 4`` also times ``script``, ``before`` and ``torch`` beside that many processes
+spinning on the cores, and prints the share of its speed alone each keeps and its
+slowest step. A side's time is the median of its steps after the warm-up; the sides
+alternate order every round; the table shows every round and the medians.
+
+    python benchmarks/no_ritual.py                       # batch 16 and 128, 5 rounds
+    python benchmarks/no_ritual.py --batch-size 16 --rounds 3 --busy 1 4
+"""
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import time
+
+import instruction_sets  # benchmarks/, beside this file
+from child_process import run_child
+from train_step import busy_loop
+
+instruction_sets.at_their_best()  # before anything imports numpy
+
+OLD_TUNE = {"OMP_WAIT_POLICY": "passive", "OPENBLAS_THREAD_TIMEOUT": "16",
+            "NUMBA_THREADING_LAYER": "omp"}
+SIDES = ["script", "notebook", "command", "before", "torch", "torch after npvae"]
+BESIDE_BUSY = ["script", "before", "torch"]
+
+
+def child(side, batch_size, steps, warmup):
+    """{"ms": median ms per step, "max ms": the slowest timed step} of one side."""
+    if side == "notebook":
+        import numba  # noqa: F401
+        import numpy  # noqa: F401
+    if side in ("command", "before"):
+        import npvae.cli.commands  # noqa: F401  (what the command has loaded by its first step)
+    from mnist_batches import mnist_batches
+    batches = mnist_batches(batch_size, warmup + steps)
+    if side.startswith("torch"):
+        if side == "torch after npvae":
+            timed(npvae_step("script"), batches, warmup)
+        from torch_vae import torch_training_step
+        return timed(torch_training_step(), batches, warmup)
+    return timed(npvae_step(side), batches, warmup)
+
+
+def npvae_step(side):
+    """One training step of the book's VAE, as the side makes and runs it."""
+    if side in ("command", "before"):
+        from train_step import book_model, book_optimizer
+        from npvae.train import train_step
+        model, optimizer = book_model("auto"), book_optimizer()
+        return lambda x: train_step(model, optimizer, x)
+    from npvae import VAE, RMSprop
+    model, optimizer = VAE(seed=0), RMSprop(1e-3)
+
+    def step(x):
+        model(x)
+        model.backward()
+        optimizer.step(model.named_layers())
+    return step
+
+
+def timed(step, batches, warmup):
+    ms = []
+    for x in batches:
+        start = time.perf_counter()
+        step(x)
+        ms.append(1e3 * (time.perf_counter() - start))
+    return {"ms": statistics.median(ms[warmup:]), "max ms": max(ms[warmup:])}
+
+
+def run_side(side, batch_size, args, busy=0):
+    env = {**os.environ, **OLD_TUNE} if side == "before" else None
+    with busy_loop(busy > 0, busy):
+        return run_child(__file__, side, batch_size, args.steps, args.warmup, env=env)
+
+
+def measure(batch_size, args, sides):
+    """Every round's results, {column: child result}, the sides alternating order."""
+    rounds = []
+    for r in range(args.rounds):
+        results = {}
+        for side in sides if r % 2 == 0 else sides[::-1]:
+            results[side] = run_side(side, batch_size, args)
+            for busy in args.busy if side in BESIDE_BUSY else ():
+                results[f"{side} +{busy} busy"] = run_side(side, batch_size, args, busy)
+        rounds.append(results)
+        print(f"  batch {batch_size}, round {r + 1}: " + ", ".join(
+            f"{k} {v['ms']:.1f}" for k, v in results.items()), file=sys.stderr)
+    return rounds
+
+
+def report(batch_size, rounds):
+    columns = list(rounds[0])
+    median = {c: statistics.median(r[c]["ms"] for r in rounds) for c in columns}
+    print(f"\nbatch {batch_size}: ms per step, each round (median of its steps)")
+    print(f"{'round':>6}" + "".join(f"{c:>20}" for c in columns))
+    for i, r in enumerate(rounds, 1):
+        print(f"{i:>6}" + "".join(f"{r[c]['ms']:>20.2f}" for c in columns))
+    print(f"{'median':>6}" + "".join(f"{median[c]:>20.2f}" for c in columns))
+    print(f"{'img/s':>6}" + "".join(f"{1e3 * batch_size / median[c]:>20.0f}" for c in columns))
+    print(f"{'max ms':>6}" + "".join(f"{max(r[c]['max ms'] for r in rounds):>20.0f}"
+                                     for c in columns))
+    for side in ("script", "notebook", "command"):
+        share = statistics.median(r["before"]["ms"] / r[side]["ms"] for r in rounds)
+        print(f"{side}: {share:.0%} of the speed before (median of the rounds' ratios)")
+    if "torch" in columns:
+        after = statistics.median(r["torch after npvae"]["ms"] / r["torch"]["ms"] for r in rounds)
+        print(f"PyTorch after npvae's steps in one process: {after:.2f}x its fresh step time")
+    for c in columns:
+        if " busy" in c:
+            side = c.split(" +")[0]
+            keeps = statistics.median(r[side]["ms"] / r[c]["ms"] for r in rounds)
+            print(f"{c}: keeps {keeps:.0%} of its speed alone")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batch-size", type=int, nargs="+", default=[16, 128])
+    parser.add_argument("--steps", type=int, default=60, help="timed steps (default 60)")
+    parser.add_argument("--warmup", type=int, default=15, help="untimed steps first")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
+    parser.add_argument("--busy", type=int, nargs="*", default=[],
+                        help="also time beside this many busy processes (e.g. 1 4)")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        side, batch_size, steps, warmup = args.child
+        print(json.dumps(child(side, int(batch_size), int(steps), int(warmup))))
+        return
+    have_torch = importlib.util.find_spec("torch") is not None
+    sides = SIDES if have_torch else SIDES[:4]
+    print("\n".join(instruction_sets.describe(have_torch)))
+    for batch_size in args.batch_size:
+        report(batch_size, measure(batch_size, args, sides))
+
+
+if __name__ == "__main__":
+    main()
