@@ -105,8 +105,39 @@ def test_the_label_changes_the_loss_and_the_decoded_image():
     assert not np.allclose(model.generate(z, labels), model.generate(z, other))
 
 
+def test_both_models_answer_encode_and_decode_with_the_labels_or_none():
+    """The walk's two halves, as forward runs them; a VAE refuses labels, this one needs them."""
+    model, x, labels, eps = tiny_problem()
+    out = model(x, labels, eps=eps)
+    for got, expected in zip(model.encode(x, labels), (out.z_mean, out.z_log_var)):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(model.decode(out.z, labels), out.logits)
+    with pytest.raises(ValueError, match="reads a label for each image"):
+        model.decode(out.z)
+    vae = VAE(dtype=F64, **TINY)
+    out = vae(x, eps=eps)
+    np.testing.assert_array_equal(vae.encode(x)[0], out.z_mean)
+    np.testing.assert_array_equal(vae.decode(out.z), out.logits)
+    with pytest.raises(ValueError, match="this VAE is not conditional"):
+        vae.encode(x, labels)
+    assert vae.condition(labels, 3) is None and vae.num_classes == 0
+    np.testing.assert_array_equal(model.condition(labels, 3), labels)
+
+
+def test_the_conditional_model_builds_only_its_own_halves(monkeypatch):
+    from npvae.models import halves
+    built = []
+    for kind in (halves.Encoder, halves.Decoder):
+        init = kind.__init__
+        monkeypatch.setattr(kind, "__init__", lambda self, *a, init=init, **k: (
+            built.append(type(self).__name__), init(self, *a, **k))[1])
+    ConditionalVAE(num_classes=3, **TINY)
+    assert built == ["ConditionalEncoder", "ConditionalDecoder"]
+
+
 @pytest.mark.parametrize("labels, message", [
     (np.array([0, 1]), "shape \\(3,\\), one per image; got shape \\(2,\\)"),
+    (None, "reads a label for each image, 0..2; none were given"),
     (np.array([0, 1, 3]), "whole numbers in 0..2; got int64 values from 0 to 3"),
     (np.array([0.0, 1.0, 2.0]), "whole numbers in 0..2; got float64"),
 ])
@@ -122,9 +153,9 @@ def test_evaluation_scores_minus_log_p_x_given_y_and_wants_the_labels():
     elbo = negative_elbo(model, x, rng, labels=labels)["neg_elbo"]
     iwae = iwae_nll(model, x, 50, rng, labels=labels)
     assert iwae < elbo   # the tighter bound, in this model's units
-    with pytest.raises(ValueError, match="give the images' labels"):
+    with pytest.raises(ValueError, match="reads a label for each image, 0..2; none were"):
         negative_elbo(model, x, rng)
-    with pytest.raises(ValueError, match="not conditional"):
+    with pytest.raises(ValueError, match="this VAE is not conditional"):
         negative_elbo(VAE(dtype=F64, **TINY), x, rng, labels=labels)
 
 
@@ -153,7 +184,7 @@ def test_a_saved_conditional_model_loads_and_resumes_exactly(tmp_path):
     assert isinstance(loaded, ConditionalVAE)
     np.testing.assert_array_equal(loaded.generate(np.zeros((3, 2)), [0, 1, 2]),
                                   straight.model.generate(np.zeros((3, 2)), [0, 1, 2]))
-    with pytest.raises(ValueError, match="needs the training images' labels"):
+    with pytest.raises(ValueError, match="needs the labels of the training images"):
         trainer(tmp_path / "unlabelled", 1).fit(x[:32], x[32:], progress=False)
 
 
@@ -208,7 +239,9 @@ def test_picture_commands_draw_a_conditional_model(mnist_run, command, tmp_path)
 
 
 @pytest.mark.parametrize("command, message", [
-    (["manifold"], "give --label, 0..9"), (["generate", "--label", "10"], "got 10"),
+    (["manifold"], "--label: a conditional model reads a label for each image, 0..9"),
+    (["generate", "--label", "10"], "--label: the labels must be whole numbers in 0..9; got "
+                                    "int64 values from 10"),
     (["interpolate"], "use 'generate' or 'manifold --label Y'")])
 def test_a_conditional_picture_without_its_label_is_one_line(mnist_run, command, message,
                                                             tmp_path, capsys):
@@ -227,7 +260,8 @@ def test_label_and_generate_refuse_an_unconditional_model(tmp_path, capsys):
     assert cli.main(["generate", "--checkpoint", checkpoint, "--label", "1"]) == 2
     assert cli.main(["manifold", "--checkpoint", checkpoint, "--label", "1"]) == 2
     errors = capsys.readouterr().err.splitlines()
-    assert "is not a conditional model" in errors[0] and "leave out --label" in errors[1]
+    assert "is not a conditional model" in errors[0]
+    assert "--label: labels were given, but this VAE is not conditional" in errors[1]
 
 
 def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
@@ -242,13 +276,13 @@ def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
 def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
     from matplotlib.backend_bases import KeyEvent
 
-    from npvae.explorer_labels import ConditionalExplorer, make_explorer
+    from npvae.explorer import Explorer
     model = ConditionalVAE(num_classes=3, input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2),
                            dense_units=4, decoder_filters=2, seed=1)
     rng = np.random.default_rng(0)
     x, labels = rng.random((12, 8, 8, 1), dtype=np.float32), rng.integers(0, 3, 12)
-    explorer = make_explorer(model, x, labels)
-    assert isinstance(explorer, ConditionalExplorer)
+    explorer = Explorer(model, x, labels)
+    assert explorer.choice.label == 0
     explorer.figure.canvas.draw()
     explorer.move_to(np.array([0.5, -0.5]))
 
@@ -261,11 +295,13 @@ def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
 
     as_label_0 = image()
     press("2")
-    assert explorer.label == 2 and "drawing label 2" in explorer.view.status.get_text()
+    assert explorer.choice.label == 2 and "drawing label 2" in explorer.view.status.get_text()
     expected = model.generate(np.array([[0.5, -0.5]], np.float32), [2])[0, ..., 0]
     np.testing.assert_allclose(image(), expected, atol=1e-6)
     assert not np.allclose(image(), as_label_0)
     press("7")   # no such label among 3: nothing changes
-    assert explorer.label == 2
-    with pytest.raises(ValueError, match="for a conditional model"):
-        make_explorer(VAE(**TINY), label=1)
+    assert explorer.choice.label == 2
+    with pytest.raises(ValueError, match="--label: labels were given, but this VAE is not"):
+        Explorer(VAE(**TINY), label=1)
+    with pytest.raises(ValueError, match="--label: the labels must be whole numbers in 0..2"):
+        Explorer(model, label=3)

@@ -20,21 +20,25 @@ RMSprop the one-pass update. Every algorithm here applies the layer's ReLU itsel
 (Winograd inside its transforms, the others with the ReLU loop), so the layer does not.
 """
 from npvae.fast import gather, rmsprop, scatter, winograd
+from npvae.fast.blocks import block_memory
 from npvae.fast.relu import applying_relu
 from npvae.layers.conv import Algorithm, Conv2D, Conv2DTranspose
 from npvae.optim import Optimizer, RMSprop
 
-# Every algorithm by name, one table for each kind of convolution.
+# Every algorithm by name, one table for each kind of convolution, each with the memory it
+# needs (``npvae.memory`` asks it).
 CONV2D = {
     "gather": Algorithm("gather", *applying_relu(gather.conv2d_forward,
-                                                 gather.conv2d_backward), True),
+                                                 gather.conv2d_backward), True, block_memory),
     "scatter": Algorithm("scatter", *applying_relu(scatter.conv2d_forward,
-                                                   scatter.conv2d_backward), True),
-    "winograd": Algorithm("winograd", winograd.conv2d_forward, winograd.conv2d_backward, True),
+                                                   scatter.conv2d_backward), True, block_memory),
+    "winograd": Algorithm("winograd", winograd.conv2d_forward, winograd.conv2d_backward, True,
+                          winograd.memory),
 }
 CONV2D_TRANSPOSE = {
     "scatter": Algorithm("scatter", *applying_relu(scatter.conv2d_transpose_forward,
-                                                   scatter.conv2d_transpose_backward), True),
+                                                   scatter.conv2d_transpose_backward), True,
+                         block_memory),
 }
 NAMES = ("auto", "textbook") + tuple(CONV2D)
 
