@@ -135,6 +135,19 @@ def test_the_conditional_model_builds_only_its_own_halves(monkeypatch):
     assert built == ["ConditionalEncoder", "ConditionalDecoder"]
 
 
+def test_no_caller_asks_the_config_which_model_it_is():
+    """The model answers through its interface (labels, ``condition``, ``num_classes``);
+    only ``build_model``, which makes one from a checkpoint's config, reads the config."""
+    from pathlib import Path
+    import npvae
+    found = [f"{path.name}: {line.strip()}"
+             for path in Path(npvae.__file__).parent.rglob("*.py")
+             for line in path.read_text().splitlines()
+             if ("num_classes\" in" in line or "get(\"num_classes\")" in line
+                 or "condition_on" in line) and path.name != "conditional.py"]
+    assert found == []
+
+
 @pytest.mark.parametrize("labels, message", [
     (np.array([0, 1]), "shape \\(3,\\), one per image; got shape \\(2,\\)"),
     (None, "reads a label for each image, 0..2; none were given"),
