@@ -35,7 +35,6 @@ import numpy as np
 from tqdm import tqdm
 
 from npvae.losses import bernoulli_reconstruction_loss
-from npvae.models.conditional import is_conditional
 
 LOG_2PI = np.log(2 * np.pi)
 EVAL_BATCH = 128  # images per forward pass: bounds the memory of the layers' work arrays
@@ -49,13 +48,12 @@ def negative_elbo(model, x, rng, batch_size=EVAL_BATCH, progress=False, labels=N
 
     One z per image, drawn from ``rng``: other noise gives a slightly different number."""
     model.check_images(x, "the evaluation images")
-    check_labels_given(model, labels, len(x))
+    labels = model.check_labels(labels, len(x))
     totals = np.zeros(3)
     for start in _batches(len(x), batch_size, progress, "negative ELBO"):
         batch = x[start:start + batch_size]
         eps = rng.standard_normal((len(batch), model.config["latent_dim"]), dtype=x.dtype)
-        given = () if labels is None else (labels[start:start + batch_size],)
-        out = model.forward(batch, *given, eps=eps)
+        out = model.forward(batch, _part(labels, start, batch_size), eps=eps)
         totals += [float(v.sum(dtype=np.float64)) for v in (out.loss, out.reconstruction, out.kl)]
     loss, reconstruction, kl = (float(t) for t in totals / len(x))
     return {"loss": loss, "reconstruction": reconstruction, "kl": kl,
@@ -71,17 +69,15 @@ def iwae_nll(model, x, k, rng, batch_size=IWAE_BATCH, progress=False, labels=Non
     no more memory than any other batch.
     """
     model.check_images(x, "the evaluation images")
-    check_labels_given(model, labels, len(x))
+    labels = model.check_labels(labels, len(x))
     if k < 1:
         raise ValueError(f"the number of importance samples must be at least 1; got {k}")
     images_per_pass = max(1, batch_size // k)
     total = 0.0
     for start in _batches(len(x), images_per_pass, progress, f"IWAE, K={k}"):
         batch = x[start:start + images_per_pass]
-        batch_labels = None if labels is None else labels[start:start + images_per_pass]
-        if labels is not None:
-            model.condition_on(batch_labels)
-        mean, log_var = model.encoder.forward(batch)                        # (B, D)
+        batch_labels = _part(labels, start, images_per_pass)
+        mean, log_var = model.encode(batch, batch_labels)                   # (B, D)
         log_w = np.concatenate([log_weights(model, batch, mean, log_var, rng, chunk,
                                             batch_labels)
                                 for chunk in _chunks(k, max(1, batch_size // len(batch)))],
@@ -97,9 +93,8 @@ def log_weights(model, x, mean, log_var, rng, samples, labels=None):
     eps = rng.standard_normal((b * samples, d), dtype=mean.dtype)
     mean_k, log_var_k = np.repeat(mean, samples, axis=0), np.repeat(log_var, samples, axis=0)
     z = model.sampling.forward(mean_k, log_var_k, eps)                     # (B*samples, D)
-    if labels is not None:   # each image's label, beside each of its samples
-        model.condition_on(np.repeat(labels, samples))
-    reconstruction = bernoulli_reconstruction_loss(model.decoder.forward(z),
+    labels_k = None if labels is None else np.repeat(labels, samples)     # each image's
+    reconstruction = bernoulli_reconstruction_loss(model.decode(z, labels_k),
                                                    np.repeat(x, samples, axis=0))
     log_scale = np.log(model.sampling.scale(log_var_k).astype(np.float64))
     log_p_z = log_prior(z.astype(np.float64))
@@ -114,14 +109,9 @@ def log_prior(z):
     return -0.5 * np.sum(z**2 + LOG_2PI, axis=1)
 
 
-def check_labels_given(model, labels, n):
-    """Raise ``ValueError`` unless labels come with a conditional model, and only then."""
-    if is_conditional(model) and labels is None:
-        raise ValueError("a conditional model scores -log p(x|y): give the images' labels")
-    if labels is not None and not is_conditional(model):
-        raise ValueError("labels were given, but the model is not conditional: leave them out")
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"{len(labels)} labels were given for {n} images: give one per image")
+def _part(labels, start, size):
+    """The labels of the images from ``start`` on, ``size`` of them (None stays None)."""
+    return None if labels is None else labels[start:start + size]
 
 
 def logsumexp(a):

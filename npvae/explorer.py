@@ -7,8 +7,9 @@ mouse. A click pins the point (its image joins the strip below); ``i`` decodes t
 line between the last two pins. A latent of more than two dimensions shows two of them
 (``dims``); a slider holds each of the others, so the plane is a slice through z.
 
-``Explorer`` holds the state (the point, the pins) and answers the canvas's events; its
-``view`` (``npvae.explorer_view.ExplorerView``) draws. Neither touches pyplot, so the same
+``Explorer`` holds the state (the point, the pins, the label a conditional model draws:
+``npvae.explorer_labels``) and answers the canvas's events; its ``view``
+(``npvae.explorer_view.ExplorerView``) draws. Neither touches pyplot, so the same
 object drives a window (``npvae.explorer_window``), renders a PNG without one
 (``render_at``) and runs in tests, which send it synthetic events.
 
@@ -20,8 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from npvae.datasets.labels import check_labels
+from npvae.explorer_labels import LabelChoice
 from npvae.explorer_view import EMPTY_STRIP, ExplorerView
-from npvae.plot_inputs import check_dims, check_labels
+from npvae.plot_inputs import check_dims
 from npvae.png import png_path
 from npvae.report import encode_means
 
@@ -33,25 +36,26 @@ class Explorer:
     """The interactive view of ``model``'s latent space.
 
     Args:
-        model: a VAE.
-        x: images (N, H, W, C) whose mean codes are drawn in the plane, or None.
-        labels: (N,) integer labels 0..9 that colour them, or None.
-        dims: the latent dimensions spanning the plane, two different ones (one if the
-            latent has one dimension).
+        model: a VAE, or a ConditionalVAE (which draws ``label``; the keys 0-9 choose it).
+        x, labels: images (N, H, W, C) whose mean codes are drawn in the plane, and their
+            (N,) integer labels, which colour them; or None.
+        dims: the latent dimensions spanning the plane: two, or one if the latent has one.
         save_folder: where ``s`` saves the window.
         figure: the Figure to draw on (a window's); None for a new one without a window.
     """
 
-    def __init__(self, model, x=None, labels=None, dims=(0, 1), save_folder=".", figure=None):
+    def __init__(self, model, x=None, labels=None, dims=(0, 1), save_folder=".", figure=None,
+                 label=None):
         self.model, self.latent_dim = model, model.config["latent_dim"]
         self.dims = _check_dims(dims, self.latent_dim)
-        self.save_folder = save_folder
+        self.save_folder, self.choice = save_folder, LabelChoice(model, label)
         codes = None if x is None else encode_means(model, x, labels)
-        labels = None if labels is None else check_labels(labels, len(x), classes=None)
+        labels = None if labels is None else check_labels(labels, len(x))
         self.z = np.zeros(self.latent_dim, dtype=np.float32)  # the point being decoded
         others = [d for d in range(self.latent_dim) if d not in self.dims]
         self.view = ExplorerView(figure, codes, labels, self.dims, others,
                                  self.decode(self.z[None])[0])
+        self.view.say(self.choice.note())
         self.figure, self.sliders = self.view.figure, self.view.sliders
         for slider in self.sliders.values():
             slider.on_changed(lambda _: self._redraw_image())
@@ -69,8 +73,8 @@ class Explorer:
     # ------------------------------------------------------------------ points and images
 
     def decode(self, z):
-        """decoder(z) for codes z (n, latent_dim): images (n, H, W, C) in [0, 1]."""
-        return self.model.decoder.generate(np.asarray(z, dtype=np.float32))
+        """Images (n, H, W, C) in [0, 1] of codes z (n, latent_dim), with the label drawn."""
+        return self.model.generate(np.asarray(z, dtype=np.float32), self.choice.labels(len(z)))
 
     def point_at(self, x, y):
         """The full code at plane coordinates (x, y): the plane's dims, the sliders' values."""
@@ -100,13 +104,10 @@ class Explorer:
             self._redraw_image()
 
     def _redraw_image(self):
-        self.z = self.point_at(*self._plane_xy(self.z))  # the sliders may have moved
+        self.z = self.point_at(*_plane_xy(self.dims, self.z))  # the sliders may have moved
         shown = ", ".join(f"z[{d}]={self.z[d]:.2f}" for d in self.dims)
-        self.view.show_point(self.decode(self.z[None])[0], self._plane_xy(self.z),
+        self.view.show_point(self.decode(self.z[None])[0], _plane_xy(self.dims, self.z),
                              f"decoder(z) at {shown}")
-
-    def _plane_xy(self, z):
-        return (z[self.dims[0]], z[self.dims[1]] if len(self.dims) == 2 else 0.0)
 
     # ------------------------------------------------------------------ pins
 
@@ -132,8 +133,8 @@ class Explorer:
     def _draw_pins(self):
         """Show the pins, the interpolated segment and the strip: the interpolation's
         images, else the pins', else a hint."""
-        pins_xy = np.array([self._plane_xy(z) for z in self.pins]).reshape(-1, 2)
-        line_xy = (np.array([self._plane_xy(z) for z in self.interpolated[[0, -1]]])
+        pins_xy = np.array([_plane_xy(self.dims, z) for z in self.pins]).reshape(-1, 2)
+        line_xy = (np.array([_plane_xy(self.dims, z) for z in self.interpolated[[0, -1]]])
                    if self.interpolated is not None else np.empty((0, 2)))
         n = len(self.pins)
         if self.interpolated is not None:
@@ -155,10 +156,6 @@ class Explorer:
         self.view.write_png(path)
         return path
 
-    def pixels(self):
-        """What the figure shows now: an (height, width, 4) uint8 RGBA array."""
-        return self.view.pixels()
-
     # ------------------------------------------------------------------ events
 
     def _on_motion(self, event):
@@ -174,7 +171,11 @@ class Explorer:
             self.pin(self.point_at(event.xdata, event.ydata))
 
     def _on_key(self, event):
-        if event.key == "i":
+        if self.choice.press(event.key):  # a digit: draw the point and the pins as that label
+            self._draw_pins()
+            self._redraw_image()
+            self.view.say(self.choice.note())
+        elif event.key == "i":
             self.interpolate()
         elif event.key == "c":
             self.clear_pins()
@@ -187,8 +188,7 @@ class Explorer:
 def render_at(model, z, out, x=None, labels=None, dims=(0, 1), label=None):
     """Draw the explorer's view at the code z (latent_dim,) without a window (a conditional
     model's with ``label``); save it at ``out`` (a PNG, written atomically), return ``out``."""
-    from npvae.explorer_labels import make_explorer   # it imports this module
-    explorer = make_explorer(model, x, labels, dims, label=label)
+    explorer = Explorer(model, x, labels, dims, label=label)
     explorer.move_to(z)
     return explorer.save(out)
 
@@ -207,6 +207,11 @@ def _check_dims(dims, latent_dim):
     if dims not in ((0,), (0, 1)):
         raise ValueError(f"a latent of one dimension has only z[0]; got dims {dims}")
     return (0,)
+
+
+def _plane_xy(dims, z):
+    """Where the code z lies in the plane: (z[dims[0]], z[dims[1]]), y 0 for one dim."""
+    return (z[dims[0]], z[dims[1]] if len(dims) == 2 else 0.0)
 
 
 def _check_code(z, latent_dim):

@@ -23,21 +23,17 @@ through the plane's axes, and a picture saved with ``--at`` must be the window, 
 """
 import contextlib
 
-import matplotlib
 import numpy as np
 from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import BoundaryNorm
 from matplotlib.figure import Figure
 from matplotlib.widgets import Slider
 
 from npvae.atomic import atomic_write
-from npvae.plots import normal_quantiles
+from npvae.picture_style import (GREYS, PRIOR_WINDOW, draw_prior_window, normal_quantiles,
+                                 scatter_by_label, tile_images)
 
-PRIOR_WINDOW = (0.05, 0.95)  # probabilities: the same window plot_manifold decodes
 SLIDER_RANGE = 3.0           # sliders span the prior's +-3 standard deviations
-_GREYS = matplotlib.colormaps["Greys_r"]  # 0 black, 1 white, like MNIST
-_GAP = 2                     # white pixels between images in the strip
 
 _WIDTH, _TOP, _STRIP, _SLIDER, _MARGIN = 11.0, 5.2, 1.6, 0.3, 0.25  # inches
 
@@ -191,20 +187,16 @@ def draw_plane(axes, codes, labels, dims):
     One dimension (latent_dim 1) has no plane: x is z[0] and y only spreads the codes by
     label (or not at all without labels); the mouse's height is ignored.
     """
-    edge = normal_quantiles(PRIOR_WINDOW)
     if codes is not None:
         y = codes[:, dims[1]] if len(dims) == 2 else (labels if labels is not None
                                                        else np.zeros(len(codes)))
-        colour = dict(c=labels, cmap="tab10", norm=BoundaryNorm(np.arange(-0.5, 10), 10)) \
-            if labels is not None else dict(c="tab:blue")
-        points = axes.scatter(codes[:, dims[0]], y, s=4, alpha=0.5, **colour)
-        if labels is not None:
-            colorbar = axes.figure.colorbar(points, ax=axes, ticks=range(10), pad=0.02)
-            colorbar.set_label("label")
-            colorbar.solids.set_alpha(1)
+        if labels is None:
+            axes.scatter(codes[:, dims[0]], y, s=4, alpha=0.5, c="tab:blue")
+        else:  # one colour per label shown, as in the scatter picture
+            scatter_by_label(axes, codes[:, dims[0]], y, labels, range(labels.max(initial=0) + 1),
+                             "label", pad=0.02, s=4, alpha=0.5)
     if len(dims) == 2:
-        axes.plot(edge[[0, 1, 1, 0, 0]], edge[[0, 0, 1, 1, 0]], "k--", lw=1,
-                  label="prior's 5-95 % window")
+        draw_prior_window(axes, "prior's 5-95 % window")
         axes.invert_yaxis()  # downwards, like npvae's scatter and manifold pictures
         axes.set_ylabel(f"z[{dims[1]}]  (grows downwards)")
         span = max(SLIDER_RANGE, *(np.abs(codes[:, dims]).max(axis=0) if codes is not None
@@ -212,7 +204,7 @@ def draw_plane(axes, codes, labels, dims):
         axes.set_xlim(-span, span)
         axes.set_ylim(span, -span)
     else:
-        for x in edge:
+        for x in normal_quantiles(PRIOR_WINDOW):
             axes.axvline(x, color="k", ls="--", lw=1)
         axes.lines[0].set_label("prior's 5-95 % window")
         axes.set_ylabel("label (only spreads the codes)" if labels is not None else "")
@@ -229,7 +221,7 @@ def show_image(axes, image):
     """Draw one image (H, W, C) in [0, 1] into empty axes; return the AxesImage."""
     axes.set_xticks([])
     axes.set_yticks([])
-    return axes.imshow(displayable(image), cmap=_GREYS, vmin=0, vmax=1,
+    return axes.imshow(displayable(image), cmap=GREYS, vmin=0, vmax=1,
                        interpolation="nearest")
 
 
@@ -244,15 +236,6 @@ def displayable(images):
                      f"got shape {images.shape}")
 
 
-def tile_row(images):
-    """Put images (n, H, W, C) side by side, ``_GAP`` white pixels apart: (H, n*W + ..., C)."""
-    n, h, w, c = images.shape
-    row = np.ones((h, n * (w + _GAP) - _GAP, c), dtype=np.float32)
-    for k, image in enumerate(images):
-        row[:, k * (w + _GAP):k * (w + _GAP) + w] = image
-    return row
-
-
 def draw_strip(axes, images, title):
     """Show images (n, H, W, C) in one row under ``title``; no images: just the title."""
     axes.clear()
@@ -260,7 +243,7 @@ def draw_strip(axes, images, title):
     axes.set_yticks([])
     axes.set_title(title, fontsize="medium")
     if images is not None and len(images):
-        axes.imshow(displayable(tile_row(images)), cmap=_GREYS, vmin=0, vmax=1,
-                    interpolation="nearest")
+        axes.imshow(tile_images(displayable(images), ncols=len(images)), cmap=GREYS, vmin=0,
+                    vmax=1, interpolation="nearest")
     else:
         axes.set_frame_on(False)

@@ -5,7 +5,7 @@ without a window), so nothing here is imported before a window is wanted.
 """
 import matplotlib
 
-from npvae.explorer_labels import make_explorer
+from npvae.explorer import Explorer
 from npvae.png import display_available
 
 
@@ -36,6 +36,6 @@ def open_window(model, x=None, labels=None, dims=(0, 1), save_folder=".", label=
         figure.canvas.mpl_disconnect(manager.key_press_handler_id)
     figure.canvas.mpl_connect("key_press_event",
                               lambda event: plt.close(figure) if event.key == "q" else None)
-    explorer = make_explorer(model, x, labels, dims, save_folder, figure=figure, label=label)
+    explorer = Explorer(model, x, labels, dims, save_folder, figure=figure, label=label)
     plt.show()
     return explorer

@@ -22,8 +22,9 @@ The grid grows as points^D, so this is for D = 1 or 2 only.
 """
 import numpy as np
 
-from npvae.evaluation import check_labels_given, log_prior, logsumexp
+from npvae.evaluation import log_prior, logsumexp
 from npvae.losses import bernoulli_reconstruction_loss
+from npvae.models.base import in_batches
 
 DECODE_BATCH = 256  # codes per decoder pass: bounds the memory of the layers' work arrays
 MAX_LATENT_DIM = 2  # points^D cells: 625 at D = 2, 25^32 at the D = 32 a model may have
@@ -53,16 +54,11 @@ def decoder_log_likelihood(model, image):
     minus the Bernoulli reconstruction loss of the decoded logits."""
     target = image.astype(np.float64)
 
-    def log_likelihood(z):
-        parts = []
-        for start in range(0, len(z), DECODE_BATCH):
-            logits = model.decoder.forward(z[start:start + DECODE_BATCH].astype(model.dtype))
-            logits = logits.astype(np.float64)
-            parts.append(-bernoulli_reconstruction_loss(logits,
-                                                        np.broadcast_to(target, logits.shape)))
-        return np.concatenate(parts)
+    def log_likelihood_of_batch(z):
+        logits = model.decode(z.astype(model.dtype)).astype(np.float64)
+        return -bernoulli_reconstruction_loss(logits, np.broadcast_to(target, logits.shape))
 
-    return log_likelihood
+    return lambda z: in_batches(log_likelihood_of_batch, DECODE_BATCH, z)
 
 
 def log_marginal(model, image, width=6.0, points=25):
@@ -70,13 +66,13 @@ def log_marginal(model, image, width=6.0, points=25):
     that reaches ``width`` of q(z|x)'s standard deviations each way, with
     ``points`` cells along each dimension."""
     model.check_images(image[None], "the image")      # one (H, W, C) image, pixels in [0, 1]
-    check_labels_given(model, None, 1)                  # p(x), not p(x|y): no labels here
+    model.check_labels(None, 1)          # p(x), not p(x|y): a conditional model refuses
     latent_dim = model.config["latent_dim"]
     if latent_dim > MAX_LATENT_DIM:
         raise ValueError(f"log_marginal sums over a grid of {points}^D cells, for a code of "
                          f"at most {MAX_LATENT_DIM} numbers; this model's has {latent_dim}: "
                          f"use iwae_nll (npvae/evaluation.py) for it")
-    mean, log_var = model.encoder.forward(image[None])                    # (1, D) each
+    mean, log_var = model.encode(image[None])                             # (1, D) each
     sigma = model.sampling.scale(log_var[0]).astype(np.float64)   # the q it samples from
     return log_marginal_on_grid(decoder_log_likelihood(model, image),
                                 mean[0].astype(np.float64), width * sigma, points)

@@ -19,15 +19,10 @@ each layer's per-image output shape off one blank image sent through ``model.for
                                                            work array of one convolution
     bytes(N)     = itemsize * (kept + loss [+ backward, when training])
 
-For a convolution from (H, W, C) to (Ho, Wo, O) with a kh x kw kernel:
-
-    textbook Conv2D     cache = Ho Wo kh kw C   (its window matrix, im2col)
-                        work  = the same        (dcols, as big)
-    textbook transpose  cache = 0               work = H W kh kw O (its window matrix)
-    winograd            cache = 16 T C          (the input tiles V, T = ceil(Ho/2) ceil(Wo/2))
-                        work  = 16 T (C + O)    (the output's tiles and the input's, in backward)
-    gather, scatter     per block of 16 images: a constant, not per image; counted as
-                        16 images' textbook work
+What a convolution keeps and works in (``cache``, ``work``, and work per block of images,
+whatever the batch) depends on how it computes: each algorithm declares its own
+(``Algorithm.memory``; the textbook's, its window matrices, in ``npvae/layers/conv.py``,
+the fast ones' beside them in ``npvae/fast/``), and this module asks it.
 
 A picture also holds its ``n`` decoded images three times over (the decodes, the tiled
 canvas, matplotlib's float64 copy of it to colour): ``bytes_of_pictures``.
@@ -39,10 +34,9 @@ from pathlib import Path
 
 import numpy as np
 
-from npvae.models.conditional import is_conditional
+from npvae.models.vae import trace_blank_image
 
 MEMINFO = Path("/proc/meminfo")  # where Linux says how much memory is free to take
-IMAGES_PER_BLOCK = 16            # npvae.fast.blocks: the blocked algorithms' work is per block
 PICTURE_BYTES_PER_PIXEL = 4 + 4 + 8  # decodes and canvas in float32, matplotlib's float64
 LOSS_ARRAYS = 4                  # image-sized arrays of the loss: logits, sigmoid, loss, dloss
 
@@ -55,31 +49,15 @@ def layer_shapes(model):
         shapes.append((layer, previous[-1], out.shape[1:]))
         previous.append(out.shape[1:])
 
-    x = np.zeros((1, *previous[0]), model.dtype)
-    eps = np.zeros((1, model.config["latent_dim"]), model.dtype)
-    labels = (np.zeros(1, np.int64),) if is_conditional(model) else ()  # it reads a label too
-    model.forward(x, *labels, eps=eps, trace=keep)
+    trace_blank_image(model, keep)
     return shapes
-
-
-def algorithm_of(layer, input_shape):
-    """The name of the algorithm a convolution runs on (H, W, C), e.g. "textbook"."""
-    return layer.algorithm.for_input(input_shape).name
 
 
 def convolution_floats(layer, x_shape, y_shape):
     """(cache, work, block_work): the floats a convolution keeps per image beyond its input
-    and output, the largest work array per image, and the work of one block of images."""
-    (h, w, c), (ho, wo, o) = x_shape, y_shape
-    kh, kw = layer.geometry.kh, layer.geometry.kw
-    window = h * w * kh * kw * o if layer.transposed else ho * wo * kh * kw * c
-    name = algorithm_of(layer, x_shape)
-    if name == "textbook":
-        return (0 if layer.transposed else window), window, 0
-    if name == "winograd":
-        tiles = -(-ho // 2) * -(-wo // 2)
-        return 16 * tiles * c, 16 * tiles * (c + o), 0
-    return 0, 0, IMAGES_PER_BLOCK * window
+    and output, the largest work array per image, and the work of one block of images,
+    as the algorithm that runs (H, W, C) says."""
+    return layer.algorithm.for_input(x_shape).memory(layer, x_shape, y_shape)
 
 
 def per_image_floats(model, training=True):

@@ -2,7 +2,8 @@
 
 ``npvae.plots`` checks every array it is given before it draws, and ``npvae.report``
 checks a picture's sizes before it runs the model, both with these functions, so that bad
-input fails before any slow work and before anything touches the disk.
+input fails before any slow work and before anything touches the disk. (Labels are
+checked by ``npvae.datasets.labels``, as the conditional model checks them.)
 """
 from __future__ import annotations
 
@@ -57,22 +58,6 @@ def as_images(name: str, images) -> np.ndarray:
         raise ValueError(f"{name} must be pixel intensities in [0, 1], got values in "
                          f"[{low:.3g}, {high:.3g}]; if these are logits, apply a sigmoid first")
     return array[..., 0] if array.shape[-1] == 1 else array
-
-
-def check_labels(labels, rows: int, classes: int | None = 10) -> np.ndarray:
-    """Integer labels (rows,) in 0..classes-1 (digits 0..9 by default; any label >= 0 for
-    ``classes`` None)."""
-    array = np.asarray(labels)
-    if array.shape != (rows,) or array.dtype.kind not in "iu":
-        raise ValueError(f"labels must be integers of shape ({rows},), one per image, "
-                         f"got shape {array.shape} and dtype {array.dtype}")
-    if classes is None:
-        classes = max(int(array.max(initial=0)) + 1, 1)
-    if array.min(initial=0) < 0 or array.max(initial=0) > classes - 1:
-        what = "digits 0..9" if classes == 10 else f"label indices 0..{classes - 1}"
-        raise ValueError(f"labels must be {what}, got values in "
-                         f"[{array.min()}, {array.max()}]")
-    return array
 
 
 def history_curves(history) -> dict[str, tuple[list, list]]:

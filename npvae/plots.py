@@ -17,32 +17,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
 import numpy as np
-from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.ticker import MaxNLocator
 
 from npvae import png
+from npvae.datasets.labels import check_labels
 from npvae.losses import UNITS
-from npvae.plot_inputs import as_finite, as_images, check_dims, check_labels, count, history_curves
+from npvae.picture_style import (GAP, GREYS, PRIOR_WINDOW, draw_prior_window, normal_quantiles,
+                                 scatter_by_label, tile_images)
+from npvae.plot_inputs import as_finite, as_images, check_dims, count, history_curves
 
-# Greys_r draws 0 black and 1 white, like MNIST. NaN (gaps between tiles) is drawn white.
-_GREYS = matplotlib.colormaps["Greys_r"].with_extremes(bad="white")
-_GRID_LOW, _GRID_HIGH = 0.05, 0.95  # probabilities: the grid avoids the prior's far tails
-_GAP = 2  # white pixels between tiled images, so neighbours do not merge into one picture
+_GRID_LOW, _GRID_HIGH = PRIOR_WINDOW
 
 # --------------------------------------------------------------------------- the latent grid
-
-
-def normal_quantiles(probabilities):
-    """``scipy.stats.norm.ppf``: the standard normal's quantiles, as the book's grid uses.
-
-    Computed by ``scipy.special.ndtri``, the function ``norm.ppf`` calls: importing all of
-    scipy.stats would make ``npvae explore`` wait seconds for one function. Imported
-    here, when a picture needs it, not with the module.
-    """
-    from scipy.special import ndtri
-    return ndtri(probabilities)
 
 
 def latent_grid(latent_dim: int, n: int = 15, dims=(0, 1), low: float = _GRID_LOW,
@@ -80,23 +67,6 @@ def manifold_image(decode, latent_dim: int, n: int = 15, dims=(0, 1)):
     return grid, tile_images(images, ncols=n, gap=0)  # no gaps, as in the book
 
 
-def tile_images(images: np.ndarray, ncols: int, gap: int = _GAP) -> np.ndarray:
-    """Arrange images (n, H, W) or colour (n, H, W, 3) row by row into one picture,
-    ``gap`` pixels apart.
-
-    Image k lands in row k // ncols, column k % ncols. The result has shape
-    (rows*(H+gap) - gap, ncols*(W+gap) - gap[, 3]); gaps and unused cells are NaN (drawn
-    white) in gray, 1 (white) in colour, as imshow draws no NaN in an RGB picture.
-    """
-    n, h, w = images.shape[:3]
-    rows = -(-n // ncols)  # ceiling division
-    canvas = np.full((rows * (h + gap) - gap, ncols * (w + gap) - gap) + images.shape[3:],
-                     np.nan if images.ndim == 3 else 1.0, np.float32)
-    for k, image in enumerate(images):
-        top, left = (k // ncols) * (h + gap), (k % ncols) * (w + gap)
-        canvas[top:top + h, left:left + w] = image
-    return canvas
-
 # --------------------------------------------------------------------------- the pictures
 
 
@@ -106,7 +76,7 @@ def plot_manifold(decode, latent_dim: int, path, n: int = 15, dims=(0, 1),
     path = png.png_path(path)
     grid, image = manifold_image(decode, latent_dim, n, dims)
     figure, axes = png.new_figure(8, 8.4)
-    axes.imshow(image, cmap=_GREYS, vmin=0, vmax=1, interpolation="nearest")
+    axes.imshow(image, cmap=GREYS, vmin=0, vmax=1, interpolation="nearest")
     tile = image.shape[0] / n
     ticks = np.unique(np.linspace(0, n - 1, min(n, 5)).round().astype(int))  # a few, not all n
     # Tick at tile centres; "+ 0.0" turns the -0.0 that rounding the middle value gives into 0.
@@ -137,17 +107,9 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
     if labels is None:
         axes.scatter(x, y, s=3, alpha=0.6)
     else:
-        names = [str(d) for d in range(10)] if label_names is None else list(label_names)
-        labels = check_labels(labels, len(z_mean), len(names))
-        k = len(names)
-        # One colour per label: boundaries at half-integers map label d to colour d exactly.
-        points = axes.scatter(x, y, c=labels, cmap=_label_colours(k),
-                              norm=BoundaryNorm(np.arange(-0.5, k), k), s=3, alpha=0.6)
-        colorbar = figure.colorbar(points, ax=axes, ticks=range(k) if k <= 20 else None)
-        if k <= 20:
-            colorbar.set_ticklabels(names)
-        colorbar.set_label("digit" if label_names is None else "label")
-        colorbar.solids.set_alpha(1)  # the key should not be as faint as the dots
+        names = range(10) if label_names is None else list(label_names)
+        scatter_by_label(axes, x, y, check_labels(labels, len(z_mean), len(names)), names,
+                         "digit" if label_names is None else "label", s=3, alpha=0.6)
     axes.set_aspect("equal", adjustable="datalim")
     things = f"{len(z_mean)} {'digits' if label_names is None else 'images'}"
     if variance is not None:
@@ -161,9 +123,7 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
                  f"the first two principal components of z_mean")
         return png.save(figure, path, show)
     # The window the manifold decodes: dots outside it never appear in the manifold.
-    edge = normal_quantiles([_GRID_LOW, _GRID_HIGH])
-    axes.plot(edge[[0, 1, 1, 0, 0]], edge[[0, 0, 1, 1, 0]], "k--", lw=1,
-              label=f"the manifold's window (prior {_GRID_LOW:.0%}-{_GRID_HIGH:.0%})")
+    draw_prior_window(axes, f"the manifold's window (prior {_GRID_LOW:.0%}-{_GRID_HIGH:.0%})")
     axes.invert_yaxis()  # downwards, like the manifold's rows (see the module docstring)
     axes.set_xlabel(f"z_mean[{dims[0]}]")
     axes.set_ylabel(f"z_mean[{dims[1]}]  (grows downwards)")
@@ -171,15 +131,6 @@ def plot_scatter(z_mean, labels, path, dims=(0, 1), show: bool = False,
                    f"z_mean[{dims[0]}] vs z_mean[{dims[1]}]")
     axes.legend(loc="upper right", fontsize="small")
     return png.save(figure, path, show)
-
-
-def _label_colours(k):
-    """k colours, one per label: the first k of a qualitative palette (two labels get
-    blue and orange, far apart, not the two ends of a palette of ten), or for more than
-    20 labels k steps of a continuous one."""
-    if k <= 20:
-        return ListedColormap(matplotlib.colormaps["tab10" if k <= 10 else "tab20"].colors[:k])
-    return matplotlib.colormaps["viridis"].resampled(k)
 
 
 def plot_reconstructions(originals, reconstructions, path, note: str = "",
@@ -196,7 +147,7 @@ def plot_reconstructions(originals, reconstructions, path, note: str = "",
     canvas = tile_images(np.concatenate([originals, reconstructions]), ncols=n)
     figure, axes = _image_axes(canvas, width=min(1.0 * n + 2, 16))
     h = originals.shape[1]
-    axes.set_yticks([(h - 1) / 2, h + _GAP + (h - 1) / 2], ["original", "reconstruction"])
+    axes.set_yticks([(h - 1) / 2, h + GAP + (h - 1) / 2], ["original", "reconstruction"])
     axes.set_title("Inputs (top) and what the VAE rebuilds from their codes (bottom)"
                    + (f"\n{note}" if note else ""))
     return png.save(figure, path, show)
@@ -224,7 +175,7 @@ def plot_rows(images, row_names, path, title: str, show: bool = False) -> Path:
         raise ValueError(f"{len(images)} images do not fill {rows} rows evenly")
     ncols, h = len(images) // rows, images.shape[1]
     figure, axes = _image_axes(tile_images(images, ncols), width=min(0.8 * ncols + 1.5, 16))
-    axes.set_yticks([k * (h + _GAP) + (h - 1) / 2 for k in range(rows)],
+    axes.set_yticks([k * (h + GAP) + (h - 1) / 2 for k in range(rows)],
                     [str(name) for name in row_names])
     axes.set_title(title)
     return png.save(figure, path, show)
@@ -236,7 +187,7 @@ def plot_interpolation(images, path, show: bool = False) -> Path:
     images = as_images("images", images)
     n, w = len(images), images.shape[2]
     figure, axes = _image_axes(tile_images(images, ncols=n), width=min(1.0 * n + 1, 16))
-    axes.set_xticks([(w - 1) / 2, (n - 1) * (w + _GAP) + (w - 1) / 2], ["start", "end"])
+    axes.set_xticks([(w - 1) / 2, (n - 1) * (w + GAP) + (w - 1) / 2], ["start", "end"])
     axes.set_title("Interpolation: decoder(z) along a straight line between two codes")
     return png.save(figure, path, show)
 
@@ -295,7 +246,7 @@ def _image_axes(canvas: np.ndarray, width: float):
     """A figure showing ``canvas`` (a tiled picture) at its own aspect ratio, without ticks."""
     height = width * canvas.shape[0] / canvas.shape[1] + 0.5  # + room for the title
     figure, axes = png.new_figure(width, height)
-    axes.imshow(canvas, cmap=_GREYS, vmin=0, vmax=1, interpolation="nearest")
+    axes.imshow(canvas, cmap=GREYS, vmin=0, vmax=1, interpolation="nearest")
     axes.set_xticks([])
     axes.set_yticks([])
     return figure, axes

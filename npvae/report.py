@@ -32,15 +32,13 @@ of them, or both:
 
 Sizes and paths are checked before the model runs, so a bad one fails at once.
 """
-import functools
-
 import numpy as np
 from tqdm import tqdm
 
 from npvae import concepts, plots, png
 from npvae.datasets.pixels import as_float_images
 from npvae.evaluation import EVAL_BATCH
-from npvae.models.conditional import is_conditional
+from npvae.models.base import in_batches
 from npvae.plot_inputs import check_dims, count
 
 ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
@@ -102,9 +100,8 @@ def save_reconstructions(model, x, path, n=10, *, rng, show=False, mnist=True, l
     n = count("n", n, maximum=len(x))
     picked = np.sort(rng.choice(len(x), size=n, replace=False))
     originals = as_float_images(x[picked], model.dtype)
-    codes = encode_means(model, originals, None if labels is None else labels[picked])
-    reconstructions = (model.generate(codes, labels[picked], DECODE_BATCH)
-                       if is_conditional(model) else decoder(model)(codes))
+    given = model.condition(None if labels is None else labels[picked], n)   # None: a VAE's
+    reconstructions = decode(model, encode_means(model, originals, given), given)
     note = TWO_DIM_NOTE if mnist and model.config["latent_dim"] == 2 else ""
     return plots.plot_reconstructions(originals, reconstructions, path, note=note, show=show)
 
@@ -125,7 +122,7 @@ def save_label_grid(model, path, n=10, *, rng, show=False, label_names=None):
     each of the ``n`` columns: along a row the code changes, down a column the label."""
     png.png_path(path)
     n = count("n", n)
-    classes = model.config["num_classes"]
+    classes = model.num_classes
     z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)   # (n, D)
     images = model.generate(np.tile(z, (classes, 1)), np.repeat(np.arange(classes), n),
                             DECODE_BATCH)                                      # (K*n, H, W, C)
@@ -159,12 +156,12 @@ def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=1.0, *, 
     """
     png.png_path(path)
     n, steps = count("n", n, maximum=len(x)), count("steps", steps, minimum=2)
-    codes = encode_means(model, x, labels)                                   # (N, D)
+    given = model.condition(labels, len(x))                                  # None: a VAE's
+    codes = encode_means(model, x, given)                                    # (N, D)
     vector = concepts.concept_vector(codes, concepts.measure(x, attribute))  # (D,)
     picked = np.sort(rng.choice(len(x), size=n, replace=False))
     moved, t = concepts.walk(codes[picked], vector, steps, reach)            # (n*steps, D)
-    images = (model.generate(moved, np.repeat(labels[picked], steps), DECODE_BATCH)
-              if is_conditional(model) else decoder(model)(moved))
+    images = decode(model, moved, None if given is None else np.repeat(given[picked], steps))
     values = concepts.measure(images, attribute).reshape(n, steps)
     share = concepts.monotone_rows(values)
     title = (f"Moving codes along the '{attribute}' vector: z + t v, t from {-reach:g} to "
@@ -176,51 +173,41 @@ def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=1.0, *, 
 
 
 def decoder(model, label=None):
-    """``model.decoder.generate``, ``DECODE_BATCH`` codes at a time: z (M, latent_dim) to
-    images (M, H, W, C) in [0, 1]. A conditional model decodes every code with ``label``.
-    A decode that takes longer than ``PROGRESS_AFTER`` seconds (a manifold of 400 x 400
-    codes) shows a progress bar on stderr."""
-    generate = _generator(model, label)
-
-    def decode(z):
-        with tqdm(total=len(z), desc="decoding", unit="image", delay=PROGRESS_AFTER,
-                  leave=False, dynamic_ncols=True) as bar:
-            images = []
-            for start in range(0, len(z), DECODE_BATCH):
-                images.append(generate(z[start:start + DECODE_BATCH]))
-                bar.update(len(images[-1]))
-        return np.concatenate(images)
-    return decode
+    """The function z (M, latent_dim) -> ``decode(model, z, labels)``, every code with
+    ``label`` (a conditional model's; None for a VAE). A wrong label fails here, in one
+    line naming --label, before anything is decoded."""
+    one_label(model, label, 1)
+    return lambda z: decode(model, z, one_label(model, label, len(z)))
 
 
-def _generator(model, label):
-    """z (M, latent_dim) -> images: the decoder's, with ``label`` for a conditional model."""
-    if not is_conditional(model):
-        if label is not None:
-            raise ValueError("a label is for a conditional model (npvae train --conditional); "
-                             "this one takes none: leave out --label")
-        return functools.partial(model.decoder.generate, batch_size=DECODE_BATCH)
-    classes = model.config["num_classes"]
-    if label is None or not 0 <= label < classes:
-        raise ValueError(f"a conditional model draws a chosen label: give --label, 0.."
-                         f"{classes - 1}{'' if label is None else f'; got {label}'}")
-    return lambda z: model.generate(z, np.full(len(z), label), DECODE_BATCH)
+def decode(model, z, labels=None):
+    """``model.generate``, ``DECODE_BATCH`` codes at a time: z (M, latent_dim) and their
+    labels (M,) (None for a VAE) to images (M, H, W, C) in [0, 1]. A decode that takes
+    longer than ``PROGRESS_AFTER`` seconds (a manifold of 400 x 400 codes) shows a
+    progress bar on stderr."""
+    with tqdm(total=len(z), desc="decoding", unit="image", delay=PROGRESS_AFTER,
+              leave=False, dynamic_ncols=True) as bar:
+        def generate(part, given):
+            images = model.generate(part, given, DECODE_BATCH)
+            bar.update(len(images))
+            return images
+        return in_batches(generate, DECODE_BATCH, z, labels)
+
+
+def one_label(model, label, n):
+    """``label`` for each of ``n`` codes, (n,) (None: no labels), as the model checks them;
+    a wrong one is a ValueError naming --label, the option that gives it."""
+    try:
+        return model.check_labels(None if label is None else np.full(n, label), n)
+    except ValueError as error:
+        raise ValueError(f"--label: {error}") from None
 
 
 def encode_means(model, x, labels=None, batch_size=ENCODE_BATCH):
     """The encoder's mean codes z_mean (N, latent_dim) of images x (N, H, W, C): floats
     in [0, 1], or uint8 0..255, scaled a batch at a time. A conditional model encodes each
-    image with its label from ``labels`` (N,); any other ignores them."""
-    batches = [as_float_images(x[i:i + batch_size], model.dtype)
-               for i in range(0, len(x), batch_size)]
-    for batch in batches[:1]:
-        model.check_images(batch, "the images to encode")
-    if not is_conditional(model):
-        return np.concatenate([model.encoder.forward(batch)[0] for batch in batches])
-    if labels is None:
-        raise ValueError("a conditional model encodes an image with its label: give the labels")
-    codes = []
-    for i, batch in enumerate(batches):
-        model.condition_on(labels[i * batch_size:(i + 1) * batch_size], len(batch))
-        codes.append(model.encoder.forward(batch)[0])
-    return np.concatenate(codes)
+    image with its label from ``labels`` (N,); a VAE reads none, and sets them aside."""
+    given = model.condition(labels, len(x), "the images to encode")
+    model.check_images(as_float_images(x[:batch_size], model.dtype), "the images to encode")
+    return in_batches(lambda batch, batch_labels: model.encode(
+        as_float_images(batch, model.dtype), batch_labels)[0], batch_size, x, given)

@@ -57,7 +57,7 @@ def train_step(model, optimizer, batch, labels=None):
     """One step of gradient descent on one batch; returns the batch's mean losses, a dict
     with "loss", "reconstruction", "kl", "neg_elbo" and "images" (the batch size).
     ``labels`` (N,): the batch's labels, which a conditional model also takes."""
-    out = model(batch) if labels is None else model(batch, labels)   # each image's loss, (N,)
+    out = model(batch, labels)              # each image's loss, (N,)
     model.backward()                        # d mean(loss) / d every parameter
     check_finite(out, model)                # a NaN step would spoil every weight it touches
     optimizer.step(model.named_layers())    # p <- p - lr * (the optimizer's step)

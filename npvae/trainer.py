@@ -31,7 +31,7 @@ from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
 from npvae.history import is_point_due, write_history
 from npvae.loop_state import TERMS, LoopState
-from npvae.models.conditional import build_model, check_labels, is_conditional
+from npvae.models.conditional import build_model
 from npvae.optim import OPTIMIZERS
 from npvae.progress import RunProgress
 from npvae.spikes import SpikeWatch
@@ -237,12 +237,9 @@ def _with_prefix(arrays, prefix):
 
 
 def _labels(model, labels, limit, n, which):
-    """A conditional model's labels, checked; None for an unconditional one."""
-    if not is_conditional(model):
-        return None
-    if labels is None:
-        raise ValueError(f"a conditional model needs the {which} images' labels")
-    return check_labels(labels[:limit], model.config["num_classes"], n)
+    """The labels the model reads of the first ``limit`` images, checked (None: a VAE's)."""
+    return model.condition(None if labels is None else labels[:limit], n,
+                           f"the {which} images")
 
 
 def _check_data(trainer, x_train, x_test):

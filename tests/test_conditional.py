@@ -1,10 +1,9 @@
 """The conditional VAE: its Concatenate layer and the whole model against central
-differences in float64, its labels checked, saved, loaded and resumed like the VAE, and
-``npvae train --conditional`` on labelled and unlabelled data."""
+differences in float64, its interface (the labels of every pass), its labels checked,
+saved, loaded and resumed like the VAE. Its commands: ``tests/test_conditional_commands.py``."""
 import numpy as np
 import pytest
 
-from npvae import cli
 from npvae.checkpoint import load_checkpoint
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.gradcheck import numerical_gradient, relative_error
@@ -12,7 +11,6 @@ from npvae.layers import Concatenate
 from npvae.models.conditional import ConditionalVAE, build_model
 from npvae.models.vae import VAE
 from npvae.trainer import TrainConfig, Trainer, load_model
-from picture_folders import write_shapes
 from relu_kinks import kink_margin
 from test_gradients import BOUND, H, assert_all_within_bound, assert_not_all_zero, record
 
@@ -105,8 +103,52 @@ def test_the_label_changes_the_loss_and_the_decoded_image():
     assert not np.allclose(model.generate(z, labels), model.generate(z, other))
 
 
+def test_both_models_answer_encode_and_decode_with_the_labels_or_none():
+    """The walk's two halves, as forward runs them; a VAE refuses labels, this one needs them."""
+    model, x, labels, eps = tiny_problem()
+    out = model(x, labels, eps=eps)
+    for got, expected in zip(model.encode(x, labels), (out.z_mean, out.z_log_var)):
+        np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(model.decode(out.z, labels), out.logits)
+    with pytest.raises(ValueError, match="reads a label for each image"):
+        model.decode(out.z)
+    vae = VAE(dtype=F64, **TINY)
+    out = vae(x, eps=eps)
+    np.testing.assert_array_equal(vae.encode(x)[0], out.z_mean)
+    np.testing.assert_array_equal(vae.decode(out.z), out.logits)
+    with pytest.raises(ValueError, match="this VAE is not conditional"):
+        vae.encode(x, labels)
+    assert vae.condition(labels, 3) is None and vae.num_classes == 0
+    np.testing.assert_array_equal(model.condition(labels, 3), labels)
+
+
+def test_the_conditional_model_builds_only_its_own_halves(monkeypatch):
+    from npvae.models import halves
+    built = []
+    for kind in (halves.Encoder, halves.Decoder):
+        init = kind.__init__
+        monkeypatch.setattr(kind, "__init__", lambda self, *a, init=init, **k: (
+            built.append(type(self).__name__), init(self, *a, **k))[1])
+    ConditionalVAE(num_classes=3, **TINY)
+    assert built == ["ConditionalEncoder", "ConditionalDecoder"]
+
+
+def test_no_caller_asks_the_config_which_model_it_is():
+    """The model answers through its interface (labels, ``condition``, ``num_classes``);
+    only ``build_model``, which makes one from a checkpoint's config, reads the config."""
+    from pathlib import Path
+    import npvae
+    found = [f"{path.name}: {line.strip()}"
+             for path in Path(npvae.__file__).parent.rglob("*.py")
+             for line in path.read_text().splitlines()
+             if ("num_classes\" in" in line or "get(\"num_classes\")" in line
+                 or "condition_on" in line) and path.name != "conditional.py"]
+    assert found == []
+
+
 @pytest.mark.parametrize("labels, message", [
     (np.array([0, 1]), "shape \\(3,\\), one per image; got shape \\(2,\\)"),
+    (None, "reads a label for each image, 0..2; none were given"),
     (np.array([0, 1, 3]), "whole numbers in 0..2; got int64 values from 0 to 3"),
     (np.array([0.0, 1.0, 2.0]), "whole numbers in 0..2; got float64"),
 ])
@@ -122,9 +164,9 @@ def test_evaluation_scores_minus_log_p_x_given_y_and_wants_the_labels():
     elbo = negative_elbo(model, x, rng, labels=labels)["neg_elbo"]
     iwae = iwae_nll(model, x, 50, rng, labels=labels)
     assert iwae < elbo   # the tighter bound, in this model's units
-    with pytest.raises(ValueError, match="give the images' labels"):
+    with pytest.raises(ValueError, match="reads a label for each image, 0..2; none were"):
         negative_elbo(model, x, rng)
-    with pytest.raises(ValueError, match="not conditional"):
+    with pytest.raises(ValueError, match="this VAE is not conditional"):
         negative_elbo(VAE(dtype=F64, **TINY), x, rng, labels=labels)
 
 
@@ -153,119 +195,10 @@ def test_a_saved_conditional_model_loads_and_resumes_exactly(tmp_path):
     assert isinstance(loaded, ConditionalVAE)
     np.testing.assert_array_equal(loaded.generate(np.zeros((3, 2)), [0, 1, 2]),
                                   straight.model.generate(np.zeros((3, 2)), [0, 1, 2]))
-    with pytest.raises(ValueError, match="needs the training images' labels"):
+    with pytest.raises(ValueError, match="needs the labels of the training images"):
         trainer(tmp_path / "unlabelled", 1).fit(x[:32], x[32:], progress=False)
 
 
 def test_build_model_reads_the_kind_from_the_config():
     assert type(build_model(VAE(**TINY).config)) is VAE
     assert type(build_model(ConditionalVAE(4, **TINY).config)) is ConditionalVAE
-
-
-def test_train_conditional_on_a_picture_folder_with_labels(tmp_path, capsys):
-    folder = tmp_path / "shapes"
-    write_shapes(folder, 40, size=8, colour=False)
-    out = tmp_path / "run"
-    assert cli.main(["train", "--conditional", "--data", str(folder), "--epochs", "1",
-                     "--quiet", "--no-pictures", "--out", str(out)]) == 0
-    assert "ConditionalVAE on 2 labels" in capsys.readouterr().out
-    _, meta = load_checkpoint(out / "checkpoint.npz")
-    assert meta["model"]["num_classes"] == 2
-
-
-def test_train_conditional_refuses_pictures_without_labels(tmp_path, capsys):
-    folder = tmp_path / "shapes"
-    write_shapes(folder, 20, size=8, colour=False, labelled=False)
-    assert cli.main(["train", "--conditional", "--data", str(folder), "--quiet",
-                     "--out", str(tmp_path / "run")]) == 2
-    error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "--conditional needs labelled images" in error
-    assert not (tmp_path / "run" / "checkpoint.npz").exists()
-
-
-# ------------------------------------------------------------- the commands, on MNIST
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-@pytest.fixture(scope="module")
-def mnist_run(tmp_path_factory):
-    """A conditional model trained one short epoch on 64 MNIST digits."""
-    out = tmp_path_factory.mktemp("cvae") / "run"
-    assert cli.main(["train", "--conditional", "--limit", "64", "--test-limit", "64",
-                     "--epochs", "1", "--quiet", "--no-pictures", "--out", str(out)]) == 0
-    return out / "checkpoint.npz"
-
-
-@pytest.mark.parametrize("command", [["generate", "--label", "7", "--n", "4"],
-                                     ["generate", "--n", "3"], ["manifold", "--label", "3"],
-                                     ["sample", "--label", "0"], ["reconstruct"],
-                                     ["scatter", "--limit", "50"]])
-def test_picture_commands_draw_a_conditional_model(mnist_run, command, tmp_path):
-    out = tmp_path / "picture.png"
-    assert cli.main(command + ["--checkpoint", str(mnist_run), "--out", str(out)]) == 0
-    assert out.read_bytes()[:8] == PNG_SIGNATURE
-
-
-@pytest.mark.parametrize("command, message", [
-    (["manifold"], "give --label, 0..9"), (["generate", "--label", "10"], "got 10"),
-    (["interpolate"], "use 'generate' or 'manifold --label Y'")])
-def test_a_conditional_picture_without_its_label_is_one_line(mnist_run, command, message,
-                                                            tmp_path, capsys):
-    assert cli.main(command + ["--checkpoint", str(mnist_run),
-                               "--out", str(tmp_path / "p.png")]) == 2
-    error = capsys.readouterr().err
-    assert error.count("\n") == 1 and message in error
-    assert not (tmp_path / "p.png").exists()
-
-
-def test_label_and_generate_refuse_an_unconditional_model(tmp_path, capsys):
-    out = tmp_path / "run"
-    assert cli.main(["train", "--limit", "16", "--test-limit", "16", "--epochs", "1",
-                     "--quiet", "--no-pictures", "--out", str(out)]) == 0
-    checkpoint = str(out / "checkpoint.npz")
-    assert cli.main(["generate", "--checkpoint", checkpoint, "--label", "1"]) == 2
-    assert cli.main(["manifold", "--checkpoint", checkpoint, "--label", "1"]) == 2
-    errors = capsys.readouterr().err.splitlines()
-    assert "is not a conditional model" in errors[0] and "leave out --label" in errors[1]
-
-
-def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
-    assert cli.main(["evaluate", "--checkpoint", str(mnist_run), "--limit", "20",
-                     "--iwae", "5"]) == 0
-    printed = capsys.readouterr().out
-    assert "upper bound on -log p(x|y)" in printed and "IWAE, K=5" in printed
-
-
-# ------------------------------------------------------------------------ the explorer
-
-def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
-    from matplotlib.backend_bases import KeyEvent
-
-    from npvae.explorer_labels import ConditionalExplorer, make_explorer
-    model = ConditionalVAE(num_classes=3, input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2),
-                           dense_units=4, decoder_filters=2, seed=1)
-    rng = np.random.default_rng(0)
-    x, labels = rng.random((12, 8, 8, 1), dtype=np.float32), rng.integers(0, 3, 12)
-    explorer = make_explorer(model, x, labels)
-    assert isinstance(explorer, ConditionalExplorer)
-    explorer.figure.canvas.draw()
-    explorer.move_to(np.array([0.5, -0.5]))
-
-    def image():
-        return np.asarray(explorer.view.image.get_array()).copy()
-
-    def press(name):
-        canvas = explorer.figure.canvas
-        canvas.callbacks.process("key_press_event", KeyEvent("key_press_event", canvas, name))
-
-    as_label_0 = image()
-    press("2")
-    assert explorer.label == 2 and "drawing label 2" in explorer.view.status.get_text()
-    expected = model.generate(np.array([[0.5, -0.5]], np.float32), [2])[0, ..., 0]
-    np.testing.assert_allclose(image(), expected, atol=1e-6)
-    assert not np.allclose(image(), as_label_0)
-    press("7")   # no such label among 3: nothing changes
-    assert explorer.label == 2
-    with pytest.raises(ValueError, match="for a conditional model"):
-        make_explorer(VAE(**TINY), label=1)

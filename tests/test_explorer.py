@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from matplotlib.backend_bases import KeyEvent, MouseEvent
 
-from npvae import explorer_view
+from npvae import explorer_view, picture_style
 from npvae.explorer import Explorer, render_at
 from npvae.explorer_window import display_problem
 from npvae.models import VAE
@@ -75,7 +75,7 @@ def test_the_image_is_the_decoder_at_the_point_under_the_mouse(latent_dim, dims)
         px, py = move(ex, x, y)
         z = code_at(ex, px, py)
         np.testing.assert_array_equal(ex.z, z)
-        np.testing.assert_array_equal(shown(ex), grey(ex.model.decoder.generate(z[None]))[0])
+        np.testing.assert_array_equal(shown(ex), grey(ex.model.generate(z[None]))[0])
         np.testing.assert_allclose(np.ravel(ex.view.cursor.get_data()), [x, y], atol=0.02)
 
 
@@ -87,14 +87,14 @@ def test_a_one_dimensional_latent_ignores_the_mouse_height():
     np.testing.assert_array_equal(shown(ex), first)
     z = code_at(ex, px, py)
     assert z.shape == (1,)
-    np.testing.assert_array_equal(shown(ex), grey(ex.model.decoder.generate(z[None]))[0])
+    np.testing.assert_array_equal(shown(ex), grey(ex.model.generate(z[None]))[0])
 
 
 def test_moves_before_a_redraw_are_merged_into_it(monkeypatch):
     ex = explorer()
     calls = []
-    generate = ex.model.decoder.generate
-    monkeypatch.setattr(ex.model.decoder, "generate", lambda z: calls.append(z) or generate(z))
+    generate = ex.model.generate
+    monkeypatch.setattr(ex.model, "generate", lambda z, labels: calls.append(z) or generate(z))
     for x in np.linspace(-2, 2, 6):
         mouse(ex, "motion_notify_event", *pixel(ex.view.plane, x, 0.5))
     assert calls == []  # the moves only recorded where the mouse was
@@ -116,21 +116,26 @@ def strip_pixels(ex):
     return np.asarray(ex.view.strip.images[0].get_array())
 
 
+def strip_of(images):
+    """The strip of images in one row, as the pictures tile them (NaN: a white gap)."""
+    return picture_style.tile_images(grey(images), ncols=len(images))
+
+
 def test_clicks_pin_points_and_i_interpolates_between_the_last_two():
     ex = explorer(latent_dim=3)
-    generate = ex.model.decoder.generate
+    generate = ex.model.generate
     clicks = [pixel(ex.view.plane, -1.5, 1.0), pixel(ex.view.plane, 0.5, -0.8), pixel(ex.view.plane, 2, 2)]
     for px, py in clicks:
         mouse(ex, "button_press_event", px, py, button=1)
     pins = np.stack([code_at(ex, px, py) for px, py in clicks])
     np.testing.assert_array_equal(np.stack(ex.pins), pins)
     np.testing.assert_allclose(np.ravel(ex.view.pin_marks.get_xdata()), [-1.5, 0.5, 2], atol=0.02)
-    np.testing.assert_array_equal(strip_pixels(ex), grey(explorer_view.tile_row(generate(pins))))
+    np.testing.assert_array_equal(strip_pixels(ex), strip_of(generate(pins)))
 
     key(ex, "i")
     t = np.linspace(0, 1, 10, dtype=np.float32)[:, None]
     line = generate((1 - t) * pins[1] + t * pins[2])
-    np.testing.assert_array_equal(strip_pixels(ex), grey(explorer_view.tile_row(line)))
+    np.testing.assert_array_equal(strip_pixels(ex), strip_of(line))
     np.testing.assert_array_equal(line[[0, -1]], generate(pins[1:]))
     assert "pin 2 -> pin 3" in ex.view.strip.get_title()
 
@@ -150,7 +155,7 @@ def test_s_saves_the_window_as_a_new_png_each_time(tmp_path):
     move(ex, 1, 1)
     key(ex, "s")
     first = matplotlib.image.imread(tmp_path / "explore-1.png")
-    assert first.shape[:2] == ex.pixels().shape[:2]
+    assert first.shape[:2] == ex.view.pixels().shape[:2]
     move(ex, -1, 1)
     key(ex, "s")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["explore-1.png", "explore-2.png"]
@@ -178,7 +183,7 @@ def test_a_slider_sets_its_latent_dimension():
     z = code_at(ex, px, py)
     z[1] = slider.val
     np.testing.assert_array_equal(ex.z, z)
-    np.testing.assert_array_equal(shown(ex), grey(ex.model.decoder.generate(z[None]))[0])
+    np.testing.assert_array_equal(shown(ex), grey(ex.model.generate(z[None]))[0])
     px, py = move(ex, -1, 1)  # the slider's value stays while the mouse moves
     assert ex.z[1] == np.float32(slider.val)
 
@@ -192,7 +197,7 @@ def test_render_at_draws_what_the_window_shows_at_that_point(tmp_path):
     ex.sliders[2].set_val(-1.25)
     out = render_at(model, ex.z, tmp_path / "view.png", x, labels, dims=(0, 1))
     saved = np.round(matplotlib.image.imread(out) * 255).astype(np.uint8)
-    window = ex.pixels()
+    window = ex.view.pixels()
     assert saved.shape == window.shape
     np.testing.assert_array_equal(saved, window)
 
@@ -202,7 +207,7 @@ def test_colour_images_are_shown_in_colour():
     px, py = move(ex, 0.3, 0.3)
     image = shown(ex)
     assert image.shape == (8, 8, 3)
-    np.testing.assert_array_equal(image, ex.model.decoder.generate(code_at(ex, px, py)[None])[0])
+    np.testing.assert_array_equal(image, ex.model.generate(code_at(ex, px, py)[None])[0])
 
 
 def test_bad_dims_and_codes_say_what_is_wrong():
@@ -211,7 +216,7 @@ def test_bad_dims_and_codes_say_what_is_wrong():
     with pytest.raises(ValueError, match="3 finite numbers"):
         Explorer(tiny_vae(3)).move_to([0.0, 1.0])
     x, _ = data()
-    with pytest.raises(ValueError, match="labels must be integers"):
+    with pytest.raises(ValueError, match=r"labels must have shape \(30,\), one per image"):
         Explorer(tiny_vae(2), x, np.zeros(3))
 
 
@@ -262,7 +267,7 @@ def test_explore_at_writes_the_view_the_window_shows(checkpoint, tmp_path, capsy
     ex.move_to([0.4, -1.5, 0.8])
     assert ex.sliders[1].val == pytest.approx(-1.5)
     saved = np.round(matplotlib.image.imread(out) * 255).astype(np.uint8)
-    np.testing.assert_array_equal(saved, ex.pixels())
+    np.testing.assert_array_equal(saved, ex.view.pixels())
 
 
 @pytest.mark.parametrize("options, fragment", [

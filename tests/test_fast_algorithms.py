@@ -229,7 +229,7 @@ def test_a_layer_built_by_hand_runs_the_textbook_and_speed_up_gives_a_model_auto
         assert layers[1][name].algorithm.name == "auto"
     x = np.random.default_rng(1).random((2, 28, 28, 1), dtype=np.float32)
     eps = np.zeros((2, 2), dtype=np.float32)
-    np.testing.assert_allclose(quick(x, eps).loss, textbook(x, eps).loss, rtol=1e-5)
+    np.testing.assert_allclose(quick(x, eps=eps).loss, textbook(x, eps=eps).loss, rtol=1e-5)
 
 
 BAD_ALGORITHMS = {

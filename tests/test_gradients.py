@@ -273,7 +273,7 @@ def relu_input_margin(model, x, eps):
             h = layer.forward(h)
         return h
 
-    h = run(model.encoder.trunk.named_layers(), x)
+    h = run(model.encoder.named_layers()[:-2], x)   # convolutions, flatten, dense
     mean, log_var = model.encoder.z_mean.forward(h), model.encoder.z_log_var.forward(h)
     run(model.decoder.named_layers(), model.sampling.forward(mean, log_var, eps))
     return min(margins)

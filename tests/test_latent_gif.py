@@ -80,7 +80,7 @@ def test_a_frame_per_snapshot_in_the_gif(reference):
 
 def test_the_last_frame_is_the_trained_models_manifold(reference):
     trainer, film, _ = reference
-    _, image = plots.manifold_image(trainer.model.decoder.generate, 2)
+    _, image = plots.manifold_image(trainer.model.generate, 2)
     assert film.pictures[-1].dtype == np.uint8
     np.testing.assert_array_equal(film.pictures[-1], np.round(image * 255).astype(np.uint8))
 

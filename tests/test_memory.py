@@ -13,6 +13,7 @@ import pytest
 
 from npvae import memory
 from npvae.cli import main
+from npvae.layers.conv import Algorithm
 from npvae.models import VAE
 from npvae.trainer import TrainConfig, Trainer
 
@@ -153,12 +154,16 @@ def test_evaluate_passes_fewer_images_at_a_time_when_memory_is_short(meminfo, tm
     assert "not even one would" in capsys.readouterr().err
 
 
-def test_the_textbook_is_counted_with_its_whole_window_matrices(model, monkeypatch):
+def test_the_textbook_is_counted_with_its_whole_window_matrices(model):
     """The textbook keeps each Conv2D's im2col matrix until backward: far more than the
-    blocked algorithms, so a layer that cannot name its algorithm is counted so."""
+    blocked algorithms, and so is an algorithm that does not say what it needs."""
     fast = memory.batch_bytes(model, 64)
-    monkeypatch.setattr(memory, "algorithm_of", lambda layer, shape: "textbook")
-    textbook = memory.batch_bytes(model, 64)
+    own = VAE()   # a learner's algorithm in every convolution, its memory unsaid
+    for _, layer in own.named_layers():
+        if hasattr(layer, "algorithm"):
+            layer.algorithm = Algorithm("own", layer.textbook.forward, layer.textbook.backward)
+    textbook = memory.batch_bytes(VAE(fast=False), 64)
+    assert memory.batch_bytes(own, 64) == textbook
     windows = 28 * 28 * 9 * 1 + 14 * 14 * 9 * 32 + 2 * 14 * 14 * 9 * 64 + 28 * 28 * 9 * 32
     assert textbook > 4 * 64 * windows  # the window matrices the 5 Conv2Ds keep
     assert textbook > 1.5 * fast

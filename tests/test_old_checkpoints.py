@@ -3,8 +3,12 @@
 ``tests/data/checkpoint_mid_epoch_b4dcc8d.npz`` was written by the Trainer before it was
 split into a run and its loop's state (``tests/data/README.md`` says how): a tiny VAE,
 stopped at epoch 1, step 2 of 4 (its 6th step), with one epoch of history and its points
-still called "steps".
+still called "steps". ``conditional_mid_epoch_e236215.npz`` is a conditional run stopped
+there too, written before the conditional model took its labels as arguments and drew
+its weights from streams of its own; ``numbers_e236215.npz`` holds the digests of fresh
+models' initial weights as that code drew them.
 """
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,18 +18,26 @@ import pytest
 from npvae.checkpoint import load_checkpoint
 from npvae.datasets import load_mnist
 from npvae.models import VAE
+from npvae.models.conditional import ConditionalVAE
 from npvae.train import train_step
 from npvae.trainer import TrainConfig, Trainer, load_model
 
-OLD = Path(__file__).with_name("data") / "checkpoint_mid_epoch_b4dcc8d.npz"
+DATA = Path(__file__).with_name("data")
+OLD = DATA / "checkpoint_mid_epoch_b4dcc8d.npz"
+OLD_CONDITIONAL = DATA / "conditional_mid_epoch_e236215.npz"
 TINY = dict(encoder_filters=(4, 8, 8, 8), dense_units=8, decoder_filters=4)
 SETTINGS = dict(epochs=3, batch_size=16, seed=5, checkpoint_every=6, limit=64, test_limit=32)
 
 
 @pytest.fixture(scope="module")
-def images():
-    (x_train, _), (x_test, _) = load_mnist(dtype=np.float32)
-    return x_train[:64], x_test[:32]
+def mnist():
+    (x_train, y_train), (x_test, y_test) = load_mnist(dtype=np.float32)
+    return x_train[:64], x_test[:32], y_train[:64], y_test[:32]
+
+
+@pytest.fixture(scope="module")
+def images(mnist):
+    return mnist[:2]
 
 
 @pytest.fixture
@@ -76,4 +88,30 @@ def test_an_old_checkpoint_resumes_as_a_run_that_never_stopped(old_run, images, 
         assert old == pytest.approx(new, rel=1e-5)
     for key, value in fresh.model.weights().items():
         np.testing.assert_allclose(old_run.model.weights()[key], value, rtol=1e-4, atol=1e-6,
+                                   err_msg=key)
+
+
+def test_fresh_models_draw_the_initial_weights_they_drew_before():
+    """The seed's streams are the same as before the conditional model built its own
+    halves: every weight of a fresh VAE and ConditionalVAE, to the bit."""
+    digests = np.load(DATA / "numbers_e236215.npz")
+    for name, model in (("fresh_vae", VAE(seed=7, **TINY)),
+                        ("fresh_conditional", ConditionalVAE(num_classes=10, seed=7, **TINY))):
+        for key, value in model.weights().items():
+            assert hashlib.sha256(value.tobytes()).hexdigest() == digests[f"{name}/{key}"], key
+
+
+def test_an_old_conditional_checkpoint_resumes_as_a_run_that_never_stopped(mnist, tmp_path):
+    x_train, x_test, y_train, y_test = mnist
+    old = Trainer.resume(shutil.copy(OLD_CONDITIONAL, tmp_path / "checkpoint.npz"))
+    assert isinstance(old.model, ConditionalVAE) and old.optimizer.iterations == 6
+    assert isinstance(load_model(OLD_CONDITIONAL), ConditionalVAE)
+    history = old.fit(x_train, x_test, progress=False, y_train=y_train, y_test=y_test)
+    fresh = Trainer(ConditionalVAE(num_classes=10, seed=5, **TINY), TrainConfig(**SETTINGS),
+                    tmp_path / "fresh")
+    expected = fresh.fit(x_train, x_test, progress=False, y_train=y_train, y_test=y_test)
+    for old_record, new_record in zip(without_seconds(history), without_seconds(expected)):
+        assert old_record == pytest.approx(new_record, rel=1e-5)   # as the VAE's, above
+    for key, value in fresh.model.weights().items():
+        np.testing.assert_allclose(old.model.weights()[key], value, rtol=1e-4, atol=1e-6,
                                    err_msg=key)

@@ -24,8 +24,8 @@ def test_reconstructions_decode_the_mean_code(monkeypatch):
         report.save_reconstructions(model, x, "r.png", n=5, rng=np.random.default_rng(1))
     (originals, first, _), (_, second, _) = calls
     np.testing.assert_array_equal(first, second)   # no sampling noise: decoder(z_mean)
-    z_mean = model.encoder.forward(originals)[0]
-    np.testing.assert_allclose(first, model.decoder.generate(z_mean), rtol=1e-6)
+    z_mean = model.encode(originals)[0]
+    np.testing.assert_allclose(first, model.generate(z_mean), rtol=1e-6)
 
 
 def test_interpolation_runs_between_the_two_mean_codes(monkeypatch):
@@ -33,7 +33,7 @@ def test_interpolation_runs_between_the_two_mean_codes(monkeypatch):
     calls = captured_images(monkeypatch, "plot_interpolation")
     report.save_interpolation(model, x[0], x[1], "i.png", steps=5)
     images = calls[0][0]
-    ends = model.decoder.generate(model.encoder.forward(x)[0])
+    ends = model.generate(model.encode(x)[0])
     assert images.shape == (5, 28, 28, 1)
     np.testing.assert_allclose(images[[0, -1]], ends, rtol=1e-5, atol=1e-6)
 

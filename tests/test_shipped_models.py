@@ -12,12 +12,12 @@ from npvae import cli
 from npvae.checkpoint import load_checkpoint
 from npvae.datasets import load_mnist
 from npvae.evaluation import negative_elbo
-from npvae.models.conditional import ConditionalVAE
 from npvae.models.trained import SHIPPED, checkpoint_path, is_shipped
 from npvae.trainer import load_model
 from digit_classifier import mnist_classifier
 
 README = Path(__file__).resolve().parent.parent / "README.md"
+NUMBERS = Path(__file__).with_name("data") / "numbers_e236215.npz"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -44,11 +44,26 @@ def test_a_shipped_model_holds_its_documented_test_negative_elbo(name, test_imag
     _, meta = load_checkpoint(checkpoint_path(name))
     last = meta["history"][-1]
     rng = np.random.default_rng([meta["train"]["seed"], 2, last["epoch"] - 1])  # as the Trainer
-    labels = y if isinstance(model, ConditionalVAE) else None
+    labels = model.condition(y, len(x))
     score = negative_elbo(model, x, rng, labels=labels)["neg_elbo"]
     recorded = last["test_reconstruction"] + last["test_kl"]
     assert score == pytest.approx(recorded, abs=0.02)
     assert round(score, 1) == pytest.approx(documented(name), abs=0.051)
+
+
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_a_shipped_model_gives_the_numbers_it_gave_before(name, test_images):
+    """Decodes, codes and losses, to the bit, as the code of e236215 computed them
+    (``tests/data/README.md``), through the interface both models answer."""
+    numbers = np.load(NUMBERS)
+    model = load_model(checkpoint_path(name))
+    x = test_images[0][numbers["x_index"]]
+    labels = model.condition(numbers["labels"], len(x))   # None for the book's VAE
+    np.testing.assert_array_equal(model.generate(numbers["z"], labels), numbers[f"{name}/images"])
+    for got, key in zip(model.encode(x, labels), ("z_mean", "z_log_var")):
+        np.testing.assert_array_equal(got, numbers[f"{name}/{key}"])
+    np.testing.assert_array_equal(model(x, labels, eps=numbers["eps"]).loss,
+                                  numbers[f"{name}/loss"])
 
 
 def test_the_conditional_bound_is_below_the_unconditional_one():

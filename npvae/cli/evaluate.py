@@ -7,7 +7,6 @@ from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit, loa
                                test_set, whole_number)
 from npvae import memory
 from npvae.evaluation import EVAL_BATCH, IWAE_BATCH, iwae_nll, negative_elbo
-from npvae.models.conditional import is_conditional
 
 
 def add_parser(commands):
@@ -48,10 +47,7 @@ def run(args):
         raise CommandError(f"--draws must be at least 1; got {args.draws}")
     model = load_checkpoint_model(args.checkpoint)
     x_test, y_test, _ = test_set(args.checkpoint, args.limit)
-    labels = y_test if is_conditional(model) else None   # its bounds are on -log p(x|y)
-    if is_conditional(model) and labels is None:
-        raise CommandError(f"{args.checkpoint} is a conditional model, and its test images "
-                           f"have no labels to score it with")
+    labels = model.condition(y_test, len(x_test), "its test images")   # None: a VAE's
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     batch = passes_that_fit(model, min(len(x_test), max(EVAL_BATCH, IWAE_BATCH)))
     iwae = None

@@ -12,7 +12,6 @@ from npvae import concepts, memory, png, report
 from npvae.cli.options import (CommandError, add_checkpoint, add_test_limit,
                                check_writable_folder, load_checkpoint_model, picture_folder,
                                number, test_set, print_paths, whole_number)
-from npvae.models.conditional import is_conditional
 from npvae.trainer import data_description
 
 
@@ -175,7 +174,7 @@ def run_sample(args):
 
 def run_generate(args):
     model, out = _model_and_out(args)
-    if not is_conditional(model):
+    if not model.num_classes:
         raise CommandError(f"{args.checkpoint} is not a conditional model: generate draws "
                            f"chosen labels (train one with --conditional); 'sample' draws "
                            f"from this one")
@@ -214,7 +213,7 @@ def _label_names(checkpoint):
 
 def run_interpolate(args):
     model, out = _model_and_out(args)
-    if is_conditional(model):
+    if model.num_classes:
         raise CommandError("interpolate draws an unconditional model's line between two "
                            "codes; a conditional model's codes hold the style, not the digit: "
                            "use 'generate' or 'manifold --label Y'")

@@ -9,7 +9,7 @@ from npvae.losses import UNITS
 def print_header(trainer, n_train, n_test, description):
     model, config = trainer.model, trainer.config
     used = min(n_train, config.limit) if config.limit else n_train
-    labels = model.config.get("num_classes")
+    labels = model.num_classes
     print(f"model: {type(model).__name__}{f' on {labels} labels' if labels else ''}, "
           f"latent_dim {model.config['latent_dim']}, loss {model.loss}"
           f"{f', beta {model.beta:g}' if model.beta != 1 else ''}"

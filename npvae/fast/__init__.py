@@ -25,6 +25,7 @@ runs (``threads``) and malloc keeps freed work arrays (``allocation``). Neither 
 environment variable, and neither overrides a choice of the user's own.
 """
 from npvae.fast import allocation, gather, rmsprop, scatter, threads, winograd
+from npvae.fast.blocks import block_memory
 from npvae.fast.relu import applying_relu
 from npvae.layers.conv import Algorithm, Conv2D, Conv2DTranspose
 from npvae.optim import Optimizer, RMSprop
@@ -32,17 +33,20 @@ from npvae.optim import Optimizer, RMSprop
 threads.start_pool()
 allocation.keep_freed_pages()
 
-# Every algorithm by name, one table for each kind of convolution.
+# Every algorithm by name, one table for each kind of convolution, each with the memory it
+# needs (``npvae.memory`` asks it).
 CONV2D = {
     "gather": Algorithm("gather", *applying_relu(gather.conv2d_forward,
-                                                 gather.conv2d_backward), True),
+                                                 gather.conv2d_backward), True, block_memory),
     "scatter": Algorithm("scatter", *applying_relu(scatter.conv2d_forward,
-                                                   scatter.conv2d_backward), True),
-    "winograd": Algorithm("winograd", winograd.conv2d_forward, winograd.conv2d_backward, True),
+                                                   scatter.conv2d_backward), True, block_memory),
+    "winograd": Algorithm("winograd", winograd.conv2d_forward, winograd.conv2d_backward, True,
+                          winograd.memory),
 }
 CONV2D_TRANSPOSE = {
     "scatter": Algorithm("scatter", *applying_relu(scatter.conv2d_transpose_forward,
-                                                   scatter.conv2d_transpose_backward), True),
+                                                   scatter.conv2d_transpose_backward), True,
+                         block_memory),
 }
 NAMES = ("auto", "textbook") + tuple(CONV2D)
 

@@ -7,6 +7,8 @@ smaller matrix products whose window matrices are still in cache when the produc
 them, and the work arrays are one block's, not the whole batch's. At the book's batch
 of 16 a batch is one block.
 """
+from npvae.layers.conv import window_floats
+
 IMAGES_PER_BLOCK = 16
 
 
@@ -14,3 +16,9 @@ def image_blocks(n_images):
     """Slices of the batch axis covering ``n_images``, IMAGES_PER_BLOCK at a time."""
     for start in range(0, n_images, IMAGES_PER_BLOCK):
         yield slice(start, min(start + IMAGES_PER_BLOCK, n_images))
+
+
+def block_memory(layer, x_shape, y_shape):
+    """What a blocked algorithm needs beyond x and y (``Algorithm.memory``): nothing kept
+    per image, and work arrays of one block's window matrices, whatever the batch."""
+    return 0, 0, IMAGES_PER_BLOCK * window_floats(layer, x_shape, y_shape)

@@ -141,3 +141,12 @@ def conv2d_backward(dy, W, cache):
     # 1^T dY 1 = v^T (A dY A^T) v with A^T v = 1, v = (1, 0, 0, -1): four entries of dM.
     db = column_sums(dM[0]) - column_sums(dM[3]) - column_sums(dM[12]) + column_sums(dM[15])
     return dx, kernel_transform_adjoint(dU), db
+
+
+def memory(layer, x_shape, y_shape):
+    """What it needs beyond x and y, per image (``Algorithm.memory``): the input's tiles
+    V, 16 T C, kept for dW; in backward dM and dV, the output's tiles and the input's,
+    16 T (C + O); T = ceil(Ho/2) ceil(Wo/2) tiles of one image."""
+    (_, _, c), (ho, wo, o) = x_shape, y_shape
+    t = -(-ho // 2) * -(-wo // 2)
+    return 16 * t * c, 16 * t * (c + o), 0

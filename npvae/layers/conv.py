@@ -121,6 +121,22 @@ def conv2d_transpose_backward(dy, W, cache):
     return dx.reshape(x_shape), dW.reshape(W.shape), db
 
 
+def window_floats(layer, x_shape, y_shape):
+    """The entries of one image's window matrix: Ho*Wo*kh*kw*C for a Conv2D (its im2col),
+    H*W*kh*kw*O for a transpose (x @ W^T, before col2im)."""
+    (h, w, c), (ho, wo, o) = x_shape, y_shape
+    kernel = layer.geometry.kh * layer.geometry.kw
+    return h * w * kernel * o if layer.transposed else ho * wo * kernel * c
+
+
+def textbook_memory(layer, x_shape, y_shape):
+    """The floats the textbook needs beyond x and y: (kept per image for backward, the
+    largest work array per image, work per batch whatever its size). A Conv2D keeps its
+    window matrix for dW, and backward builds dcols as big; a transpose keeps its input
+    rows, which are x, and builds a window matrix in each pass."""
+    window = window_floats(layer, x_shape, y_shape)
+    return (0 if layer.transposed else window), window, 0
+
 
 class Algorithm(NamedTuple):
     """How a convolution layer computes its sums: a named pair of functions.
@@ -129,15 +145,18 @@ class Algorithm(NamedTuple):
     ``backward(dy, W, cache) -> (dx, dW, db)``, as the textbook's above. If
     ``applies_relu``, forward also takes ``relu=True`` and then applies the layer's ReLU
     itself (and backward its mask), inside passes it makes anyway; otherwise the layer
-    applies it. ``for_input`` gives the pair that runs an input of shape (H, W, C):
-    always this one, except for an algorithm that chooses by shape (``npvae.fast``'s
-    "auto").
+    applies it. ``memory(layer, x_shape, y_shape)`` says what the pair needs, as
+    ``textbook_memory`` does (the memory estimate, ``npvae.memory``, asks it; one that
+    does not say is counted as the textbook). ``for_input`` gives the algorithm that runs
+    an input of shape (H, W, C): always this one, except for one that chooses by shape
+    (``npvae.fast``'s "auto").
     """
 
     name: str
     forward: Callable
     backward: Callable
     applies_relu: bool = False
+    memory: Callable = textbook_memory
 
     def for_input(self, input_shape):
         return self

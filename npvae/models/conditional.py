@@ -12,18 +12,20 @@ The label is given, not inferred, so the bound is on -log p(x|y)::
     log p(x|y) >= E_q(z|x,y)[log p(x|z, y)] - KL(q(z|x, y) || p(z))
 
 Nothing else changes: the same sampling, the same two loss terms, the same walk
-(``VAE.forward`` and ``VAE.backward`` run unchanged). The label is a condition both halves
-read, set by ``condition_on`` before each walk. Its one-hot enters through a
-``Concatenate`` (``npvae.layers.concatenate``), whose backward hands the dense layer's
-input gradient back in two parts; the label's part is dropped, as a label is data, not a
-parameter. Since the decoder is told the digit, z is free to hold what the label does not
-say: the style (slant, thickness, width).
+(``VAE.forward`` and ``VAE.backward`` run unchanged). The labels are an argument of every
+pass, ``model(x, labels)``, ``encode(x, labels)``, ``decode(z, labels)``, as they are of
+the VAE's, which reads none; here ``encode`` and ``decode`` hand their one-hot to the
+halves. It enters through a ``Concatenate`` (``npvae.layers.concatenate``), whose
+backward hands the dense layer's input gradient back in two parts; the label's part is
+dropped, as a label is data, not a parameter. Since the decoder is told the digit, z is
+free to hold what the label does not say: the style (slant, thickness, width).
 """
 import numpy as np
 
-from npvae.layers import Concatenate, Layer, Sequential
-from npvae.layers.activations import sigmoid
-from npvae.models.vae import VAE, Decoder, Encoder, with_fast_algorithms
+from npvae.datasets.labels import check_labels
+from npvae.layers import Concatenate
+from npvae.models.halves import Decoder, Encoder
+from npvae.models.vae import VAE, _prefixed
 
 
 def one_hot(labels, num_classes, dtype=np.float32):
@@ -31,33 +33,22 @@ def one_hot(labels, num_classes, dtype=np.float32):
     return np.eye(num_classes, dtype=dtype)[labels]
 
 
-class LabelledTrunk(Layer):
-    """The encoder's trunk with the label joined before its dense layer:
-    ``h = relu([flatten(convs(x)), one_hot(y)] @ W + b)``, (N, dense_units).
-    Built from an Encoder's trunk (whose dense layer is K inputs wider), same layer names."""
+class ConditionalEncoder(Encoder):
+    """q(z|x, y): the label joined to the flattened features before the dense layer,
+    ``h = relu([flatten(convs(x)), one_hot(y)] @ W + b)``, (N, dense_units)."""
 
-    def __init__(self, trunk):
-        super().__init__(trunk.dtype)
-        *features, (_, self.dense) = trunk.named_layers()
-        self.features = Sequential(features)    # conv1 .. conv4, flatten
-        self.join = Concatenate(trunk.dtype)
-        self.labels = None                      # (N, K), set by ConditionalVAE.condition_on
+    def __init__(self, num_classes, *args, **kwargs):
+        super().__init__(*args, extra_inputs=num_classes, **kwargs)
+        self.join = Concatenate(self.dtype)
 
-    def named_layers(self):
-        return self.features.named_layers() + [("dense", self.dense)]
-
-    def forward(self, x, trace=None):
+    def forward(self, x, labels_one_hot, trace=None):
+        """x (N, H, W, C) and the labels, one-hot (N, K) -> (z_mean, z_log_var), each (N, D)."""
         features = self.features.forward(x, trace)                          # (N, F)
-        h = self.dense.forward(self.join.forward(features, self.labels))    # (N, dense_units)
-        if trace is not None:
-            trace("dense", self.dense, h)
-        return h
+        return self.from_features(self.join.forward(features, labels_one_hot), trace)
 
-    def backward(self, dh, trace=None):
-        dfeatures, _ = self.join.backward(self.dense.backward(dh))   # the label's part dropped
-        if trace is not None:
-            trace("dense", self.dense, dfeatures)
-        return self.features.backward(dfeatures, trace)
+    def backward(self, dmean, dlog_var, trace=None):
+        dfeatures, _ = self.join.backward(self.to_features(dmean, dlog_var, trace))
+        return self.features.backward(dfeatures, trace)   # the label's part was dropped
 
 
 class ConditionalDecoder(Decoder):
@@ -67,26 +58,16 @@ class ConditionalDecoder(Decoder):
                  dtype):
         super().__init__(latent_dim + num_classes, dense_shape, filters, output_channels,
                          rng=rng, dtype=dtype)
-        self.latent_dim, self.num_classes = latent_dim, num_classes
+        self.latent_dim = latent_dim
         self.join = Concatenate(dtype)
-        self.labels = None                      # (N, K), set by ConditionalVAE.condition_on
 
-    def forward(self, z, trace=None):
-        return super().forward(self.join.forward(z, self.labels), trace)
+    def forward(self, z, labels_one_hot, trace=None):
+        """z (N, D) and the labels, one-hot (N, K) -> logits (N, H, W, C)."""
+        return super().forward(self.join.forward(z, labels_one_hot), trace)
 
     def backward(self, dy, trace=None):
         dz, _ = self.join.backward(super().backward(dy, trace))   # the label's part dropped
         return dz
-
-    def generate(self, z, labels, batch_size=256):
-        """Decode codes z (N, D), each with its label (N,), into images in [0, 1]."""
-        z = np.asarray(z, dtype=self.dtype)
-        labels = check_labels(labels, self.num_classes, len(z))
-        images = []
-        for i in range(0, len(z), batch_size):
-            self.labels = one_hot(labels[i:i + batch_size], self.num_classes, self.dtype)
-            images.append(sigmoid(self.forward(z[i:i + batch_size])))
-        return np.concatenate(images)
 
 
 class ConditionalVAE(VAE):
@@ -94,70 +75,62 @@ class ConditionalVAE(VAE):
 
     Args:
         num_classes: K, the number of labels (10 for MNIST's digits).
-        seed, and every other argument: as ``VAE``'s. ``VAE.__init__`` checks them and
-            builds the unconditional halves; the conditional halves replace them, their
-            weights drawn from a generator of their own spawned from ``seed``.
+        seed, and every other argument: as ``VAE``'s. The initial weights are drawn from
+            the seed's third child (a VAE's come from its first), the noise from its
+            second, as a VAE's: from one seed, the two models get different weights.
 
     ``model(x, labels)`` is the one walk, ``model.backward()`` the one walk back.
     """
+
+    WEIGHTS_STREAM = 2
 
     def __init__(self, num_classes=10, seed=0, fast=True, **options):
         if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) \
                 or num_classes < 2:
             raise ValueError(f"num_classes must be a whole number, at least 2 (the number of "
                              f"labels); got {num_classes!r}")
-        super().__init__(seed=seed, fast=False, **options)
-        config, dtype = self.config, self.dtype
-        self.config = {**config, "num_classes": int(num_classes)}
-        rng = np.random.default_rng(seed).spawn(3)[2]   # VAE took the first two children
-        self.encoder = Encoder(config["input_shape"], config["latent_dim"],
-                               config["encoder_filters"], dense_units=config["dense_units"],
-                               rng=rng, dtype=dtype, extra_inputs=num_classes)
-        self.encoder.trunk = LabelledTrunk(self.encoder.trunk)
-        self.decoder = ConditionalDecoder(config["latent_dim"], num_classes,
-                                          self.encoder.conv_output_shape,
-                                          config["decoder_filters"], config["input_shape"][-1],
-                                          rng=rng, dtype=dtype)
-        self.fast = fast and with_fast_algorithms(self)
+        self.num_classes = int(num_classes)   # before VAE.__init__, which builds the halves
+        super().__init__(seed=seed, fast=fast, **options)
+        self.config["num_classes"] = self.num_classes
+
+    def build_halves(self, rng):
+        """The conditional encoder q(z|x, y) and decoder p(x|z, y), their initial weights
+        drawn from ``rng`` (the encoder's first, in the order of the VAE's halves)."""
+        c, k = self.config, self.num_classes
+        encoder = ConditionalEncoder(k, c["input_shape"], c["latent_dim"], c["encoder_filters"],
+                                     dense_units=c["dense_units"], rng=rng, dtype=self.dtype)
+        decoder = ConditionalDecoder(c["latent_dim"], k, encoder.conv_output_shape,
+                                     c["decoder_filters"], c["input_shape"][-1], rng, self.dtype)
+        return encoder, decoder
 
     def __repr__(self):
-        return f"Conditional{super().__repr__()[:-1]}, num_classes={self.config['num_classes']})"
+        return f"Conditional{super().__repr__()[:-1]}, num_classes={self.num_classes})"
 
-    def condition_on(self, labels, n=None):
-        """Make ``labels`` (n,), whole numbers in 0..K-1, the condition both halves see."""
-        labels = check_labels(labels, self.config["num_classes"], n)
-        self.encoder.trunk.labels = self.decoder.labels = one_hot(
-            labels, self.config["num_classes"], self.dtype)
+    def encode(self, x, labels=None, trace=None):
+        """q(z|x, y): images x (N, H, W, C) and their labels (N,) -> (z_mean, z_log_var)."""
+        return self.encoder.forward(x, self.one_hot(labels, len(x)), _prefixed(trace, "encoder"))
 
-    def forward(self, x, labels, eps=None, trace=None):
-        """``VAE.forward`` with the label y (N,) given: the conditional negative ELBO,
-        -log p(x|z, y) + KL(q(z|x, y) || p(z)), per image."""
-        self.check_images(x)
-        self.condition_on(labels, len(x))
-        return super().forward(x, eps, trace)
+    def decode(self, z, labels=None, trace=None):
+        """p(x|z, y): codes z (N, D) and labels (N,) -> the decoder's logits (N, H, W, C)."""
+        return self.decoder.forward(z, self.one_hot(labels, len(z)), _prefixed(trace, "decoder"))
 
-    def generate(self, z, labels, batch_size=256):
-        """Images (N, H, W, C) in [0, 1] decoded from codes z (N, D) and labels (N,)."""
-        return self.decoder.generate(z, labels, batch_size)
+    def one_hot(self, labels, n):
+        """The labels (n,), checked, as one-hot rows (n, K) in the model's dtype."""
+        return one_hot(self.check_labels(labels, n), self.num_classes, self.dtype)
 
+    def check_labels(self, labels, n):
+        """``labels`` as an int64 array (n,) of whole numbers in 0..K-1, or a ValueError."""
+        if labels is None:
+            raise ValueError(f"a conditional model reads a label for each image, 0.."
+                             f"{self.num_classes - 1}; none were given")
+        return check_labels(labels, n, self.num_classes)
 
-def check_labels(labels, num_classes, n=None):
-    """``labels`` as an int64 array (n,) of whole numbers in 0..num_classes-1, or ValueError."""
-    array = np.asarray(labels)
-    expected = f"({n},)" if n is not None else "(N,)"
-    if array.ndim != 1 or (n is not None and len(array) != n):
-        raise ValueError(f"the labels must have shape {expected}, one per image; got shape "
-                         f"{array.shape}")
-    if array.size and (array.dtype.kind not in "iu" or array.min() < 0
-                       or array.max() >= num_classes):
-        raise ValueError(f"the labels must be whole numbers in 0..{num_classes - 1}; got "
-                         f"{array.dtype.name} values from {array.min()} to {array.max()}")
-    return array.astype(np.int64)
-
-
-def is_conditional(model):
-    """True for a model that needs labels (its config names its number of classes)."""
-    return "num_classes" in model.config
+    def condition(self, labels, n, source="the images"):
+        """The labels of ``source`` (n,), checked: p(x|y) needs them."""
+        if labels is None:
+            raise ValueError(f"a conditional model needs the labels of {source}, and there "
+                             f"are none")
+        return self.check_labels(labels, n)
 
 
 def build_model(config, seed=0):

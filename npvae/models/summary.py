@@ -1,13 +1,13 @@
 """The model as Keras prints it: each layer's name, type, output shape and parameters."""
-import numpy as np
+from npvae.models.vae import trace_blank_image
 
 
 def summary_table(model):
     """The model's layers as a Keras-like table: name, type, output shape, parameters.
 
     Output shapes are not computed from formulas: one blank image goes through
-    ``model.forward`` (with zero noise, so the model's own Generator is not drawn from)
-    and every layer's output shape is read off as it passes.
+    ``model.forward`` (``trace_blank_image``: zero noise, so the model's own Generator
+    is not drawn from) and every layer's output shape is read off as it passes.
     """
     shape = tuple(model.config["input_shape"])
     rows = [("encoder/input", "Input", (1, *shape), 0)]
@@ -20,10 +20,7 @@ def summary_table(model):
             kind += f" ({layer.algorithm.for_input(rows[-1][2][1:]).name})"
         rows.append((name, kind, out.shape, _param_count(layer)))
 
-    label = (np.zeros(1, np.int64),) if "num_classes" in model.config else ()  # conditional
-    model.forward(np.zeros((1, *shape), dtype=model.dtype), *label,
-                  eps=np.zeros((1, model.config["latent_dim"]), dtype=model.dtype),
-                  trace=add_row)
+    trace_blank_image(model, add_row)
     rows.append(("decoder/sigmoid", "sigmoid (in generate)", rows[-1][2], 0))
     return _format_table(model, rows)
 

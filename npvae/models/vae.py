@@ -8,12 +8,17 @@
                 -> Conv2DTranspose 32 x2 ReLU -> Conv2D 1 -> logits (N, 28, 28, 1)
       Loss:     -log p(x|z) (Bernoulli, from the logits) + KL(q(z|x) || N(0, I)), per image
 
-``VAE.forward`` is the one walk through the model and ``VAE.backward`` the one walk back;
-training, evaluation, the summary table and the examples all go through them::
+The two halves are ``Encoder`` and ``Decoder`` (``npvae/models/halves.py``); ``encode``
+and ``decode`` run them. ``VAE.forward`` is the one walk through the model and
+``VAE.backward`` the one walk back; training, evaluation, the summary table and the
+examples all go through them::
 
     out = model(x)                         # forward: out.loss is (N,), one loss per image
     model.backward()                       # gradients of out.loss.mean() into every layer
     optimizer.step(model.named_layers())   # update every parameter
+
+Every pass also takes ``labels``, for the conditional VAE (``npvae.models.conditional``),
+which reads them: ``model(x, labels)``. This one reads none, and its labels stay None.
 
 A VAE is a ``Model`` (``npvae/models/base.py``), not a layer: it ends in its loss, so its
 backward starts from the loss and takes no ``dy``.
@@ -28,12 +33,12 @@ import warnings
 
 import numpy as np
 
-from npvae.datasets.pixels import check_pixels
-from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshape, Sampling,
-                          Sequential)
+from npvae.datasets.pixels import check_images
+from npvae.layers import Sampling
 from npvae.layers.activations import sigmoid
 from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
-from npvae.models.base import Model
+from npvae.models.base import Model, in_batches
+from npvae.models.halves import Decoder, Encoder
 
 
 def _prefixed(trace, prefix):
@@ -41,78 +46,6 @@ def _prefixed(trace, prefix):
     if trace is None:
         return None
     return lambda name, layer, array: trace(f"{prefix}/{name}", layer, array)
-
-
-class Encoder(Layer):
-    """q(z|x): image (N, H, W, C) -> (z_mean, z_log_var), each (N, latent_dim).
-
-    ``extra_inputs`` widens the dense layer's input for numbers joined to the flattened
-    features (the conditional VAE's one-hot label, ``npvae.models.conditional``)."""
-
-    def __init__(self, input_shape=(28, 28, 1), latent_dim=2, filters=(32, 64, 64, 64),
-                 strides=(1, 2, 1, 1), dense_units=32, rng=None, dtype=np.float32,
-                 extra_inputs=0):
-        super().__init__(dtype)
-        layers, shape = [], tuple(input_shape)
-        for i, (width, stride) in enumerate(zip(filters, strides), start=1):
-            conv = Conv2D(shape[-1], width, 3, stride=stride, rng=rng, dtype=dtype,
-                          activation="relu")
-            shape = conv.output_shape(shape)
-            layers.append((f"conv{i}", conv))
-        self.conv_output_shape = shape  # (14, 14, 64) for the book: the decoder mirrors it
-        layers += [("flatten", Flatten(dtype)),
-                   ("dense", Dense(int(np.prod(shape)) + extra_inputs, dense_units, rng=rng,
-                                   dtype=dtype, activation="relu"))]
-        self.trunk = Sequential(layers)
-        self.z_mean = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
-        self.z_log_var = Dense(dense_units, latent_dim, rng=rng, dtype=dtype)
-
-    def named_layers(self):
-        """The trunk's ``(name, layer)`` pairs, then both heads."""
-        return self.trunk.named_layers() + [("z_mean", self.z_mean),
-                                            ("z_log_var", self.z_log_var)]
-
-    def forward(self, x, trace=None):
-        """x (N, H, W, C) -> (z_mean, z_log_var), each (N, D). ``trace(name, layer, out)``,
-        if given, is called after every layer (the summary and the examples use it)."""
-        h = self.trunk.forward(x, trace)                            # (N, dense_units)
-        mean, log_var = self.z_mean.forward(h), self.z_log_var.forward(h)
-        if trace is not None:
-            trace("z_mean", self.z_mean, mean)
-            trace("z_log_var", self.z_log_var, log_var)
-        return mean, log_var
-
-    def backward(self, dmean, dlog_var, trace=None):
-        """dL/dz_mean, dL/dz_log_var (each (N, D)) -> dL/dx (N, H, W, C); fills grads."""
-        # h feeds both heads, so its gradient is the sum of what each head sends back.
-        dh = self.z_mean.backward(dmean) + self.z_log_var.backward(dlog_var)
-        if trace is not None:
-            trace("z_mean + z_log_var", self.z_mean, dh)
-        return self.trunk.backward(dh, trace)
-
-
-class Decoder(Sequential):
-    """p(x|z): z (N, latent_dim) -> logits (N, H, W, C). ``generate`` gives images."""
-
-    def __init__(self, latent_dim=2, dense_shape=(14, 14, 64), filters=32, output_channels=1,
-                 rng=None, dtype=np.float32):
-        deconv = Conv2DTranspose(dense_shape[-1], filters, 3, stride=2, rng=rng, dtype=dtype,
-                                 activation="relu")
-        super().__init__([
-            ("dense", Dense(latent_dim, int(np.prod(dense_shape)), rng=rng, dtype=dtype,
-                            activation="relu")),
-            ("reshape", Reshape(dense_shape, dtype)),
-            ("deconv", deconv),
-            ("conv_out", Conv2D(filters, output_channels, 3, rng=rng, dtype=dtype)),
-        ])
-        self.latent_dim = latent_dim
-        self.image_shape = deconv.output_shape(dense_shape)[:2] + (output_channels,)
-
-    def generate(self, z, batch_size=256):
-        """Decode latent points z (N, latent_dim) into images (N, H, W, C) in [0, 1]."""
-        z = np.asarray(z, dtype=self.dtype)
-        return np.concatenate([sigmoid(self.forward(z[i:i + batch_size]))
-                               for i in range(0, len(z), batch_size)])
 
 
 @dataclasses.dataclass
@@ -159,6 +92,8 @@ class VAE(Model):
             they need numba). False: every layer runs the textbook, as one you build.
     """
 
+    WEIGHTS_STREAM = 0    # the seed's child that draws the initial weights (1: the noise)
+
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, seed=0, loss="elbo",
                  book_sampling=False, encoder_filters=(32, 64, 64, 64), dense_units=32,
                  decoder_filters=32, beta=1.0, dtype=np.float32, fast=True):
@@ -170,16 +105,23 @@ class VAE(Model):
                            dense_units=int(dense_units), decoder_filters=int(decoder_filters),
                            beta=float(beta), dtype=self.dtype.name)
         self.loss, self.beta = loss, float(beta)
-        init_rng, noise_rng = np.random.default_rng(seed).spawn(2)
-        self.encoder = Encoder(input_shape, latent_dim, encoder_filters, dense_units=dense_units,
-                               rng=init_rng, dtype=dtype)
-        self.sampling = Sampling(noise_rng, dtype, book=book_sampling)
-        self.decoder = Decoder(latent_dim, self.encoder.conv_output_shape, decoder_filters,
-                               input_shape[-1], rng=init_rng, dtype=dtype)
+        children = np.random.default_rng(seed).spawn(max(2, self.WEIGHTS_STREAM + 1))
+        self.encoder, self.decoder = self.build_halves(children[self.WEIGHTS_STREAM])
+        self.sampling = Sampling(children[1], dtype, book=book_sampling)
         if self.decoder.image_shape != tuple(input_shape):
             raise ValueError(f"the decoder would output {self.decoder.image_shape}, "
                              f"not {tuple(input_shape)}: height and width must be even")
         self.fast = fast and with_fast_algorithms(self)
+
+    def build_halves(self, rng):
+        """The encoder q(z|x) and the decoder p(x|z) the config describes, their initial
+        weights drawn from ``rng`` (the encoder's first)."""
+        c = self.config
+        encoder = Encoder(c["input_shape"], c["latent_dim"], c["encoder_filters"],
+                          dense_units=c["dense_units"], rng=rng, dtype=self.dtype)
+        decoder = Decoder(c["latent_dim"], encoder.conv_output_shape, c["decoder_filters"],
+                          c["input_shape"][-1], rng=rng, dtype=self.dtype)
+        return encoder, decoder
 
     def __repr__(self):
         beta = f", beta={self.beta:g}" if self.beta != 1 else ""
@@ -192,11 +134,22 @@ class VAE(Model):
 
     # ------------------------------------------------------------ the one walk
 
-    def forward(self, x, eps=None, trace=None):
+    def encode(self, x, labels=None, trace=None):
+        """q(z|x): images x (N, H, W, C) -> (z_mean, z_log_var), each (N, D)."""
+        self.check_labels(labels, len(x))
+        return self.encoder.forward(x, _prefixed(trace, "encoder"))
+
+    def decode(self, z, labels=None, trace=None):
+        """p(x|z): codes z (N, D) -> the decoder's logits (N, H, W, C)."""
+        self.check_labels(labels, len(z))
+        return self.decoder.forward(z, _prefixed(trace, "decoder"))
+
+    def forward(self, x, labels=None, eps=None, trace=None):
         """Encode, sample, decode and score a batch: the one walk through the model.
 
         Args:
             x: (N, H, W, C) images in [0, 1], the model's dtype.
+            labels: None here; a conditional model's labels (N,).
             eps: optional (N, D) noise for the sampling step (drawn from the model's
                 Generator if None).
             trace: optional ``trace(name, layer, output)``, called after every layer.
@@ -205,11 +158,11 @@ class VAE(Model):
             a ``VAEOutput``: every image's loss and its two terms, the codes, the logits.
         """
         self.check_images(x)
-        mean, log_var = self.encoder.forward(x, _prefixed(trace, "encoder"))   # (N, D) each
+        mean, log_var = self.encode(x, labels, trace)                         # (N, D) each
         z = self.sampling.forward(mean, log_var, eps)                          # (N, D)
         if trace is not None:
             trace("sampling", self.sampling, z)
-        logits = self.decoder.forward(z, _prefixed(trace, "decoder"))          # (N, H, W, C)
+        logits = self.decode(z, labels, trace)                                 # (N, H, W, C)
         reconstruction, dlogits = bernoulli_reconstruction(logits, x)
         kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
         if self.loss == "elbo":
@@ -238,7 +191,8 @@ class VAE(Model):
         """
         dlogits, dmean_kl, dlog_var_kl, logits, pixel_scale = self.cached()
         n = len(logits)
-        dloss = np.full(n, 1.0 / n, self.dtype) if dloss is None else self._per_image(dloss, n)
+        dloss = (np.full(n, 1.0 / n, self.dtype) if dloss is None
+                 else _per_image(dloss, n, self.dtype))
         dloss_per_pixel = dloss.reshape((n,) + (1,) * (logits.ndim - 1))
         dz = self.decoder.backward(dlogits * dloss_per_pixel, _prefixed(trace, "decoder"))
         if trace is not None:
@@ -251,40 +205,42 @@ class VAE(Model):
         # d(-x*l)/dx = -l per pixel: the reconstruction's path, x as the target
         self.input_gradient = dx - logits * (dloss_per_pixel * pixel_scale)
 
-    def _per_image(self, dloss, n):
-        dloss = np.asarray(dloss, dtype=self.dtype)
-        if dloss.shape != (n,):
-            raise ValueError(f"VAE.backward: dloss must have shape ({n},), one number per "
-                             f"image of the last forward; got {dloss.shape} (for the gradient "
-                             f"of the batch's mean loss, call model.backward() without it)")
-        return dloss
+    def generate(self, z, labels=None, batch_size=256):
+        """Images (N, H, W, C) in [0, 1] decoded from codes z (N, D), ``batch_size`` at a
+        time (a conditional model's with their labels (N,))."""
+        z = np.asarray(z, dtype=self.dtype)
+        return in_batches(lambda part, given: sigmoid(self.decode(part, given)), batch_size,
+                          z, self.check_labels(labels, len(z)))
 
     def check_images(self, x, source="the batch"):
         """Raise ``ValueError`` unless x is (N, H, W, C) of the model's shape and dtype,
         with pixels in [0, 1]."""
-        expected = tuple(self.config["input_shape"])
-        if not isinstance(x, np.ndarray) or x.ndim != 4 or x.shape[1:] != expected \
-                or len(x) == 0:
-            got = (f"shape {x.shape}" if isinstance(x, np.ndarray)
-                   else f"a {type(x).__name__}")
-            shape = getattr(x, "shape", ())
-            hint = (" (one image? add a batch axis: x[None])" if shape == expected else
-                    " (no channel axis? add one: x[..., None])" if shape[1:] == expected[:-1]
-                    else "")
-            raise ValueError(f"VAE: {source} must have shape (N, {', '.join(map(str, expected))}) "
-                             f"with N >= 1; got {got}{hint}")
-        if x.dtype != self.dtype:
-            fix = (f"scale them to [0, 1]: x.astype(np.{self.dtype.name}) / 255, or "
-                   f"npvae.datasets.as_float_images(x)" if x.dtype == np.uint8 else
-                   f"convert with .astype(np.{self.dtype.name})")
-            raise ValueError(f"VAE: {source} must have dtype {self.dtype.name}; got "
-                             f"{x.dtype.name} ({fix})")
-        check_pixels(x, f"VAE: {source}")
+        check_images(x, self.config["input_shape"], self.dtype, f"VAE: {source}")
 
     def summary(self):
         """Print a Keras-like table of the layers, their output shapes and parameters."""
         from npvae.models.summary import summary_table  # it builds a VAE's table: no cycle
         print(summary_table(self))
+
+
+def trace_blank_image(model, trace):
+    """Send one blank image through ``model.forward`` with zero noise (the model's
+    Generator is not drawn from) and, for a model that reads labels, the first label;
+    ``trace(name, layer, output)`` sees every layer's output (the summary table and the
+    memory estimate read their shapes)."""
+    x = np.zeros((1, *model.config["input_shape"]), model.dtype)
+    eps = np.zeros((1, model.config["latent_dim"]), model.dtype)
+    model.forward(x, model.condition(np.zeros(1, np.int64), 1), eps=eps, trace=trace)
+
+
+def _per_image(dloss, n, dtype):
+    """``backward``'s dloss as an array (n,) of ``dtype``, or a ValueError saying why not."""
+    dloss = np.asarray(dloss, dtype=dtype)
+    if dloss.shape != (n,):
+        raise ValueError(f"VAE.backward: dloss must have shape ({n},), one number per "
+                         f"image of the last forward; got {dloss.shape} (for the gradient "
+                         f"of the batch's mean loss, call model.backward() without it)")
+    return dloss
 
 
 def _check_arguments(input_shape, latent_dim, loss, beta):
