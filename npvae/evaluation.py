@@ -20,9 +20,12 @@ log p(x); the mean over many images is what bounds. K = 1 gives the ELBO back (i
 expectation); the bound tightens as K grows, so with K = 1000 it is the usual estimate of
 a VAE's test negative log-likelihood. (MNIST's grey pixels are used as soft targets, as
 Keras does, so these numbers are not comparable with papers that binarize MNIST first.)
-The sum is done with logsumexp because the weights themselves underflow: log w is
-tens to hundreds of nats below 0 for a digit (docs/01-vae-and-elbo.md prints some, for the
-shipped book model).
+The sum is done in logs, with logsumexp: log w is tens to hundreds of nats below 0 for a
+digit (docs/01-vae-and-elbo.md prints some, for the shipped book model), and w itself
+would be 0 in float32, the model's precision (below about exp(-103)), and for a larger
+image even in float64 (below about exp(-745)). logsumexp shifts every log w by the
+largest, so that term is exactly 1 and one that still underflows is too small to
+change the sum.
 
 Both functions draw their noise from the Generator they are given, never from the
 model's own, so evaluating does not change a training run, and both run the model's own

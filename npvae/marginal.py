@@ -8,14 +8,19 @@ integral that defines it cannot be computed for a long code. For a code of two n
     log p(x)  ~  logsumexp_g [ log p(x|z_g) + log p(z_g) ]  +  log cell
 
 with z_g the centres of ``points^D`` equal cells (the midpoint rule) and ``cell`` the
-area (in D dimensions, the volume) of one. ``log p(x|z_g)`` is about -100 nats for a
-digit, so ``p(x|z_g)`` itself underflows: the sum is kept in logs, as IWAE's is.
+area (in D dimensions, the volume) of one. The sum is kept in logs, as IWAE's is:
+``log p(x|z_g) + log p(z_g)`` is tens to hundreds of nats below 0 (-40 to -360 on the
+grids of chapter 1's three digits), whose exp float32, the model's precision, cannot
+hold (it is 0 below about exp(-103)), and a larger image can pass even float64's limit
+(about exp(-745)). ``logsumexp`` shifts every term by the largest, so that one is
+exactly 1 and a term that still underflows is too small to change the sum.
 
 Where to put the grid: p(x|z) p(z) is negligible except near the codes that explain x,
 the true posterior p(z|x), and the encoder's q(z|x) = N(mean, sigma^2) says roughly
 where that is. The grid is centred on the encoder's mean and reaches ``width`` of its
 standard deviations each way. Whether that is wide and fine enough is checked, not
-assumed: a wider or finer grid must give the same number (chapter 1 compares two).
+assumed: a grid both wider and finer must give the same number (chapter 1 compares the
+default, 6 deviations each way in cells of 0.48, with 8 deviations in cells of 0.31).
 
 Shapes: a grid is (points^D, D); one image is (H, W, C); log densities are (points^D,).
 The grid grows as points^D, so this is for D = 1 or 2 only.

@@ -18,7 +18,8 @@ DOCS = ROOT / "docs"
 MAKE = DOCS / "figures" / "make.py"
 DIAGRAMS = ["vae_shapes.png", "graphical_model.png", "reparameterization.png",
             "im2col_example.png", "transposed_paint.png"]
-OF_MODELS = ["manifold.png", "scatter.png", "reconstructions.png", "loss_curve.png",
+OF_MODELS = ["manifold.png", "scatter.png", "aggregate_posterior.png", "reconstructions.png",
+             "loss_curve.png",
              "explorer.png", "conditional_grid.png", "concept_book.png",
              "concept_conditional.png"]
 

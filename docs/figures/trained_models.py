@@ -6,6 +6,8 @@ learner's own command draws:
 
     manifold.png             npvae manifold --checkpoint book
     scatter.png              npvae scatter --checkpoint book
+    aggregate_posterior.png  the book model's codes against the prior's draws
+                                 (aggregate_posterior.py; chapter 8)
     reconstructions.png      npvae reconstruct --checkpoint book
     loss_curve.png           the book run's history, kept in the shipped file
     explorer.png             npvae explore --checkpoint book --at=-0.5,1       (chapter 8)
@@ -18,6 +20,7 @@ learner's own command draws:
 import contextlib
 import io
 
+import aggregate_posterior
 from npvae.checkpoint import load_checkpoint
 from npvae.cli import main
 from npvae.models.trained import SHIPPED
@@ -42,7 +45,7 @@ def npvae(*argv):
 def figures(limit=None):
     """{file name: draw(path)} of every figure of a shipped model. ``limit``: at most
     that many test images are encoded by the pictures that encode some (scatter,
-    explorer, concept); None: each command's own number, as the chapters quote them."""
+    aggregate posterior, explorer, concept); None: each command's own number, as the chapters quote them."""
     some = [] if limit is None else ["--limit", limit]
     concept = ["--attribute", "thickness", "--n", 4, "--limit",
                CONCEPT_LIMIT if limit is None else min(limit, CONCEPT_LIMIT)]
@@ -52,6 +55,7 @@ def figures(limit=None):
                                           "--out", path),
         "reconstructions.png": lambda path: npvae("reconstruct", "--checkpoint", "book",
                                                   "--out", path),
+        "aggregate_posterior.png": lambda path: aggregate_posterior.draw(path, limit),
         "loss_curve.png": loss_curve,
         "explorer.png": lambda path: npvae("explore", "--checkpoint", "book", "--at=-0.5,1",
                                            *some, "--out", path),
