@@ -16,9 +16,9 @@ class ConditionalExplorer(Explorer):
     """``Explorer`` for a ``ConditionalVAE``; ``label`` (default 0) is drawn first."""
 
     def __init__(self, model, x=None, labels=None, dims=(0, 1), save_folder=".", figure=None,
-                 label=0):
+                 label=0, codes=None):
         self.label = int(check_labels([label], model.config["num_classes"])[0])
-        super().__init__(model, x, labels, dims, save_folder, figure)
+        super().__init__(model, x, labels, dims, save_folder, figure, codes)
         self.view.say(self._label_note())
 
     def decode(self, z):

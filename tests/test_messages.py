@@ -19,10 +19,17 @@ def one_line_error(capsys):
     return err
 
 
-def test_epochs_0_on_a_new_run_says_it_trains_nothing_and_names_no_file(tmp_path, capsys):
-    code = cli.main(["train", "--epochs", "0", "--out", str(tmp_path / "e0"), "--quiet"])
-    err = one_line_error(capsys)
-    assert code == 2 and "--epochs 0 trains nothing" in err and "checkpoint.npz" not in err
+@pytest.mark.parametrize("resume", [[], ["--resume"]])
+def test_epochs_below_1_is_one_rule_in_one_message(resume, tmp_path, capsys):
+    said = []
+    for epochs in ("0", "-1"):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(["train", "--epochs", epochs, "--out", str(tmp_path / "e0"), "--quiet",
+                      *resume])
+        said.append(capsys.readouterr().err.strip().splitlines()[-1])
+        assert exit_.value.code == 2 and "checkpoint.npz" not in said[-1]
+    assert said == [f"npvae train: error: argument --epochs: the run's total of epochs must "
+                    f"be 1 or more; got {epochs}" for epochs in ("0", "-1")]
     assert not (tmp_path / "e0").exists()  # nothing left behind
 
 
@@ -52,8 +59,7 @@ def test_a_file_that_is_no_checkpoint_is_called_so(tmp_path, capsys):
                                           ("-.5,2", [-0.5, 2.0]), ("-1e-3,0", [-0.001, 0.0]),
                                           ("0.5,-1", [0.5, -1.0])])
 def test_at_takes_a_code_with_a_leading_minus(text, values):
-    args = commands.build_parser().parse_args(["explore", "--checkpoint", "c.npz", "--at", text,
-                                          "--out", "v.png"])
+    args = commands.parse(["explore", "--checkpoint", "c.npz", "--at", text, "--out", "v.png"])
     assert args.at == values
 
 
