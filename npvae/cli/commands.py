@@ -41,8 +41,10 @@ def parse(argv=None):
     argv = explore.attach_codes(sys.argv[1:] if argv is None else list(argv))
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     light = {name for group in LIGHT_GROUPS for name in group.COMMANDS}
-    return build_parser(every_group=first not in light and "--version" not in argv
-                        ).parse_args(argv)
+    # Every group is needed to list every command: in the main help, or in the error for
+    # a command that is none of the light groups' (which may be the exercise group's).
+    listing = first not in light if first else ("-h" in argv or "--help" in argv)
+    return build_parser(every_group=listing).parse_args(argv)
 
 
 def run(args):
