@@ -5,6 +5,7 @@ import numpy as np
 
 from npvae import memory
 from npvae.cli.errors import UsageError
+from npvae.cli.options import spelled
 from npvae.cli.run.files import load_checkpoint_model, test_set
 from npvae.evaluation import EVAL_BATCH, IWAE_BATCH, iwae_nll, negative_elbo
 from npvae.models.conditional import is_conditional
@@ -34,7 +35,7 @@ def run(args):
     x_test, y_test, _ = test_set(args.checkpoint, args.test_limit)
     labels = y_test if is_conditional(model) else None   # its bounds are on -log p(x|y)
     if is_conditional(model) and labels is None:
-        raise UsageError(f"{args.checkpoint} is a conditional model, and its test images "
+        raise UsageError(f"{spelled(args.checkpoint)} is a conditional model, and its test images "
                            f"have no labels to score it with")
     elbo_rng, iwae_rng = np.random.default_rng(args.seed).spawn(2)
     batch = passes_that_fit(model, min(len(x_test), max(EVAL_BATCH, IWAE_BATCH)))
@@ -62,7 +63,7 @@ def run(args):
     else:
         noise = (f"the mean of {args.draws} noise draws per image, which spread by "
                  f"{result['neg_elbo_spread']:.3f} (standard deviation)")
-    print(f"{args.checkpoint} on {len(x_test):,} test images, nats per image; {noise}:")
+    print(f"{spelled(args.checkpoint)} on {len(x_test):,} test images, nats per image; {noise}:")
     target = "-log p(x|y), y the label" if labels is not None else "-log p(x)"
     print(f"  negative ELBO    {result['neg_elbo']:10.3f}   (an upper bound on {target})")
     print(f"    reconstruction {result['reconstruction']:10.3f}")

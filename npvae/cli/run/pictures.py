@@ -6,6 +6,7 @@ import numpy as np
 
 from npvae import memory, png, report
 from npvae.cli.errors import UsageError, users_values
+from npvae.cli.options import spelled
 from npvae.cli.run.files import (check_label, check_writable_folder, load_checkpoint_model,
                                  picture_folder, print_paths, test_set)
 from npvae.models.conditional import is_conditional
@@ -66,7 +67,7 @@ def run_sample(args):
 def run_generate(args):
     model, out = _model_and_out(args, args.label)
     if not is_conditional(model):
-        raise UsageError(f"{args.checkpoint} is not a conditional model: generate draws "
+        raise UsageError(f"{spelled(args.checkpoint)} is not a conditional model: generate draws "
                          f"chosen labels (train one with --conditional); 'sample' draws "
                          f"from this one")
     rows = model.config["num_classes"] if args.label is None else 1  # a row per label

@@ -1,5 +1,6 @@
 """``npvae summary``: a new model's layers, or a checkpoint's."""
 from npvae.cli.errors import users_values
+from npvae.cli.options import spelled
 from npvae.cli.run.files import load_checkpoint_model
 from npvae.datasets import summary_line
 from npvae.models import VAE
@@ -15,7 +16,7 @@ def run(args):
         return 0
     model = load_checkpoint_model(args.checkpoint)
     description = data_description(args.checkpoint)
-    print(f"checkpoint: {args.checkpoint}")
+    print(f"checkpoint: {spelled(args.checkpoint)}")
     print(f"trained on: {'MNIST (shipped)' if description is None else summary_line(description)}")
     model.summary()
     return 0
