@@ -102,7 +102,7 @@ def _picture_parser(commands, name, default_file, summary, description):
     parser.add_argument("--out", type=Path, metavar="FILE.png",
                         help=f"where to write the picture (default: {default_file} beside "
                              f"the checkpoint; for a shipped model, in the current folder, "
-                             f"named after it and the label: book-{default_file})")
+                             f"named after it and any label: book-{default_file})")
     parser.add_argument("--show", action="store_true", help="also open it in a window")
     parser.set_defaults(run=f"pictures:run_{name}", default_file=default_file,
                         memory_hint="lower --n")

@@ -43,7 +43,7 @@ def run_scatter(args):
 def run_reconstruct(args):
     model, out = _model_and_out(args)
     x_test, y_test, _ = test_set(args.checkpoint)
-    _refuse_too_big(model, args.n, lambda n: 2 * n, f"{args.n:,} reconstructions",
+    _refuse_too_big(model, args.n, lambda n: 2 * n, f"a picture of {args.n:,} reconstructions",
                     maximum=len(x_test))
     data = data_description(args.checkpoint)   # None: a checkpoint of the shipped MNIST
     print_paths(report.save_reconstructions(model, x_test, out, n=args.n,
@@ -57,7 +57,7 @@ def run_reconstruct(args):
 def run_sample(args):
     model, out = _model_and_out(args, args.label)
     check_label(model, args.label)
-    _refuse_too_big(model, args.n, lambda n: n, f"{args.n:,} samples")
+    _refuse_too_big(model, args.n, lambda n: n, f"a picture of {args.n:,} samples")
     print_paths(report.save_samples(model, out, n=args.n, rng=np.random.default_rng(args.seed),
                                     show=args.show, label=args.label,
                                     label_names=_label_names(args.checkpoint)))
@@ -73,7 +73,7 @@ def run_generate(args):
     rows = model.config["num_classes"] if args.label is None else 1  # a row per label
     if args.label is not None:
         check_label(model, args.label)
-    _refuse_too_big(model, args.n, lambda n: rows * n, f"{rows * args.n:,} images")
+    _refuse_too_big(model, args.n, lambda n: rows * n, f"a picture of {rows * args.n:,} images")
     rng, names = np.random.default_rng(args.seed), _label_names(args.checkpoint)
     if args.label is None:
         print_paths(report.save_label_grid(model, out, n=args.n, rng=rng, show=args.show,
@@ -88,7 +88,7 @@ def run_concept(args):
     model, out = _model_and_out(args)
     x_test, y_test, _ = test_set(args.checkpoint, args.test_limit)
     steps = _counted("--steps", args.steps, minimum=2)
-    _refuse_too_big(model, args.n, lambda n: n * steps, f"{args.n:,} rows of {steps} images",
+    _refuse_too_big(model, args.n, lambda n: n * steps, f"a picture of {args.n:,} rows of {steps} images",
                     maximum=len(x_test))
     path, measured = report.save_concept(
         model, x_test, y_test, out, args.attribute, n=args.n, steps=steps,
@@ -115,7 +115,7 @@ def run_interpolate(args):
         if not 0 <= index < len(x_test):
             raise UsageError(f"{option} must be a test image index, 0..{len(x_test) - 1}; "
                              f"got {index}")
-    _refuse_too_big(model, args.steps, lambda steps: steps, f"{args.steps:,} images",
+    _refuse_too_big(model, args.steps, lambda steps: steps, f"a line of {args.steps:,} images",
                     option="--steps", minimum=2)
     print_paths(report.save_interpolation(model, x_test[args.from_index],
                                           x_test[args.to_index], out, steps=args.steps,
