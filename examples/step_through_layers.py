@@ -17,7 +17,8 @@ from npvae.models import VAE
 
 
 def show(name, layer, array):
-    print(f"  {name:<32} {str(array.shape):<18} mean {array.mean():+.4f}  "
+    # 40: the longest name, "dL/d input of encoder/z_mean + z_log_var", keeps the columns.
+    print(f"  {name:<40} {str(array.shape):<18} mean {array.mean():+.4f}  "
           f"std {array.std():.4f}")
 
 

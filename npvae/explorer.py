@@ -42,15 +42,17 @@ class Explorer:
         dims: the latent dimensions spanning the plane: two, or one if the latent has one.
         save_folder: where ``s`` saves the window.
         figure: the Figure to draw on (a window's); None for a new one without a window.
+        codes: the mean codes of x, if known (the shipped models ship them), instead of x.
     """
 
     def __init__(self, model, x=None, labels=None, dims=(0, 1), save_folder=".", figure=None,
-                 label=None):
+                 label=None, codes=None):
         self.model, self.latent_dim = model, model.config["latent_dim"]
         self.dims = _check_dims(dims, self.latent_dim)
         self.save_folder, self.choice = save_folder, LabelChoice(model, label)
-        codes = None if x is None else encode_means(model, x, labels)
-        labels = None if labels is None else check_labels(labels, len(x))
+        if codes is None and x is not None:
+            codes = encode_means(model, x, labels)
+        labels = None if labels is None else check_labels(labels, len(codes))
         self.z = np.zeros(self.latent_dim, dtype=np.float32)  # the point being decoded
         others = [d for d in range(self.latent_dim) if d not in self.dims]
         self.view = ExplorerView(figure, codes, labels, self.dims, others,
@@ -185,10 +187,10 @@ class Explorer:
             self.view.toggle_help()
 
 
-def render_at(model, z, out, x=None, labels=None, dims=(0, 1), label=None):
+def render_at(model, z, out, x=None, labels=None, dims=(0, 1), label=None, codes=None):
     """Draw the explorer's view at the code z (latent_dim,) without a window (a conditional
     model's with ``label``); save it at ``out`` (a PNG, written atomically), return ``out``."""
-    explorer = Explorer(model, x, labels, dims, label=label)
+    explorer = Explorer(model, x, labels, dims, label=label, codes=codes)
     explorer.move_to(z)
     return explorer.save(out)
 

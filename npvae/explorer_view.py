@@ -199,8 +199,7 @@ def draw_plane(axes, codes, labels, dims):
         draw_prior_window(axes, "prior's 5-95 % window")
         axes.invert_yaxis()  # downwards, like npvae's scatter and manifold pictures
         axes.set_ylabel(f"z[{dims[1]}]  (grows downwards)")
-        span = max(SLIDER_RANGE, *(np.abs(codes[:, dims]).max(axis=0) if codes is not None
-                                   else [0]))
+        span = plane_span(codes, dims)
         axes.set_xlim(-span, span)
         axes.set_ylim(span, -span)
     else:
@@ -208,13 +207,19 @@ def draw_plane(axes, codes, labels, dims):
             axes.axvline(x, color="k", ls="--", lw=1)
         axes.lines[0].set_label("prior's 5-95 % window")
         axes.set_ylabel("label (only spreads the codes)" if labels is not None else "")
-        span = max(SLIDER_RANGE, np.abs(codes[:, 0]).max() if codes is not None else 0)
+        span = plane_span(codes, dims)
         axes.set_xlim(-span, span)
     axes.set_xlabel(f"z[{dims[0]}]")
     axes.legend(loc="upper right", fontsize="small")
     what = "the codes of the test images" if codes is not None else "the prior"
     axes.set_title(f"Latent space: {what}\nmove the mouse to decode, click to pin, ? for keys",
                    fontsize="medium")
+
+
+def plane_span(codes, dims):
+    """How far the plane reaches from 0 along each axis: the sliders' range, or as far as
+    the farthest code."""
+    return max(SLIDER_RANGE, np.abs(codes[:, list(dims)]).max() if codes is not None else 0)
 
 
 def show_image(axes, image):

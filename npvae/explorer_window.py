@@ -25,7 +25,8 @@ def display_problem():
     return None
 
 
-def open_window(model, x=None, labels=None, dims=(0, 1), save_folder=".", label=None):
+def open_window(model, x=None, labels=None, dims=(0, 1), save_folder=".", label=None,
+                codes=None):
     """Open the explorer in a window (a conditional model's drawing ``label`` first) and
     return when it is closed."""
     import matplotlib.pyplot as plt
@@ -36,6 +37,7 @@ def open_window(model, x=None, labels=None, dims=(0, 1), save_folder=".", label=
         figure.canvas.mpl_disconnect(manager.key_press_handler_id)
     figure.canvas.mpl_connect("key_press_event",
                               lambda event: plt.close(figure) if event.key == "q" else None)
-    explorer = Explorer(model, x, labels, dims, save_folder, figure=figure, label=label)
+    explorer = Explorer(model, x, labels, dims, save_folder, figure=figure, label=label,
+                        codes=codes)
     plt.show()
     return explorer

@@ -24,8 +24,11 @@ whatever the batch) depends on how it computes: each algorithm declares its own
 (``Algorithm.memory``; the textbook's, its window matrices, in ``npvae/layers/conv.py``,
 the fast ones' beside them in ``npvae/fast/``), and this module asks it.
 
-A picture also holds its ``n`` decoded images three times over (the decodes, the tiled
-canvas, matplotlib's float64 copy of it to colour): ``bytes_of_pictures``.
+A picture holds its ``n`` decoded images many times over: the decodes and the tiled
+canvas in float32, then matplotlib's copies of the canvas as it scales, masks (the gaps
+between tiles are NaN) and colours it, in float64. Measured, 73 to 81 bytes per decoded
+pixel, and at most 134 MiB more whatever ``n`` (the figure, whose size is capped):
+``bytes_of_pictures`` counts 96 and 192 MiB (tests/test_picture_refusals.py).
 
 The terms were checked against the peak resident memory of real runs
 (``tests/test_memory.py``); the estimate errs high rather than low.
@@ -37,7 +40,8 @@ import numpy as np
 from npvae.models.vae import trace_blank_image
 
 MEMINFO = Path("/proc/meminfo")  # where Linux says how much memory is free to take
-PICTURE_BYTES_PER_PIXEL = 4 + 4 + 8  # decodes and canvas in float32, matplotlib's float64
+PICTURE_BYTES_PER_PIXEL = 96     # per decoded pixel, measured 73-81 (see above)
+PICTURE_DRAWING_BYTES = 192 * 2**20  # the figure itself, measured at most 134 MiB
 LOSS_ARRAYS = 4                  # image-sized arrays of the loss: logits, sigmoid, loss, dloss
 
 
@@ -91,7 +95,8 @@ def bytes_of_pictures(model, decode_batch):
     """The function n -> the bytes a picture of n decoded images needs, decoded
     ``decode_batch`` at a time."""
     pixels, decoding = int(np.prod(model.config["input_shape"])), bytes_of_batches(model, False)
-    return lambda n: n * pixels * PICTURE_BYTES_PER_PIXEL + decoding(min(n, decode_batch))
+    return lambda n: (n * pixels * PICTURE_BYTES_PER_PIXEL + PICTURE_DRAWING_BYTES
+                      + decoding(min(n, decode_batch)))
 
 
 class NotEnoughMemory(ValueError):

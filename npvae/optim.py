@@ -28,6 +28,8 @@ SGD with momentum::
 
     v <- momentum * v - lr * g;   p <- p + v
 """
+import inspect
+
 import numpy as np
 
 
@@ -40,6 +42,13 @@ class Optimizer:
         self.lr = _learning_rate(lr, type(self).__name__)
         self.iterations = 0
         self.state = {}
+
+    def __repr__(self):
+        # The settings its constructor took, each kept under its own name, and its steps.
+        names = [name for name in inspect.signature(type(self).__init__).parameters
+                 if name != "self"]
+        settings = ", ".join(f"{name}={getattr(self, name):g}" for name in names)
+        return f"{type(self).__name__}({settings}; {self.iterations} steps taken)"
 
     def step(self, named_layers):
         """Update every parameter of every layer in place, from its gradient."""

@@ -15,6 +15,7 @@ manifold's top left.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,9 @@ from npvae.picture_style import (GAP, GREYS, PRIOR_WINDOW, draw_prior_window, no
 from npvae.plot_inputs import as_finite, as_images, check_dims, count, history_curves
 
 _GRID_LOW, _GRID_HIGH = PRIOR_WINDOW
+# A tiled picture's longer side, at most: thousands of rows would make a PNG taller than
+# matplotlib can draw (2^16 pixels) and take gigabytes to draw; such a picture is scaled down.
+_MAX_INCHES = 40
 
 # --------------------------------------------------------------------------- the latent grid
 
@@ -65,6 +69,14 @@ def manifold_image(decode, latent_dim: int, n: int = 15, dims=(0, 1)):
         raise ValueError(f"decode(z) must return one image per code: expected {n * n} images "
                          f"for z of shape {z.shape}, got {images.shape[0]}")
     return grid, tile_images(images, ncols=n, gap=0)  # no gaps, as in the book
+
+
+def balanced_columns(n: int, widest: int = 10) -> int:
+    """Columns for ``n`` tiles: at most ``widest`` a row, the rows as even as they can be
+    (16 tiles: two rows of 8, not 10 and 6); past ``widest`` rows, a square, so that the
+    picture grows both ways."""
+    rows = math.ceil(math.sqrt(n)) if n > widest ** 2 else math.ceil(n / widest)
+    return math.ceil(n / rows)
 
 
 # --------------------------------------------------------------------------- the pictures
@@ -245,7 +257,8 @@ def _readable_scale(axes, spread=100.0):
 def _image_axes(canvas: np.ndarray, width: float):
     """A figure showing ``canvas`` (a tiled picture) at its own aspect ratio, without ticks."""
     height = width * canvas.shape[0] / canvas.shape[1] + 0.5  # + room for the title
-    figure, axes = png.new_figure(width, height)
+    scale = min(1.0, _MAX_INCHES / max(width, height))
+    figure, axes = png.new_figure(width * scale, height * scale)
     axes.imshow(canvas, cmap=GREYS, vmin=0, vmax=1, interpolation="nearest")
     axes.set_xticks([])
     axes.set_yticks([])

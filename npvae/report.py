@@ -107,14 +107,15 @@ def save_reconstructions(model, x, path, n=10, *, rng, show=False, mnist=True, l
 
 
 def save_samples(model, path, n=100, *, rng, show=False, label=None, label_names=None):
-    """Decode ``n`` codes z ~ N(0, I) drawn from ``rng``; ten to a row. A conditional
-    model decodes them all with ``label``."""
+    """Decode ``n`` codes z ~ N(0, I) drawn from ``rng``; at most ten to a row, the rows
+    even (``plots.balanced_columns``). A conditional model decodes them all with ``label``."""
     png.png_path(path)
     n = count("n", n)
     decode = decoder(model, label)
     z = rng.standard_normal((n, model.config["latent_dim"]), dtype=np.float32)
     name = None if label is None else (label_names[label] if label_names else label)
-    return plots.plot_samples(decode(z), path, ncols=min(n, 10), show=show, label=name)
+    return plots.plot_samples(decode(z), path, ncols=plots.balanced_columns(n), show=show,
+                              label=name)
 
 
 def save_label_grid(model, path, n=10, *, rng, show=False, label_names=None):

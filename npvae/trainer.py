@@ -86,7 +86,7 @@ class Trainer:
         step's loss spikes (``npvae.spikes``; by default its note is printed).
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
-        _check_data(self, x_train, x_test)
+        check_data(self, x_train, x_test)
         self.labels = _labels(self.model, y_train, self.config.limit, len(x_train), "training")
         self.test_labels = _labels(self.model, y_test, self.config.test_limit, len(x_test),
                                    "test")
@@ -205,11 +205,13 @@ class Trainer:
         self.owns_checkpoint = True
 
 
-def load_model(path):
-    """The trained VAE stored in a checkpoint (weights only, ready to use)."""
+def load_model(path, fast=True):
+    """The trained VAE stored in a checkpoint (weights only, ready to use); ``fast`` False:
+    on the textbook's algorithms only, which decode an image or two sooner than numba's
+    first call returns."""
     arrays, meta = load_checkpoint(path)
     try:
-        model = build_model(meta["model"])
+        model = build_model({**meta["model"], "fast": fast})
         model.load_weights(_with_prefix(arrays, "model/"))
     except (KeyError, TypeError, ValueError) as error:
         raise CheckpointError(f"{path}: the weights do not fit the model it describes "
@@ -242,8 +244,9 @@ def _labels(model, labels, limit, n, which):
                            f"the {which} images")
 
 
-def _check_data(trainer, x_train, x_test):
-    """Fail before the first step, not after an epoch, on data or a folder that cannot work."""
+def check_data(trainer, x_train, x_test):
+    """Fail before the first step, not after an epoch, on data or a folder that cannot work
+    (``fit`` calls it first; the command before, to tell the user's data from a bug)."""
     if not trainer.owns_checkpoint and trainer.checkpoint_path.exists():
         raise FileExistsError(f"{trainer.checkpoint_path} already exists: continue that run "
                               f"with Trainer.resume, or choose another output folder")

@@ -137,7 +137,8 @@ def test_interrupt_points_to_the_last_checkpoint(trained, tmp_path, capsys, monk
     code = cli.main(["train", "--resume", "--epochs", "3", "--out", str(run)])
     err = capsys.readouterr().err
     assert code == 130
-    assert f"the last checkpoint is at {run / 'checkpoint.npz'}" in err
+    assert (f"the last checkpoint, {run / 'checkpoint.npz'}, holds the run at the end of "
+            f"epoch 1; continue from there with: npvae train --out {run} --resume") in err
     assert "Traceback" not in err
 
 
@@ -216,14 +217,14 @@ def test_summary_needs_no_checkpoint(capsys):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["train", "--epochs", "-1"], "epochs"),
     (["train", "--batch-size", "0"], "batch size"),
     (["train", "--lr", "0"], "learning rate"),
     (["train", "--lr", "inf"], "learning rate"),
     (["train", "--limit", "0"], "limit"),
     (["train", "--latent-dim", "0"], "latent_dim"),
     (["evaluate", "--checkpoint", "CHECKPOINT", "--iwae", "0"], "importance samples"),
-    (["evaluate", "--checkpoint", "CHECKPOINT", "--limit", "0"], "--limit"),
+    (["evaluate", "--checkpoint", "CHECKPOINT", "--test-limit", "0"], "--test-limit"),
+    (["evaluate", "--checkpoint", "CHECKPOINT", "--limit", "0"], "--test-limit"),  # old name
     (["sample", "--checkpoint", "CHECKPOINT", "--out", "samples.jpg"], ".png"),
     (["sample", "--checkpoint", "CHECKPOINT", "--n", "0"], "n must"),
     (["interpolate", "--checkpoint", "CHECKPOINT", "--steps", "1"], "steps"),

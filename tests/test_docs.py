@@ -12,7 +12,7 @@ The rule, by the language named after the block's opening fence:
   its expected standard output, matched as a doctest's. For quick commands only (summary,
   ``--help``, a training of a few dozen images).
 - ``sh``: not run (the book's training takes minutes, see README.md), but checked line by line:
-  every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.build_parser``),
+  every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.parse``),
   so an option that is renamed or removed fails here; ``python FILE ...`` must name a
   file of the repository, ``python -m npvae.MODULE`` a runnable module of npvae; lines that install or test (``pip``, ``pytest``, ``python -m
   venv``, ``.``/``source`` of an activate script, ``cd``, ``git``) are left alone. Any
@@ -36,7 +36,7 @@ matplotlib.use("Agg")
 
 from notebook_maker import maker  # noqa: E402  (tests/, beside this file)
 from npvae.cli import main  # noqa: E402
-from npvae.cli.commands import build_parser  # noqa: E402
+from npvae.cli.commands import parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
@@ -146,7 +146,7 @@ def check_shell_command(command, at):
         err = io.StringIO()
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
             try:
-                build_parser().parse_args(argv[1:])
+                parse(argv[1:])
             except SystemExit as exit:
                 assert exit.code == 0, f"{at}: {command!r} does not parse: {err.getvalue()}"
         return

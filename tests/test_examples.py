@@ -19,13 +19,17 @@ def test_step_through_layers_shows_shapes_and_a_passing_gradient_check(tmp_path)
     assert re.search(r"encoder/conv2 +\(1, 14, 14, 64\)", out)
     assert re.search(r"decoder/conv_out +\(1, 28, 28, 1\)", out)
     assert re.search(r"dL/d input of encoder/conv1 +\(1, 28, 28, 1\)", out)
+    columns = {line.index("(1,") for line in out.splitlines() if line.startswith("  ")
+               and "(1," in line}
+    assert len(columns) == 1, "the shapes are not in one column"
     errors = [float(line.split()[-1]) for line in out.splitlines()
               if "max relative error" in line]
     assert len(errors) == 3 and max(errors) < 1e-6
 
 
 def test_train_mnist_trains_and_draws(tmp_path):
-    out = run("train_mnist.py", "--epochs", "1", "--limit", "64", "--out", "run", cwd=tmp_path)
+    out = run("train_mnist.py", "--epochs", "1", "--train-limit", "64", "--test-limit", "100",
+              "--out", "run", cwd=tmp_path)
     assert "550,629 parameters" in out and "epoch 1:" in out
     for name in ("manifold.png", "scatter.png", "reconstructions.png"):
         assert (tmp_path / "run" / name).read_bytes().startswith(b"\x89PNG")

@@ -84,7 +84,7 @@ def test_explore_the_book_model_by_name(tmp_path):
     """It works, and its time is printed (run with -s): the target is 5 s of waiting, but
     on a machine shared with other work the time says more of the others than of npvae,
     so it is measured here, not asserted. Most of it is encoding the 2,000 test images
-    whose codes the plane shows (--limit)."""
+    whose codes the plane shows (--test-limit), which the shipped models ship."""
     out = tmp_path / "view.png"
     started, cpu = time.perf_counter(), time.process_time()
     assert cli.main(["explore", "--checkpoint", "book", "--at=0.5,-1", "--out", str(out)]) == 0
@@ -94,10 +94,17 @@ def test_explore_the_book_model_by_name(tmp_path):
     assert out.read_bytes()[:8] == PNG_SIGNATURE
 
 
-def test_a_picture_of_a_shipped_model_goes_to_the_current_folder(tmp_path, monkeypatch):
+def test_pictures_of_shipped_models_are_named_after_the_model_and_label(tmp_path, monkeypatch):
+    """In the current folder, one model's picture never replaces another's."""
     monkeypatch.chdir(tmp_path)
-    assert cli.main(["generate", "--checkpoint", "conditional", "--n", "2"]) == 0
-    assert (tmp_path / "generated.png").read_bytes()[:8] == PNG_SIGNATURE
+    for argv in (["manifold", "--checkpoint", "book"],
+                 ["manifold", "--checkpoint", "conditional", "--label", "4"],
+                 ["generate", "--checkpoint", "conditional"]):
+        assert cli.main([*argv, "--n", "2"]) == 0
+    pictures = sorted(tmp_path.iterdir())
+    assert [p.name for p in pictures] == ["book-manifold.png", "conditional-generated.png",
+                                          "conditional-manifold-label-4.png"]
+    assert all(p.read_bytes()[:8] == PNG_SIGNATURE for p in pictures)
 
 
 def test_generated_digits_are_the_digits_asked_for():

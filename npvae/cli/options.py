@@ -1,28 +1,28 @@
-"""What the commands share: argparse types, the shared options and what they mean, the
-error a command raises for a problem the user can fix.
+"""What the commands' parsers share: the argparse types, the shared options and what they
+mean, and the values the help texts quote.
+
+Reading a command line loads nothing but the standard library, so that a mistyped option
+is refused at once (numpy, numba and matplotlib take a second or more to load) and the
+command runs ``npvae.process.tune`` before numpy loads. That is why the help texts' values
+are written here, not imported from their owners: ``tests/test_cli_usage.py`` holds each
+equal to its owner's (``VAE``'s and ``TrainConfig``'s defaults, ``npvae.optim.OPTIMIZERS``,
+``npvae.models.vae.LOSSES``, ``npvae.concepts.ATTRIBUTES``).
 
 The types only *parse* (text to a number); whether a number is allowed is checked by the
-code that owns the value (``TrainConfig``, ``VAE``, ``npvae.report``, ...), whose one-line
-ValueError the command line reports with exit code 2.
+code that owns the value (``TrainConfig``, ``VAE``, ``npvae.report``, ...), whose
+ValueError the command reports as the user's (``npvae.cli.errors``).
 """
 import argparse
-import inspect
-import os
-from pathlib import Path
 
-from npvae.datasets import as_float_images, load_data, reload_data
-from npvae.models import VAE
-from npvae.models.trained import checkpoint_path, is_shipped
-from npvae.trainer import TrainConfig, data_description, load_model
+from npvae.models.trained import checkpoint_path, shipped_name
 
 PROG = "npvae"
-MODEL_DEFAULTS = {name: parameter.default
-                  for name, parameter in inspect.signature(VAE).parameters.items()}
-TRAIN_DEFAULTS = TrainConfig()   # the book's training settings
-
-
-class CommandError(Exception):
-    """A problem the user can fix (a missing file, a bad path): one line, exit code 2."""
+BOOK_MODEL = {"latent_dim": 2, "loss": "elbo", "beta": 1.0}        # VAE(...)'s defaults
+BOOK_TRAINING = {"epochs": 10, "batch_size": 16, "lr": 1e-3,     # TrainConfig()'s
+                 "optimizer": "rmsprop", "seed": 0}
+OPTIMIZER_NAMES = ("adam", "rmsprop", "sgd")                     # npvae.optim.OPTIMIZERS
+LOSS_NAMES = ("elbo", "book")                                    # npvae.models.vae.LOSSES
+ATTRIBUTES = ("thickness", "slant", "width")                     # npvae.concepts.ATTRIBUTES
 
 
 # --------------------------------------------------------------------------- types
@@ -49,55 +49,18 @@ def add_checkpoint(parser):
                              "with npvae: 'book' or 'conditional'")
 
 
-def picture_folder(checkpoint):
-    """Where a picture goes by default: beside the checkpoint, or for a shipped model
-    (inside the installed package) the current folder."""
-    return Path(".") if is_shipped(checkpoint) else checkpoint.parent
+def add_test_limit(parser, what="use", default=None, old_spelling=True):
+    """``--test-limit N``, the first N test images. ``--limit``, its old spelling, still
+    works (unlisted), except in ``train``, where it meant training images."""
+    shown = "all of them" if default is None else f"{default:,}"
+    parser.add_argument("--test-limit", type=whole_number, default=default, metavar="N",
+                        help=f"{what} the first N test images only (default: {shown})")
+    if old_spelling:
+        parser.add_argument("--limit", type=whole_number, dest="test_limit", default=default,
+                            help=argparse.SUPPRESS)
 
 
-def add_test_limit(parser, what="use"):
-    parser.add_argument("--limit", type=whole_number, metavar="N",
-                        help=f"{what} the first N test images only (default: all of them)")
-
-
-def load_checkpoint_model(checkpoint):
-    """The model stored in ``checkpoint``; CommandError if there is no such file."""
-    if not checkpoint.is_file():
-        raise CommandError(f"no checkpoint file at {checkpoint}"
-                           + (" (that is a folder: give the checkpoint.npz inside it)"
-                              if checkpoint.is_dir() else ""))
-    return load_model(checkpoint)
-
-
-def test_set(checkpoint, limit=None):
-    """The test images (float in [0, 1]) of the data a checkpoint's run was trained on
-    (its record of it; the shipped MNIST for a checkpoint that has none), their labels
-    (or None) and the labels' names, the first ``limit`` of each (all for None)."""
-    if limit is not None and limit < 1:
-        raise CommandError(f"--limit must be at least 1 (a number of test images); got {limit}")
-    data = reloaded_data(data_description(checkpoint), progress=False)
-    labels = None if data.y_test is None else data.y_test[:limit]
-    return as_float_images(data.x_test[:limit]), labels, data.description["label_names"]
-
-
-def reloaded_data(description, progress):
-    """The data a run was trained on, from the checkpoint's record (None: shipped MNIST)."""
-    if description is None:
-        return load_data(progress=progress)
-    return reload_data(description, progress=progress)
-
-
-def check_writable_folder(folder, target):
-    """Raise CommandError unless ``folder`` (to hold ``target``) is writable or creatable."""
-    existing = Path(os.path.abspath(folder))
-    while not existing.exists():
-        existing = existing.parent
-    if not existing.is_dir():
-        raise CommandError(f"cannot write {target}: {existing} is a file, not a folder")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise CommandError(f"cannot write {target}: no permission to write in {existing}")
-
-
-def print_paths(*paths):
-    for path in paths:
-        print(f"wrote {path}", flush=True)
+def spelled(checkpoint):
+    """How the commands npvae suggests write ``checkpoint``: a shipped model by its short
+    name ('book'), any other by its path."""
+    return shipped_name(checkpoint) or str(checkpoint)

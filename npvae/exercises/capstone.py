@@ -133,7 +133,8 @@ def draw(learner, own, pieces, path):
     figure, (left, right) = png.new_figure(10, 4, ncols=2)
     steps = np.arange(1, len(own) + 1)
     others = len(PIECES) - len(pieces)
-    yours = (f"your {len(pieces)} pieces, npvae's other {others}" if others else
+    yours = (f"your {len(pieces)} piece{'s' * (len(pieces) != 1)}, npvae's other {others}"
+             if others else
              f"all {len(pieces)} pieces yours")
     for axes, losses, title in ((left, learner, yours), (right, own, "npvae's own")):
         axes.plot(steps, losses)

@@ -68,6 +68,15 @@ class VAEOutput:
                  "neg_elbo": self.reconstruction + self.kl}
         return {name: float(values.mean(dtype=np.float64)) for name, values in terms.items()}
 
+    def __repr__(self):
+        # The arrays in full would fill a screen: the logits alone are 784 numbers an image.
+        means = self.means()
+        shapes = ", ".join(f"{field.name} {getattr(self, field.name).shape}"
+                           for field in dataclasses.fields(self))
+        return (f"VAEOutput({len(self.loss)} images; means: loss {means['loss']:.3f}, "
+                f"reconstruction {means['reconstruction']:.3f}, KL {means['kl']:.3f}; "
+                f"{shapes})")
+
 
 LOSSES = ("elbo", "book")
 

@@ -13,10 +13,6 @@ loads with ``npvae.trainer.load_model`` but cannot be resumed. Remake one with::
 """
 from pathlib import Path
 
-import numpy as np
-
-from npvae.checkpoint import load_checkpoint, save_checkpoint
-
 FOLDER = Path(__file__).parent
 SHIPPED = {"book": FOLDER / "book.npz", "conditional": FOLDER / "conditional.npz"}
 
@@ -28,13 +24,24 @@ def checkpoint_path(text):
 
 def is_shipped(path):
     """True for the file of a shipped model (pictures then go to the current folder)."""
-    return Path(path).resolve() in {p.resolve() for p in SHIPPED.values()}
+    return shipped_name(path) is not None
+
+
+def shipped_name(path):
+    """The short name of the shipped model whose file is ``path`` ('book'), or None."""
+    return next((name for name, file in SHIPPED.items()
+                 if file.resolve() == Path(path).resolve()), None)
 
 
 def export(checkpoint, out):
     """Write ``checkpoint``'s weights as float32, its model config, training settings,
     data record, history and points within epochs (the loss curve's, for the guide's
     loss_curve.png) to ``out`` (atomically); return the path written."""
+    # Imported here: the command line reads SHIPPED before numpy may load (npvae.cli).
+    import numpy as np
+
+    from npvae.checkpoint import load_checkpoint, save_checkpoint
+
     arrays, meta = load_checkpoint(checkpoint)
     weights = {key: value.astype(np.float32) for key, value in arrays.items()
                if key.startswith("model/")}

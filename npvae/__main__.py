@@ -1,0 +1,4 @@
+"""``python -m npvae``: the same as the ``npvae`` command."""
+from npvae.cli import main
+
+raise SystemExit(main())
