@@ -32,7 +32,7 @@ from npvae.datasets.pixels import check_pixels
 from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, Layer, Reshape, Sampling,
                           Sequential)
 from npvae.layers.activations import sigmoid
-from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
+from npvae.losses import LossTerms, book_loss
 from npvae.models.base import Model
 
 
@@ -170,6 +170,7 @@ class VAE(Model):
                            dense_units=int(dense_units), decoder_filters=int(decoder_filters),
                            beta=float(beta), dtype=self.dtype.name)
         self.loss, self.beta = loss, float(beta)
+        self.terms = LossTerms()  # the "elbo" loss's two functions (npvae.losses)
         init_rng, noise_rng = np.random.default_rng(seed).spawn(2)
         self.encoder = Encoder(input_shape, latent_dim, encoder_filters, dense_units=dense_units,
                                rng=init_rng, dtype=dtype)
@@ -210,8 +211,8 @@ class VAE(Model):
         if trace is not None:
             trace("sampling", self.sampling, z)
         logits = self.decoder.forward(z, _prefixed(trace, "decoder"))          # (N, H, W, C)
-        reconstruction, dlogits = bernoulli_reconstruction(logits, x)
-        kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
+        reconstruction, dlogits = self.terms.reconstruction(logits, x)
+        kl, (dmean, dlog_var) = self.terms.kl(mean, log_var)
         if self.loss == "elbo":
             loss, pixel_scale = reconstruction + self.beta * kl, 1.0
             dmean, dlog_var = self.beta * dmean, self.beta * dlog_var
