@@ -1,14 +1,19 @@
-"""Tests for ``npvae exercise``: what a learner's broken file gives (one line, exit 1), what
-start refuses, what list shows; and the capstone, which trains the book's VAE on the
-learner's pieces and must give npvae's losses when the pieces are right."""
+"""Tests for ``npvae exercise``: what a learner's broken or hanging file gives (one line,
+exit 1), what start refuses, what list shows, what a check imports; and the capstone,
+which trains the book's VAE on the learner's pieces, must give npvae's losses when the
+pieces are right, and names the first piece that differs when one is wrong."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
-import npvae.layers.conv
-import npvae.models.vae
+import npvae.exercises as ex
 from exercise_answers import RIGHT, WRONG
 from npvae import cli
-from npvae.exercises import capstone, grading, plugging, reference
+from npvae.cli import exercise as cli_exercise
+from npvae.exercises import capstone, comparing, plugging, progress, reference, side_by_side
+from npvae.losses import LossTerms
 from npvae.optim import RMSprop
 from npvae.train import train_step
 
@@ -100,6 +105,71 @@ def test_list_hint_and_solution(tmp_path, capsys):
     assert code == 0 and "npvae/" in out and "def col2im" in out
 
 
+# ------------------------------------------------------------------ time limits
+
+HANGS = {
+    "an endless loop": ("def dense_forward(x, W, b):\n    while True:\n        pass\n"
+                        "def dense_backward(dy, W, cache):\n    pass\n",
+                        "dense_forward did not return within 0.5 s"),
+    "a long sleep": ("import time\ndef dense_forward(x, W, b):\n    time.sleep(1000)\n"
+                     "def dense_backward(dy, W, cache):\n    pass\n",
+                     "dense_forward did not return within 0.5 s"),
+    "a loop at the top level": ("while True:\n    pass\n",
+                                "dense.py's top level did not finish within 0.5 s"),
+    "the process ended": ("import os\ndef dense_forward(x, W, b):\n    os._exit(3)\n"
+                          "def dense_backward(dy, W, cache):\n    pass\n",
+                          "dense_forward ended the checking process (exit code 3)"),
+}
+
+
+@pytest.mark.parametrize("case", HANGS)
+def test_a_call_that_does_not_return_ends_the_check_in_one_line(case, tmp_path, capsys):
+    source, fragment = HANGS[case]
+    (tmp_path / "dense.py").write_text(source)
+    code, out, err = run(capsys, "check", "dense", "--dir", tmp_path, "--time-limit", 0.5)
+    assert code == 1 and len(out.strip().splitlines()) == 1, out
+    assert out.startswith(f"FAIL  {fragment}"), out
+    assert "--time-limit" in out or "did not" not in fragment   # what to do if only slow
+
+
+def test_the_lines_before_a_hang_are_kept(tmp_path):
+    """A forward that is right is graded; its backward's hang is the last line."""
+    source = RIGHT["dense"].replace("    return dy @ W.T,", "    while True:\n        pass\n"
+                                                           "    return dy @ W.T,")
+    (tmp_path / "dense.py").write_text(source)
+    result = ex.check("dense", tmp_path, time_limit=0.5)
+    assert result.lines[-1].text.startswith("dense_backward did not return within 0.5 s")
+    assert [line.status for line in result.lines[:-1]] == ["ok"] * 3, str(result)
+
+
+def test_the_learners_prints_reach_stderr(tmp_path, capsys):
+    (tmp_path / "kl.py").write_text(RIGHT["kl"].replace("    var = np.exp(log_var)\n",
+                                                        "    print('inside kl')\n"
+                                                        "    var = np.exp(log_var)\n"))
+    code, out, err = run(capsys, "check", "kl", "--dir", tmp_path)
+    assert code == 0 and "inside kl" in err and "inside kl" not in out
+
+
+def test_a_check_imports_only_what_it_needs(tmp_path):
+    """The command's side needs no numpy to start a check; the checking side imports the
+    exercise's own module and npvae's functions it is graded against, no other exercise,
+    no picture code, no model."""
+    (tmp_path / "kl.py").write_text(RIGHT["kl"])
+    program = ("import sys, npvae.exercises\n"
+               "parent = 'numpy' in sys.modules\n"
+               "import npvae.exercises.grading as g\n"
+               "list(g.lines_of('kl', sys.argv[1]))\n"
+               "loaded = [m for m in sys.modules if m.startswith(('npvae.exercises.', "
+               "'npvae.models', 'matplotlib', 'npvae.fast', 'numba'))]\n"
+               "print(parent, sorted(loaded))")
+    out = subprocess.run([sys.executable, "-c", program, str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("False "), out
+    assert eval(out.split(" ", 1)[1]) == ["npvae.exercises.checks", "npvae.exercises.exercise",
+                                          "npvae.exercises.grading", "npvae.exercises.kl",
+                                          "npvae.exercises.progress", "npvae.exercises.result"]
+
+
 # ------------------------------------------------------------------ the capstone
 
 class Counting:
@@ -118,45 +188,94 @@ class Counting:
 
 
 def tiny_vae():
-    model = capstone.textbook_vae(input_shape=(8, 8, 1), encoder_filters=(2, 3, 3, 3),
-                                  dense_units=4, decoder_filters=2, seed=0)
+    model = side_by_side.textbook_vae(input_shape=(8, 8, 1), encoder_filters=(2, 3, 3, 3),
+                                      dense_units=4, decoder_filters=2, seed=0)
     return model, RMSprop()
 
 
-def test_every_piece_is_plugged_in_and_npvae_is_put_back():
-    pieces = {name: Counting(capstone_functions(name)) for name in capstone.PIECES}
-    batch = np.random.default_rng(0).random((4, 8, 8, 1), dtype=np.float32)
+def batch():
+    return np.random.default_rng(0).random((4, 8, 8, 1), dtype=np.float32)
+
+
+def counting(names):
+    return {name: Counting(list(ex.get(name).functions)) for name in names}
+
+
+@pytest.mark.parametrize("convolutions", [False, True])
+def test_every_piece_is_plugged_in_through_the_hooks(convolutions):
+    """Without the convolution exercises, npvae's convolutions run the learner's im2col
+    and col2im; with them, the learner's convolutions run. No module changes, no other
+    model; with npvae's own functions plugged in, the model computes the same numbers."""
+    names = [name for name in capstone.PIECES
+             if convolutions or name not in ("conv2d", "conv2d_transpose")]
+    pieces = counting(names)
     model, optimizer = tiny_vae()
     plugging.plug_into(model, optimizer, pieces)
-    before = (npvae.models.vae.gaussian_kl, npvae.layers.conv.im2col)
-    with plugging.swapped(plugging.module_targets(pieces)):
-        plugged = [train_step(model, optimizer, batch)["loss"] for _ in range(2)]
-    assert (npvae.models.vae.gaussian_kl, npvae.layers.conv.im2col) == before
-    assert {layer.algorithm.name for _, layer in tiny_vae()[0].named_layers()
-            if hasattr(layer, "algorithm")} == {"textbook"}   # other models: npvae's own
+    plugged = [train_step(model, optimizer, batch())["loss"] for _ in range(2)]
+    unused = {"sigmoid_backward"} | ({"im2col", "col2im"} if convolutions else set())
     uncalled = [f"{name}.{f}" for name, piece in pieces.items()
-                for f, count in piece.calls.items() if count == 0 and f != "sigmoid_backward"]
+                for f, count in piece.calls.items() if count == 0 and f not in unused]
     assert not uncalled
-    model, optimizer = tiny_vae()
-    own = [train_step(model, optimizer, batch)["loss"] for _ in range(2)]
+    other, optimizer = tiny_vae()
+    assert other.terms == LossTerms() and {layer.algorithm.name for _, layer in
+                                           other.named_layers()
+                                           if hasattr(layer, "algorithm")} == {"textbook"}
+    own = [train_step(other, optimizer, batch())["loss"] for _ in range(2)]
     assert plugged == own   # npvae's own functions, plugged in: the same numbers
-
-
-def capstone_functions(name):
-    from npvae.exercises import EXERCISES
-    return list(EXERCISES[name].functions)
 
 
 def test_a_piece_that_differs_changes_the_run():
     pieces = {"kl": Counting(["gaussian_kl"])}
     pieces["kl"].gaussian_kl = lambda mean, log_var: tuple(
         2 * v if i == 0 else v for i, v in enumerate(reference.gaussian_kl(mean, log_var)))
-    batch = np.random.default_rng(0).random((4, 8, 8, 1), dtype=np.float32)
     model, optimizer = tiny_vae()
-    with plugging.swapped(plugging.module_targets(pieces)):
-        plugged = train_step(model, optimizer, batch)["loss"]
+    plugging.plug_into(model, optimizer, pieces)
+    plugged = train_step(model, optimizer, batch())["loss"]
     model, optimizer = tiny_vae()
-    assert plugged != train_step(model, optimizer, batch)["loss"]
+    assert plugged != train_step(model, optimizer, batch())["loss"]
+
+
+SHAPE_KEYED_RMSPROP = next(source for name, source, _ in WRONG
+                           if name == "rmsprop" and "_memory" in source)
+
+
+def learner_pieces(tmp_path, sources):
+    """The learner's namespaces of ``sources`` (name -> file), as the capstone loads them."""
+    from npvae.exercises import grading
+    for name, source in sources.items():
+        (tmp_path / f"{name}.py").write_text(source)
+    return {name: grading.load(ex.get(name).path(tmp_path), ex.get(name).functions)
+            for name in sources}
+
+
+@pytest.mark.parametrize("planted, where", [
+    ("rmsprop", "the update of "),
+    ("relu", "decoder/"),                         # backward starts at the decoder
+    ("dense_backward", "decoder/dense, backward"),
+])
+def test_the_comparer_names_the_first_piece_that_differs(planted, where, tmp_path):
+    sources = dict(RIGHT)
+    if planted == "rmsprop":
+        sources["rmsprop"] = SHAPE_KEYED_RMSPROP
+    elif planted == "relu":
+        sources["activations"] = RIGHT["activations"].replace("y > 0", "y >= 0")
+    else:
+        sources["dense"] = RIGHT["dense"].replace("dy.sum(axis=0)", "dy.mean(axis=0)")
+    pieces = learner_pieces(tmp_path, {name: sources[name] for name in capstone.PIECES})
+    comparer = comparing.Comparer()
+    side_by_side.train_losses(pieces, np.concatenate([batch()] * 2), 1, 4, "", False,
+                              comparer, model=tiny_vae()[0])
+    piece = {"relu": "activations", "dense_backward": "dense"}.get(planted, planted)
+    assert comparer.first is not None and comparer.first.piece == piece, comparer.first
+    assert comparer.first.where.startswith(where) and comparer.first.step == 1
+
+
+def test_right_pieces_never_differ(tmp_path):
+    pieces = learner_pieces(tmp_path, {name: RIGHT[name] for name in capstone.PIECES})
+    comparer = comparing.Comparer()
+    side_by_side.train_losses(pieces, np.concatenate([batch()] * 3), 1, 4, "", False,
+                              comparer, model=tiny_vae()[0])
+    assert comparer.first is None
 
 
 def test_the_verdict_says_when_the_runs_differ(tmp_path):
@@ -170,6 +289,9 @@ def test_the_verdict_says_when_the_runs_differ(tmp_path):
     for learner in (early, elsewhere, diverged):
         result = capstone.CapstoneResult(["kl"], learner, own, tmp_path)
         assert not result.agree and "they differ" in str(result)
+    named = capstone.CapstoneResult(["kl"], own, own, tmp_path,
+                                    comparing.Difference("kl", "the loss", 3, 0.5))
+    assert not named.agree and "they differ: your kl is the first piece" in str(named)
 
 
 def test_no_passed_piece_is_one_line(tmp_path, capsys):
@@ -182,9 +304,10 @@ def test_the_capstone_with_right_pieces_gives_npvaes_losses(tmp_path, capsys):
     for name, source in RIGHT.items():
         (tmp_path / f"{name}.py").write_text(source)
         assert run(capsys, "check", name, "--dir", tmp_path)[0] == 0
-    result = capstone.run(tmp_path, images=32, progress_bar=False)
+    result = capstone.run(tmp_path, images=32, progress_bar=False, time_limit=None)
     assert len(result.npvae) == 2 and len(result.pieces) == len(capstone.PIECES)
     np.testing.assert_allclose(result.learner, result.npvae, rtol=1e-5)
+    assert result.first is None
     assert (tmp_path / "capstone.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16,
                        "--out", tmp_path / "one_step.png")
@@ -193,12 +316,41 @@ def test_the_capstone_with_right_pieces_gives_npvaes_losses(tmp_path, capsys):
     assert (tmp_path / "one_step.png").is_file()
 
 
-def test_a_learner_error_during_the_capstone_is_one_line(tmp_path, capsys, monkeypatch):
-    (tmp_path / "kl.py").write_text(RIGHT["kl"])
-    assert run(capsys, "check", "kl", "--dir", tmp_path)[0] == 0
-
-    def broken(folder):
-        raise grading.LearnerError("gaussian_kl raised ValueError: boom (kl.py, line 3)")
-    monkeypatch.setattr(capstone, "passed_pieces", broken)
+def test_the_capstone_names_a_wrong_piece_that_passed_its_check(tmp_path, capsys):
+    """An RMSprop that keeps its own memory by the parameter's shape (marked passed here
+    as if its check had been weaker) makes the capstone name rmsprop, not "a piece"."""
+    for name in ("kl", "rmsprop"):
+        source = SHAPE_KEYED_RMSPROP if name == "rmsprop" else RIGHT[name]
+        (tmp_path / f"{name}.py").write_text(source)
+        progress.record(tmp_path, name, tmp_path / f"{name}.py", True)
     code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16)
-    assert code == 1 and out.strip() == "FAIL  gaussian_kl raised ValueError: boom (kl.py, line 3)"
+    assert code == 1, out
+    assert "they differ: your rmsprop is the first piece whose output differs" in out, out
+    assert "the update of encoder/" in out and "step 1" in out
+
+
+def test_a_learner_error_during_the_capstone_is_one_line(tmp_path, capsys):
+    """A KL that passes its check (4 images) and raises on the capstone's batch of 16."""
+    source = RIGHT["kl"].replace("    var = np.exp(log_var)\n",
+                                 "    if len(mean) > 4:\n        raise ValueError('boom')\n"
+                                 "    var = np.exp(log_var)\n")
+    (tmp_path / "kl.py").write_text(source)
+    assert run(capsys, "check", "kl", "--dir", tmp_path)[0] == 0
+    code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16)
+    assert code == 1 and out.strip() == "FAIL  gaussian_kl raised ValueError: boom (kl.py, line 4)"
+
+
+def test_a_hang_during_the_capstone_is_one_line(tmp_path, capsys):
+    source = RIGHT["kl"].replace("    var = np.exp(log_var)\n",
+                                 "    while len(mean) > 4:\n        pass\n"
+                                 "    var = np.exp(log_var)\n")
+    (tmp_path / "kl.py").write_text(source)
+    assert run(capsys, "check", "kl", "--dir", tmp_path)[0] == 0
+    code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16,
+                       "--time-limit", 0.5)
+    assert code == 1 and out.startswith("FAIL  gaussian_kl did not return within 0.5 s"), out
+
+
+def test_the_capstone_defaults_the_command_shows_are_the_capstones():
+    assert (cli_exercise.CAPSTONE_IMAGES, cli_exercise.CAPSTONE_EPOCHS) == (capstone.IMAGES,
+                                                                           capstone.EPOCHS)

@@ -30,14 +30,15 @@ def relu_checks(learner):
     yield line
     if line.status != "ok":
         return
-    dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
-    yield c.in_float32([("relu_backward's dx", learner.relu_backward(dy32, y32),
-                         relu_backward(dy32, y32))])
-    yield c.values("ReLU's dx", dx, relu_backward(dy, y), wrong=[
+    line = c.values("ReLU's dx", dx, relu_backward(dy, y), wrong=[
         ("the gradient passes where y = 0 (the kink): use y > 0, not y >= 0", dy * (y >= 0)),
         ("that is the mask [y > 0] alone: multiply it by dy", (y > 0) * 1.0),
         ("that is max(dy, 0): the mask comes from the output y, not from dy",
          np.maximum(dy, 0))])
+    yield line
+    dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
+    yield c.in_float32([("relu_backward's dx", learner.relu_backward(dy32, y32),
+                         relu_backward(dy32, y32))], line.status == "ok")
     loss = c.projected(lambda: np.maximum(smooth, 0), dy)
     yield c.gradient("relu_backward", learner.relu_backward(dy, np.maximum(smooth, 0)),
                      loss, smooth)
@@ -51,14 +52,15 @@ def sigmoid_checks(learner):
     yield line
     if line.status != "ok":
         return
-    dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
-    yield c.in_float32([("sigmoid_backward's dx", learner.sigmoid_backward(dy32, y32),
-                         sigmoid_backward(dy32, y32))])
-    yield c.values("sigmoid's dx", dx, sigmoid_backward(dy, y), wrong=[
+    line = c.values("sigmoid's dx", dx, sigmoid_backward(dy, y), wrong=[
         ("the sigmoid was applied to y again: y is its output already, dx = dy y (1 - y)",
          dy * sigmoid(y) * (1 - sigmoid(y))),
         ("the (1 - y) is missing", dy * y),
         ("dy is missing", y * (1 - y))])
+    yield line
+    dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
+    yield c.in_float32([("sigmoid_backward's dx", learner.sigmoid_backward(dy32, y32),
+                         sigmoid_backward(dy32, y32))], line.status == "ok")
     loss = c.projected(lambda: sigmoid(smooth), dy)
     yield c.gradient("sigmoid_backward", learner.sigmoid_backward(dy, sigmoid(smooth)),
                      loss, smooth)

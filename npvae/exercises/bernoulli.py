@@ -32,21 +32,23 @@ def checks(learner):
     yield line
     if line.status != "ok":
         return
-    single = [a.astype(np.float32) for a in (logits, x)]
-    got32 = learner.bernoulli_reconstruction(*single)
-    expected32 = bernoulli_reconstruction(*single)
-    yield c.in_float32([("loss", got32[0], expected32[0]), ("dlogits", got32[1], expected32[1])])
     expected, expected_dlogits = bernoulli_reconstruction(logits, x)
     pixels = x[0].size
-    yield c.values("loss", loss, expected, wrong=[
+    lines = [c.values("loss", loss, expected, wrong=[
         ("the log(1 + exp(-|l|)) term is missing",
          np.sum(np.maximum(logits, 0) - x * logits, axis=(1, 2, 3)))],
         factors=[(1 / pixels, f"a mean over the {pixels} pixels, where their sum belongs"),
-                 (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")])
-    yield c.values("dlogits", dlogits, expected_dlogits, wrong=[
-        ("the sigmoid is missing: d bce / dl = sigmoid(l) - x", logits - x)], factors=[
-        (1 / pixels, f"divided by the {pixels} pixels: the gradient of the sum is wanted"),
-        (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")])
+                 (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")]),
+        c.values("dlogits", dlogits, expected_dlogits, wrong=[
+            ("the sigmoid is missing: d bce / dl = sigmoid(l) - x", logits - x)], factors=[
+            (1 / pixels, f"divided by the {pixels} pixels: the gradient of the sum is wanted"),
+            (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")])]
+    yield from lines
+    single = [a.astype(np.float32) for a in (logits, x)]
+    got32 = learner.bernoulli_reconstruction(*single)
+    expected32 = bernoulli_reconstruction(*single)
+    yield c.in_float32([("loss", got32[0], expected32[0]), ("dlogits", got32[1], expected32[1])],
+                       c.all_ok(lines))
     for dtype in (np.float64, np.float32):
         yield stable(learner, dtype)
     total = lambda: float(np.sum(learner.bernoulli_reconstruction(logits, x)[0]))  # noqa: E731

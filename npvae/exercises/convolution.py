@@ -65,11 +65,13 @@ class ConvolutionChecks:
         yield line
         if line.status != "ok":
             return
+        line = c.values("y", y, self.forward(x, W, b, self.stride, self.pads, self.y_shape)[0],
+                        wrong=self.mistakes(x, W, b, dy)["y"], factors=self.factors())
+        yield line
         x32, W32, b32, _ = self.inputs(np.float32)
         args32 = (x32, W32, b32, self.stride, self.pads, self.y_shape)
-        yield c.in_float32([("y", forward(*args32)[0], self.forward(*args32)[0])])
-        yield c.values("y", y, self.forward(x, W, b, self.stride, self.pads, self.y_shape)[0],
-                       wrong=self.mistakes(x, W, b, dy)["y"], factors=self.factors())
+        yield c.in_float32([("y", forward(*args32)[0], self.forward(*args32)[0])],
+                           line.status == "ok")
 
     def backward_checks(self, learner):
         forward, backward = self.learners(learner)
@@ -80,14 +82,15 @@ class ConvolutionChecks:
         yield line
         if line.status != "ok":
             return
+        expected = self.run(self.forward, self.backward, x, W, b, dy)
+        wrong = self.mistakes(x, W, b, dy)
+        lines = [c.values(name, got[k], expected[k], wrong=wrong[name], factors=self.factors())
+                 for k, name in enumerate(NAMES[1:], start=1)]
+        yield from lines
         single = self.inputs(np.float32)
         got32, expected32 = (self.run(forward, backward, *single),
                              self.run(self.forward, self.backward, *single))
-        yield c.in_float32(list(zip(NAMES[1:], got32[1:], expected32[1:])))
-        expected = self.run(self.forward, self.backward, x, W, b, dy)
-        wrong = self.mistakes(x, W, b, dy)
-        for k, name in enumerate(NAMES[1:], start=1):
-            yield c.values(name, got[k], expected[k], wrong=wrong[name], factors=self.factors())
+        yield c.in_float32(list(zip(NAMES[1:], got32[1:], expected32[1:])), c.all_ok(lines))
         for k, (name, array) in enumerate(zip(NAMES[1:], (x, W, b)), start=1):
             loss = c.projected(lambda: forward(x, W, b, self.stride, self.pads,
                                                self.y_shape)[0], dy)

@@ -28,10 +28,11 @@ def forward_checks(learner):
     yield line
     if line.status != "ok":
         return
+    line = c.values("y", y, dense_forward(x, W, b)[0], wrong=[("the bias b is missing", x @ W)])
+    yield line
     x32, W32, b32, _ = inputs(np.float32)
     yield c.in_float32([("y", learner.dense_forward(x32, W32, b32)[0],
-                         dense_forward(x32, W32, b32)[0])])
-    yield c.values("y", y, dense_forward(x, W, b)[0], wrong=[("the bias b is missing", x @ W)])
+                         dense_forward(x32, W32, b32)[0])], line.status == "ok")
 
 
 def backward_checks(learner):
@@ -42,14 +43,14 @@ def backward_checks(learner):
     yield line
     if line.status != "ok":
         return
+    expected_dx, expected_dW, expected_db = dense_backward(dy, W, x)
+    lines = [c.values("dx", dx, expected_dx), c.values("dW", dW, expected_dW, factors=[BATCH]),
+             c.values("db", db, expected_db, factors=[BATCH])]
+    yield from lines
     x32, W32, b32, dy32 = inputs(np.float32)
     got32 = learner.dense_backward(dy32, W32, learner.dense_forward(x32, W32, b32)[1])
     expected32 = dense_backward(dy32, W32, x32)
-    yield c.in_float32(list(zip(("dx", "dW", "db"), got32, expected32)))
-    expected_dx, expected_dW, expected_db = dense_backward(dy, W, x)
-    yield c.values("dx", dx, expected_dx)
-    yield c.values("dW", dW, expected_dW, factors=[BATCH])
-    yield c.values("db", db, expected_db, factors=[BATCH])
+    yield c.in_float32(list(zip(("dx", "dW", "db"), got32, expected32)), c.all_ok(lines))
     for name, analytic, array in (("dx", dx, x), ("dW", dW, W), ("db", db, b)):
         loss = c.projected(lambda: learner.dense_forward(x, W, b)[0], dy)
         yield c.gradient(name, analytic, loss, array, factors=[BATCH])

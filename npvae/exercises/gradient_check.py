@@ -51,7 +51,7 @@ def numerical_diagnosis(got, gradient, second, f_size):
             return (f"the error is rounding noise, with no pattern: h is too small (about "
                     f"{h:.0e}), so f(x + h) - f(x - h) keeps few of f's digits; {CENTRAL}")
         return ""
-    if abs(b) > 1e-3 * abs(a):
+    if abs(b) * np.linalg.norm(second) > abs(a - 1) * np.linalg.norm(gradient):
         return (f"a one-sided difference: its error is h/2 times the second derivative (here "
                 f"h is about {2 * abs(b):.0e}); {CENTRAL}")
     if abs(a - 2) < 1e-3:

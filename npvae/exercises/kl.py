@@ -24,28 +24,29 @@ def checks(learner):
     yield line
     if line.status != "ok":
         return
-    single = [a.astype(np.float32) for a in (mean, log_var)]
-    got32, expected32 = learner.gaussian_kl(*single), gaussian_kl(*single)
-    yield c.in_float32([("kl", got32[0], expected32[0]), ("dmean", got32[1][0], expected32[1][0]),
-                        ("dlog_var", got32[1][1], expected32[1][1])])
     expected, (expected_dmean, expected_dlog_var) = gaussian_kl(mean, log_var)
     var = np.exp(log_var)
     batch = (1 / N, f"divided by the batch size N={N}: return each image's own kl")
-    yield c.values("kl", kl, expected, wrong=[
+    lines = [c.values("kl", kl, expected, wrong=[
         ("exp(0.5 * log_var) is the standard deviation: the formula takes the variance, "
          "exp(log_var)", 0.5 * np.sum(np.exp(0.5 * log_var) + mean**2 - 1 - log_var, axis=1)),
         ("the log_var term has the wrong sign: it is - log_var",
          0.5 * np.sum(var + mean**2 - 1 + log_var, axis=1)),
         ("the - 1 is missing", expected + 0.5 * D)],
         factors=[(2, "the 0.5 in front of the sum is missing"),
-                 (1 / D, "a mean over the latent dimensions, where their sum belongs"), batch])
-    yield c.values("dmean", dmean, expected_dmean, factors=[
-        (2, "d(0.5 mean^2)/dmean is mean: the 0.5 cancels the square's 2"), batch])
-    yield c.values("dlog_var", dlog_var, expected_dlog_var, wrong=[
+                 (1 / D, "a mean over the latent dimensions, where their sum belongs"), batch]),
+        c.values("dmean", dmean, expected_dmean, factors=[
+            (2, "d(0.5 mean^2)/dmean is mean: the 0.5 cancels the square's 2"), batch]),
+        c.values("dlog_var", dlog_var, expected_dlog_var, wrong=[
         ("the - 1 is missing: d(-log_var)/dlog_var = -1", 0.5 * var),
         ("the 0.5 of exp(log_var)'s derivative does not belong: d exp(lv)/d lv = exp(lv); the "
          "0.5 in front of the sum is all", 0.5 * (0.5 * var - 1))],
-        factors=[(2, "the 0.5 in front of the sum is missing"), batch])
+        factors=[(2, "the 0.5 in front of the sum is missing"), batch])]
+    yield from lines
+    single = [a.astype(np.float32) for a in (mean, log_var)]
+    got32, expected32 = learner.gaussian_kl(*single), gaussian_kl(*single)
+    yield c.in_float32([("kl", got32[0], expected32[0]), ("dmean", got32[1][0], expected32[1][0]),
+                        ("dlog_var", got32[1][1], expected32[1][1])], c.all_ok(lines))
     total = lambda: float(np.sum(learner.gaussian_kl(mean, log_var)[0]))  # noqa: E731
     yield c.gradient("dmean", dmean, total, mean)
     yield c.gradient("dlog_var", dlog_var, total, log_var)

@@ -67,10 +67,11 @@ def checks(learner):
                      "ms = rho * ms + ... makes a new array; write ms[...] = ... or ms *= ...")
         return
     yield c.Line("ok", "in place: param and ms changed")
-    yield c.values("ms after 3 steps", got_ms, expected_ms, wrong=[
+    ms_line = c.values("ms after 3 steps", got_ms, expected_ms, wrong=[
         ("rho and 1 - rho are swapped: the old mean keeps rho, the new grad**2 gets 1 - rho",
          steps(lambda p, g, m, lr, rho, eps: rmsprop_update(p, g, m, lr, 1 - rho, eps),
                param, grads)[1])])
+    yield ms_line
     line = c.values("param after 3 steps", got, expected,
                     wrong=[(what, steps(update, param, grads)[0]) for what, update in MISTAKES])
     yield line
@@ -79,7 +80,8 @@ def checks(learner):
     param32, grads32 = problem(12, (2, 5), np.float32)
     got32, expected32 = (steps(learner.rmsprop_update, param32, grads32),
                          steps(rmsprop_update, param32, grads32))
-    yield c.in_float32([("param", got32[0], expected32[0]), ("ms", got32[1], expected32[1])])
+    yield c.in_float32([("param", got32[0], expected32[0]), ("ms", got32[1], expected32[1])],
+                       c.all_ok([ms_line, line]))
 
 
 def own_memory(learner):

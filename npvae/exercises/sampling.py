@@ -28,15 +28,16 @@ def forward_checks(learner):
     yield line
     if line.status != "ok":
         return
-    single = inputs(np.float32)[:3]
-    yield c.in_float32([("z", learner.sampling_forward(*single)[0],
-                         sampling_forward(*single)[0])])
-    yield uses_eps(learner, mean, log_var, eps, z)
+    lines = [uses_eps(learner, mean, log_var, eps, z)]
     sigma = np.exp(0.5 * log_var)
-    yield c.values("z", z, sampling_forward(mean, log_var, eps)[0], wrong=[
+    lines.append(c.values("z", z, sampling_forward(mean, log_var, eps)[0], wrong=[
         ("exp(log_var) is the variance, the book's mistake: the noise is scaled by the "
          "standard deviation exp(0.5 * log_var)", mean + np.exp(log_var) * eps),
-        ("the mean is missing: z = mean + sigma * eps", sigma * eps)])
+        ("the mean is missing: z = mean + sigma * eps", sigma * eps)]))
+    yield from lines
+    single = inputs(np.float32)[:3]
+    yield c.in_float32([("z", learner.sampling_forward(*single)[0],
+                         sampling_forward(*single)[0])], c.all_ok(lines))
 
 
 def uses_eps(learner, mean, log_var, eps, z):
@@ -61,19 +62,20 @@ def backward_checks(learner):
     yield line
     if line.status != "ok":
         return
+    expected_dmean, expected_dlog_var = sampling_backward(
+        dz, sampling_forward(mean, log_var, eps)[1])
+    sigma = np.exp(0.5 * log_var)
+    lines = [c.values("dmean", dmean, expected_dmean),
+             c.values("dlog_var", dlog_var, expected_dlog_var, wrong=[
+                 ("eps is missing: dz * eps * 0.5 * sigma", dz * 0.5 * sigma),
+                 ("sigma is missing: d sigma / d log_var = 0.5 * sigma", dz * eps * 0.5)],
+                 factors=[HALF])]
+    yield from lines
     mean32, log_var32, eps32, dz32 = inputs(np.float32)
     got32 = learner.sampling_backward(dz32, learner.sampling_forward(mean32, log_var32,
                                                                      eps32)[1])
     expected32 = sampling_backward(dz32, sampling_forward(mean32, log_var32, eps32)[1])
-    yield c.in_float32(list(zip(("dmean", "dlog_var"), got32, expected32)))
-    expected_dmean, expected_dlog_var = sampling_backward(
-        dz, sampling_forward(mean, log_var, eps)[1])
-    sigma = np.exp(0.5 * log_var)
-    yield c.values("dmean", dmean, expected_dmean)
-    yield c.values("dlog_var", dlog_var, expected_dlog_var, wrong=[
-        ("eps is missing: dz * eps * 0.5 * sigma", dz * 0.5 * sigma),
-        ("sigma is missing: d sigma / d log_var = 0.5 * sigma", dz * eps * 0.5)],
-        factors=[HALF])
+    yield c.in_float32(list(zip(("dmean", "dlog_var"), got32, expected32)), c.all_ok(lines))
     for name, analytic, array in (("dmean", dmean, mean), ("dlog_var", dlog_var, log_var)):
         loss = c.projected(lambda: learner.sampling_forward(mean, log_var, eps)[0], dz)
         yield c.gradient(name, analytic, loss, array, factors=[HALF])
