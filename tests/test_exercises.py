@@ -178,3 +178,10 @@ def test_the_gradient_check_fails_where_backward_disagrees_with_forward(tmp_path
     assert status("values: y ") == "fail" and status("values: dx ") == "ok"
     assert status("gradient check of dx:") == "fail" and status("gradient check of dW:") == "fail"
     assert status("gradient check of db:") == "ok"
+
+
+def test_a_difference_shows_the_digits_that_differ():
+    """A loss of 850.0004 where 850 is right was shown as "850 instead of 850"."""
+    from npvae.exercises.checks import difference
+    assert difference(850.0004, 850.0) == "850.0004 instead of 850"
+    assert difference([1.0, 850.0004], [1.0, 850.0]).endswith("850.0004 instead of 850")
