@@ -9,7 +9,8 @@ import re
 import pytest
 
 import npvae.exercises as ex
-from exercise_answers import RIGHT, WRONG
+from exercise_answers import RIGHT
+from exercise_mistakes import WRONG
 
 NAMES = list(ex.NAMES)
 
