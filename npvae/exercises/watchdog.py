@@ -54,7 +54,7 @@ def run(task, arguments, time_limit):
     try:
         yield from receive(messages, time_limit, child)
     finally:
-        child.kill()      # nothing, if it has ended
+        child.kill()      # a hung child; one that is done has nothing left to say
         child.wait()
         relay.join(timeout=5)
 
@@ -142,4 +142,5 @@ def main(task, arguments):
     for item in getattr(importlib.import_module(module), function)(*json.loads(arguments),
                                                                     watch=watch):
         watch.send("item", item)
+    sys.stdout.flush()   # the learner's prints, before this process is ended
     watch.send("done")
