@@ -183,9 +183,10 @@ def test_a_learner_error_during_the_capstone_is_one_line(tmp_path, capsys):
 
 
 def test_a_hang_during_the_capstone_is_one_line(tmp_path, capsys):
-    source = RIGHT["kl"].replace("    var = np.exp(log_var)\n",
-                                 "    while len(mean) > 4:\n        pass\n"
-                                 "    var = np.exp(log_var)\n")
+    loop = ("    end = time.time() + 30\n"   # ends by itself: see test_exercise_cli.LOOP
+            "    while len(mean) > 4 and time.time() < end:\n        pass\n")
+    source = "import time\n" + RIGHT["kl"].replace("    var = np.exp(log_var)\n",
+                                                   loop + "    var = np.exp(log_var)\n")
     (tmp_path / "kl.py").write_text(source)
     assert run(capsys, "check", "kl", "--dir", tmp_path)[0] == 0
     code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16,

@@ -101,14 +101,18 @@ def test_list_hint_and_solution(tmp_path, capsys):
 
 # ------------------------------------------------------------------ time limits
 
+# The loops end by themselves after 30 s, the sleep too: with a time limit that failed
+# to stop them, these tests would fail then, not hang the suite or leave a process busy.
+LOOP = "import time\nEND = time.time() + 30\n"
 HANGS = {
-    "an endless loop": ("def dense_forward(x, W, b):\n    while True:\n        pass\n"
+    "an endless loop": (LOOP + "def dense_forward(x, W, b):\n    while time.time() < END:\n"
+                        "        pass\n"
                         "def dense_backward(dy, W, cache):\n    pass\n",
                         "dense_forward did not return within 0.5 s"),
-    "a long sleep": ("import time\ndef dense_forward(x, W, b):\n    time.sleep(1000)\n"
+    "a long sleep": ("import time\ndef dense_forward(x, W, b):\n    time.sleep(30)\n"
                      "def dense_backward(dy, W, cache):\n    pass\n",
                      "dense_forward did not return within 0.5 s"),
-    "a loop at the top level": ("while True:\n    pass\n",
+    "a loop at the top level": (LOOP + "while time.time() < END:\n    pass\n",
                                 "dense.py's top level did not finish within 0.5 s"),
     "the process ended": ("import os\ndef dense_forward(x, W, b):\n    os._exit(3)\n"
                           "def dense_backward(dy, W, cache):\n    pass\n",
@@ -128,8 +132,8 @@ def test_a_call_that_does_not_return_ends_the_check_in_one_line(case, tmp_path, 
 
 def test_the_lines_before_a_hang_are_kept(tmp_path):
     """A forward that is right is graded; its backward's hang is the last line."""
-    source = RIGHT["dense"].replace("    return dy @ W.T,", "    while True:\n        pass\n"
-                                                           "    return dy @ W.T,")
+    source = LOOP + RIGHT["dense"].replace(
+        "    return dy @ W.T,", "    while time.time() < END:\n        pass\n    return dy @ W.T,")
     (tmp_path / "dense.py").write_text(source)
     result = ex.check("dense", tmp_path, time_limit=0.5)
     assert result.lines[-1].text.startswith("dense_backward did not return within 0.5 s")
