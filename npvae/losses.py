@@ -32,6 +32,8 @@ With ``log_var = log sigma^2``, summed over the D latent dimensions::
 Every function returns ``(per_example, gradients)``: the loss of each image (N,) and
 the gradient of their *sum*; the training code divides by N for a batch mean.
 """
+from typing import Callable, NamedTuple
+
 import numpy as np
 
 from npvae.layers.activations import sigmoid
@@ -74,6 +76,16 @@ def gaussian_kl(mean, log_var):
     var = np.exp(log_var)
     kl = 0.5 * np.sum(var + mean**2 - 1 - log_var, axis=1)
     return kl, (mean, 0.5 * (var - 1))
+
+
+class LossTerms(NamedTuple):
+    """The two functions a model computes the negative ELBO's terms with, each returning
+    ``(per_example, gradients)`` as the two above. A model holds them as a layer holds its
+    algorithm, so that others can take their place (a learner's own, in the exercises'
+    capstone)."""
+
+    reconstruction: Callable = bernoulli_reconstruction
+    kl: Callable = gaussian_kl
 
 
 # ------------------------------------------------------------------ the book's loss

@@ -60,8 +60,9 @@ def layer_shapes(model):
 def convolution_floats(layer, x_shape, y_shape):
     """(cache, work, block_work): the floats a convolution keeps per image beyond its input
     and output, the largest work array per image, and the work of one block of images,
-    as the algorithm that runs (H, W, C) says."""
-    return layer.algorithm.for_input(x_shape).memory(layer, x_shape, y_shape)
+    as the algorithm that runs (H, W, C) says (one that does not say, as the textbook)."""
+    algorithm = layer.algorithm.for_input(x_shape)
+    return (algorithm.memory or textbook_memory)(layer, x_shape, y_shape)
 
 
 def per_image_floats(model, training=True):

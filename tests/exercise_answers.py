@@ -1,6 +1,6 @@
-"""Learners' answers for tests/test_exercises*.py: right ones written by hand (not npvae's
-code: other orders of the same sums), and wrong ones, each with the mistake its
-diagnosis must name."""
+"""Learners' right answers for tests/test_exercises*.py and tests/test_capstone.py, written
+by hand (not npvae's code: other orders of the same sums). The wrong ones are in
+tests/exercise_mistakes.py."""
 
 RIGHT = {
     "kl": """\
@@ -127,85 +127,8 @@ def relative_error(analytic, numeric):
 """,
 }
 
-# (exercise, the learner's file, a fragment of the diagnosis it must get)
-WRONG = [
-    ("kl", """\
-import numpy as np
-def gaussian_kl(mean, log_var):
-    var = np.exp(log_var)
-    return np.sum(var + mean**2 - 1 - log_var, axis=1), (mean, var - 1)
-""", "the 0.5 in front of the sum is missing"),
-    ("kl", """\
-import numpy as np
-def gaussian_kl(mean, log_var):
-    var, n = np.exp(log_var), len(mean)
-    return 0.5 * np.sum(var + mean**2 - 1 - log_var, axis=1) / n, (mean / n, 0.5 * (var - 1) / n)
-""", "divided by the batch size N=4"),
-    ("bernoulli", """\
-import numpy as np
-def bernoulli_reconstruction(logits, x):
-    s = 1 / (1 + np.exp(-logits))
-    loss = -x * np.log(s) - (1 - x) * np.log(1 - s)
-    return loss.reshape(len(x), -1).sum(axis=1), s - x
-""", "log(sigmoid(l)) takes log(0)"),
-    ("log_mean_exp", """\
-import numpy as np
-def log_mean_exp(log_w):
-    m = log_w.max()
-    return m + np.log(np.mean(np.exp(log_w - m), axis=1))
-""", "each row needs its own"),
-    ("dense", RIGHT["dense"].replace("dy.sum(axis=0)", "dy.mean(axis=0)"),
-     "off by a factor of 0.25: divided by the batch size N=4"),
-    ("dense", RIGHT["dense"].replace("cache.T @ dy", "dy.T @ cache"), "transposed"),
-    ("activations", RIGHT["activations"].replace("y > 0", "y >= 0"), "use y > 0, not y >= 0"),
-    ("activations", RIGHT["activations"].replace("dy * y * (1 - y)",
-                                                 "dy * (1 / (1 + 2.718281828459045**-y)) "
-                                                 "* (1 - 1 / (1 + 2.718281828459045**-y))"),
-     "the sigmoid was applied to y again"),
-    ("im2col", RIGHT["im2col"].replace("t, b, l, r = padding", "b, t, r, l = padding"),
-     "padding on the wrong side"),
-    ("col2im", RIGHT["col2im"].replace("] += win", "] = win"),
-     "overlaps assigned instead of added"),
-    ("conv2d", RIGHT["conv2d"].replace("W.reshape(-1, o) + b", "W[::-1, ::-1].reshape(-1, o) + b"),
-     "the kernel is flipped"),
-    ("conv2d_transpose", RIGHT["conv2d_transpose"].replace(
-        "y_shape, kh, kw, stride, pads) + b", "y_shape, kh, kw, stride, pads[::-1]) + b"),
-     "padding on the wrong side"),
-    ("sampling", RIGHT["sampling"].replace("np.exp(0.5 * log_var)", "np.exp(log_var)"),
-     "the book's mistake"),
-    ("sampling", RIGHT["sampling"].replace("dz * eps * 0.5 * sigma", "dz * eps * sigma"),
-     "the 0.5 of d exp(0.5 log_var) / d log_var is missing"),
-    ("rmsprop", RIGHT["rmsprop"].replace("np.sqrt(ms + eps)", "(np.sqrt(ms) + eps)"),
-     "eps outside the square root"),
-    ("rmsprop", RIGHT["rmsprop"].replace("    ms *= rho\n    ms += ", "    ms = rho * ms + "),
-     "update it in place"),
-    ("gradient_check", """\
-import numpy as np
-def numerical_gradient(f, x, h=1e-5):
-    grad, flat = np.zeros_like(x), x.reshape(-1)
-    f0 = f()
-    for i in range(flat.size):
-        flat[i] += h
-        grad.reshape(-1)[i] = (f() - f0) / h
-        flat[i] -= h
-    return grad
-def relative_error(analytic, numeric):
-    scale = max(np.abs(analytic).max(), np.abs(numeric).max())
-    return 0.0 if scale == 0 else float(np.abs(analytic - numeric).max() / scale)
-""", "a one-sided difference"),
-    ("gradient_check", """\
-import numpy as np
-def numerical_gradient(f, x, h=1e-5):
-    grad, flat = np.zeros_like(x), x.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + h
-        up = f()
-        flat[i] = old - h
-        grad.reshape(-1)[i] = (up - f()) / (2 * h)
-        flat[i] = old
-    return grad
-def relative_error(analytic, numeric):
-    return float(np.max(np.abs(analytic - numeric) / np.maximum(np.abs(analytic), np.abs(numeric))))
-""", "entry by entry"),
-]
+
+def variant(name, old, new):
+    """The right answer of exercise ``name`` with ``old`` replaced by ``new`` (once)."""
+    assert RIGHT[name].count(old) == 1, (name, old)
+    return RIGHT[name].replace(old, new)

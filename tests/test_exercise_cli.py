@@ -1,16 +1,15 @@
-"""Tests for ``npvae exercise``: what a learner's broken file gives (one line, exit 1), what
-start refuses, what list shows; and the capstone, which trains the book's VAE on the
-learner's pieces and must give npvae's losses when the pieces are right."""
-import numpy as np
+"""Tests for ``npvae exercise``: what a learner's broken or hanging file gives (one line,
+exit 1), what start refuses, what list shows, what a check imports. (The capstone:
+tests/test_capstone.py.)"""
+import subprocess
+import sys
+
 import pytest
 
-import npvae.layers.conv
-import npvae.models.vae
-from exercise_answers import RIGHT, WRONG
+import npvae.exercises as ex
+from exercise_answers import RIGHT
+from exercise_mistakes import WRONG
 from npvae import cli
-from npvae.exercises import capstone, grading, plugging, reference
-from npvae.optim import RMSprop
-from npvae.train import train_step
 
 
 def run(capsys, *argv):
@@ -100,105 +99,70 @@ def test_list_hint_and_solution(tmp_path, capsys):
     assert code == 0 and "npvae/" in out and "def col2im" in out
 
 
-# ------------------------------------------------------------------ the capstone
+# ------------------------------------------------------------------ time limits
 
-class Counting:
-    """The learner's namespace of an exercise, made of npvae's own functions, counting calls."""
-
-    def __init__(self, names):
-        self.calls = dict.fromkeys(names, 0)
-        for name in names:
-            setattr(self, name, self.counted(name, getattr(reference, name)))
-
-    def counted(self, name, function):
-        def call(*args):
-            self.calls[name] += 1
-            return function(*args)
-        return call
-
-
-def tiny_vae():
-    model = capstone.textbook_vae(input_shape=(8, 8, 1), encoder_filters=(2, 3, 3, 3),
-                                  dense_units=4, decoder_filters=2, seed=0)
-    return model, RMSprop()
+# The loops end by themselves after 30 s, the sleep too: with a time limit that failed
+# to stop them, these tests would fail then, not hang the suite or leave a process busy.
+LOOP = "import time\nEND = time.time() + 30\n"
+HANGS = {
+    "an endless loop": (LOOP + "def dense_forward(x, W, b):\n    while time.time() < END:\n"
+                        "        pass\n"
+                        "def dense_backward(dy, W, cache):\n    pass\n",
+                        "dense_forward did not return within 0.5 s"),
+    "a long sleep": ("import time\ndef dense_forward(x, W, b):\n    time.sleep(30)\n"
+                     "def dense_backward(dy, W, cache):\n    pass\n",
+                     "dense_forward did not return within 0.5 s"),
+    "a loop at the top level": (LOOP + "while time.time() < END:\n    pass\n",
+                                "dense.py's top level did not finish within 0.5 s"),
+    "the process ended": ("import os\ndef dense_forward(x, W, b):\n    os._exit(3)\n"
+                          "def dense_backward(dy, W, cache):\n    pass\n",
+                          "dense_forward ended the checking process (exit code 3)"),
+}
 
 
-def test_every_piece_is_plugged_in_and_npvae_is_put_back():
-    pieces = {name: Counting(capstone_functions(name)) for name in capstone.PIECES}
-    batch = np.random.default_rng(0).random((4, 8, 8, 1), dtype=np.float32)
-    model, optimizer = tiny_vae()
-    plugging.plug_into(model, optimizer, pieces)
-    before = (npvae.models.vae.gaussian_kl, npvae.layers.conv.im2col)
-    with plugging.swapped(plugging.module_targets(pieces)):
-        plugged = [train_step(model, optimizer, batch)["loss"] for _ in range(2)]
-    assert (npvae.models.vae.gaussian_kl, npvae.layers.conv.im2col) == before
-    assert {layer.algorithm.name for _, layer in tiny_vae()[0].named_layers()
-            if hasattr(layer, "algorithm")} == {"textbook"}   # other models: npvae's own
-    uncalled = [f"{name}.{f}" for name, piece in pieces.items()
-                for f, count in piece.calls.items() if count == 0 and f != "sigmoid_backward"]
-    assert not uncalled
-    model, optimizer = tiny_vae()
-    own = [train_step(model, optimizer, batch)["loss"] for _ in range(2)]
-    assert plugged == own   # npvae's own functions, plugged in: the same numbers
+@pytest.mark.parametrize("case", HANGS)
+def test_a_call_that_does_not_return_ends_the_check_in_one_line(case, tmp_path, capsys):
+    source, fragment = HANGS[case]
+    (tmp_path / "dense.py").write_text(source)
+    code, out, err = run(capsys, "check", "dense", "--dir", tmp_path, "--time-limit", 0.5)
+    assert code == 1 and len(out.strip().splitlines()) == 1, out
+    assert out.startswith(f"FAIL  {fragment}"), out
+    assert "--time-limit" in out or "did not" not in fragment   # what to do if only slow
 
 
-def capstone_functions(name):
-    from npvae.exercises import EXERCISES
-    return list(EXERCISES[name].functions)
+def test_the_lines_before_a_hang_are_kept(tmp_path):
+    """A forward that is right is graded; its backward's hang is the last line."""
+    source = LOOP + RIGHT["dense"].replace(
+        "    return dy @ W.T,", "    while time.time() < END:\n        pass\n    return dy @ W.T,")
+    (tmp_path / "dense.py").write_text(source)
+    result = ex.check("dense", tmp_path, time_limit=0.5)
+    assert result.lines[-1].text.startswith("dense_backward did not return within 0.5 s")
+    assert [line.status for line in result.lines[:-1]] == ["ok"] * 3, str(result)
 
 
-def test_a_piece_that_differs_changes_the_run():
-    pieces = {"kl": Counting(["gaussian_kl"])}
-    pieces["kl"].gaussian_kl = lambda mean, log_var: tuple(
-        2 * v if i == 0 else v for i, v in enumerate(reference.gaussian_kl(mean, log_var)))
-    batch = np.random.default_rng(0).random((4, 8, 8, 1), dtype=np.float32)
-    model, optimizer = tiny_vae()
-    with plugging.swapped(plugging.module_targets(pieces)):
-        plugged = train_step(model, optimizer, batch)["loss"]
-    model, optimizer = tiny_vae()
-    assert plugged != train_step(model, optimizer, batch)["loss"]
+def test_the_learners_prints_reach_stderr(tmp_path, capsys):
+    (tmp_path / "kl.py").write_text(RIGHT["kl"].replace("    var = np.exp(log_var)\n",
+                                                        "    print('inside kl')\n"
+                                                        "    var = np.exp(log_var)\n"))
+    code, out, err = run(capsys, "check", "kl", "--dir", tmp_path)
+    assert code == 0 and "inside kl" in err and "inside kl" not in out
 
 
-def test_the_verdict_says_when_the_runs_differ(tmp_path):
-    own = [500.0] * 12 + [200.0] * 20
-    drifted = own[:12] + [200.0 * (1 + 3e-3)] * 20   # later steps: rounding, amplified
-    result = capstone.CapstoneResult(["kl"], drifted, own, tmp_path)
-    assert result.agree and "agree to float32 rounding" in str(result)
-    early = [500.0 * (1 + 1e-4)] + own[1:]           # a wrong piece shows in the first steps
-    elsewhere = own[:12] + [220.0] * 20              # or the run goes elsewhere
-    diverged = own[:-1] + [float("nan")]
-    for learner in (early, elsewhere, diverged):
-        result = capstone.CapstoneResult(["kl"], learner, own, tmp_path)
-        assert not result.agree and "they differ" in str(result)
-
-
-def test_no_passed_piece_is_one_line(tmp_path, capsys):
-    code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path)
-    assert code == 1 and out.startswith("FAIL  no piece of the model has passed")
-
-
-def test_the_capstone_with_right_pieces_gives_npvaes_losses(tmp_path, capsys):
-    """The book's VAE on 32 MNIST images (two steps), on ten pieces written by hand."""
-    for name, source in RIGHT.items():
-        (tmp_path / f"{name}.py").write_text(source)
-        assert run(capsys, "check", name, "--dir", tmp_path)[0] == 0
-    result = capstone.run(tmp_path, images=32, progress_bar=False)
-    assert len(result.npvae) == 2 and len(result.pieces) == len(capstone.PIECES)
-    np.testing.assert_allclose(result.learner, result.npvae, rtol=1e-5)
-    assert (tmp_path / "capstone.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16,
-                       "--out", tmp_path / "one_step.png")
-    assert code == 0 and "agree to float32 rounding" in out, out
-    assert out.splitlines()[0] == f"your pieces: {', '.join(capstone.PIECES)}"
-    assert (tmp_path / "one_step.png").is_file()
-
-
-def test_a_learner_error_during_the_capstone_is_one_line(tmp_path, capsys, monkeypatch):
+def test_a_check_imports_only_what_it_needs(tmp_path):
+    """The command's side needs no numpy to start a check; the checking side imports the
+    exercise's own module and npvae's functions it is graded against, no other exercise,
+    no picture code, no model."""
     (tmp_path / "kl.py").write_text(RIGHT["kl"])
-    assert run(capsys, "check", "kl", "--dir", tmp_path)[0] == 0
-
-    def broken(folder):
-        raise grading.LearnerError("gaussian_kl raised ValueError: boom (kl.py, line 3)")
-    monkeypatch.setattr(capstone, "passed_pieces", broken)
-    code, out, _ = run(capsys, "check", "capstone", "--dir", tmp_path, "--images", 16)
-    assert code == 1 and out.strip() == "FAIL  gaussian_kl raised ValueError: boom (kl.py, line 3)"
+    program = ("import sys, npvae.exercises\n"
+               "parent = 'numpy' in sys.modules\n"
+               "import npvae.exercises.grading as g\n"
+               "list(g.lines_of('kl', sys.argv[1]))\n"
+               "loaded = [m for m in sys.modules if m.startswith(('npvae.exercises.', "
+               "'npvae.models', 'matplotlib', 'npvae.fast', 'numba'))]\n"
+               "print(parent, sorted(loaded))")
+    out = subprocess.run([sys.executable, "-c", program, str(tmp_path)], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("False "), out
+    assert eval(out.split(" ", 1)[1]) == ["npvae.exercises.checks", "npvae.exercises.exercise",
+                                          "npvae.exercises.grading", "npvae.exercises.kl",
+                                          "npvae.exercises.progress", "npvae.exercises.result"]

@@ -2,16 +2,20 @@
 
 The work is done by ``npvae.exercises`` (and ``npvae.exercises.capstone``); this module
 reads the options and prints. ``check`` exits with 0 when every check passes and 1
-otherwise (a wrong answer, a file Python cannot import, a piece not written yet); an
-unknown exercise, a missing file or a ``start`` that would overwrite a file is a usage
-error (exit 2).
+otherwise (a wrong answer, a file Python cannot import, a piece not written yet, a call
+that did not return within the time limit); an unknown exercise, a missing file or a
+``start`` that would overwrite a file is a usage error (exit 2). The capstone's module is
+imported only by the actions that need it: ``check NAME`` starts with little more than
+``npvae.exercises``, which imports an exercise's own module only in the process that runs
+its checks.
 """
+import argparse
 from pathlib import Path
 
 import npvae.exercises as exercises
 from npvae.cli.options import whole_number
-from npvae.exercises import capstone
-from npvae.exercises.grading import LearnerError
+
+CAPSTONE_IMAGES, CAPSTONE_EPOCHS = 2000, 1   # npvae.exercises.capstone's IMAGES, EPOCHS
 
 CAPSTONE = "capstone"
 TEXTS = {  # action -> (its help, its description)
@@ -45,11 +49,15 @@ def add_parser(commands):
         text, description = TEXTS[action]
         parser = actions.add_parser(action, help=text, description=description)
         parser.add_argument("name", metavar="NAME",
-                            help=f"one of: {', '.join(exercises.EXERCISES)}"
+                            help=f"one of: {', '.join(exercises.NAMES)}"
                                  + (f", {CAPSTONE}" if action == "check" else ""))
         if action in ("start", "check"):
             add_folder(parser)
         parser.set_defaults(run=run)
+    actions.choices["check"].add_argument(
+        "--time-limit", type=seconds, metavar="S",
+        help=f"seconds each call of your code may take before the check stops it (default "
+             f"{exercises.TIME_LIMIT:g}; in the capstone, 60 on each batch)")
     add_capstone_options(actions.choices["check"])
 
 
@@ -61,18 +69,29 @@ def add_folder(parser):
 
 def add_capstone_options(check):
     options = check.add_argument_group("the capstone's options")
-    options.add_argument("--images", type=whole_number, default=capstone.IMAGES, metavar="N",
-                         help=f"train on the first N MNIST images (default {capstone.IMAGES})")
-    options.add_argument("--epochs", type=whole_number, default=capstone.EPOCHS, metavar="E",
-                         help=f"epochs (default {capstone.EPOCHS})")
+    options.add_argument("--images", type=whole_number, default=CAPSTONE_IMAGES, metavar="N",
+                         help=f"train on the first N MNIST images (default {CAPSTONE_IMAGES})")
+    options.add_argument("--epochs", type=whole_number, default=CAPSTONE_EPOCHS, metavar="E",
+                         help=f"epochs (default {CAPSTONE_EPOCHS})")
     options.add_argument("--out", type=Path, metavar="PNG",
                          help="where to draw the two loss curves (default: DIR/capstone.png)")
 
 
+def seconds(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def run_list(args):
+    from npvae.exercises import capstone
     status = exercises.status(args.dir)
     print(f"{'chapter':<8}{'exercise':<18}{'status':<13}what you write")
-    for name, exercise in exercises.EXERCISES.items():
+    for name, exercise in exercises.exercises().items():
         print(f"{exercise.chapter:<8}{name:<18}{status[name]:<13}{exercise.title}")
     passed = [name for name in capstone.PIECES if status[name] == "passed"]
     print(f"\n'npvae exercise check {CAPSTONE}' trains the book's VAE on your passed pieces "
@@ -90,15 +109,17 @@ def run_start(args):
 def run_check(args):
     if args.name == CAPSTONE:
         return run_capstone(args)
-    result = exercises.check(args.name, args.dir)
+    result = exercises.check(args.name, args.dir, args.time_limit or exercises.TIME_LIMIT)
     print(result)
     return result.exit_code
 
 
 def run_capstone(args):
+    from npvae.exercises import capstone
     try:
-        result = capstone.run(args.dir, args.images, args.epochs, picture=args.out)
-    except LearnerError as error:
+        result = capstone.run(args.dir, args.images, args.epochs, picture=args.out,
+                              time_limit=args.time_limit or capstone.TIME_LIMIT)
+    except capstone.CapstoneError as error:
         print(f"FAIL  {error}")
         return 1
     print(f"your pieces: {', '.join(result.pieces)}")

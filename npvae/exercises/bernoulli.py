@@ -3,46 +3,8 @@ its gradient (guide, chapter 1)."""
 import numpy as np
 
 from npvae.exercises import checks as c
-from npvae.exercises import reference
-from npvae.exercises.exercise import Exercise
+from npvae.exercises.exercise import Exercise, Function
 from npvae.losses import bernoulli_reconstruction
-
-STUB = '''"""Exercise bernoulli: -log p(x|z) from the decoder's logits, and its gradient
-(guide, chapter 1).
-
-The decoder gives one logit l per pixel; the pixel is on with probability sigmoid(l).
-For a target x in [0, 1], the binary cross-entropy of one pixel is
-
-    bce(l, x) = -x log sigmoid(l) - (1 - x) log(1 - sigmoid(l))
-
-Written like that it takes log(0) as soon as sigmoid rounds to 0 or 1 (|l| > 40 or so in
-float64, > 17 in float32). Rewritten from the logit it is exact for ANY logit:
-
-    bce(l, x) = max(l, 0) - x * l + log(1 + exp(-|l|))
-    d bce / dl = sigmoid(l) - x
-
-Shapes: logits, x (N, H, W, C) -> loss (N,): the sum of bce over each image's pixels;
-dlogits (N, H, W, C), the gradient of the sum of loss. Keep the inputs' dtype.
-
-Check it:  npvae exercise check bernoulli
-A hint:    npvae exercise hint bernoulli
-"""
-import numpy as np
-
-
-def bernoulli_reconstruction(logits, x):
-    """-log p(x|z) of each image from the logits, and its gradient.
-
-    Args:
-        logits: (N, ...) decoder outputs before the sigmoid.
-        x: (N, ...) targets in [0, 1], same shape.
-
-    Returns:
-        loss: (N,), nats per image (the sum over its pixels); dlogits: (N, ...).
-    """
-    raise NotImplementedError("compute each pixel's bce from the logits, sum it per image, "
-                              "and return loss, dlogits")
-'''
 
 HINTS = (
     "np.log1p(np.exp(-np.abs(logits))) is log(1 + exp(-|l|)); exp(-|l|) is at most 1, so "
@@ -55,52 +17,84 @@ HINTS = (
 )
 
 SHAPE = (3, 4, 4, 1)
+# One pixel per image, so that each logit's loss is an entry of its own: float32's
+# sigmoid rounds to 0 or 1 from |l| of about 17, float64's from about 37; the two small
+# logits tell a mistake at every logit from one at large ones.
+LARGE = np.array([-1000.0, -50.0, -20.0, -2.0, 0.5, 20.0, 50.0, 1000.0]).reshape(-1, 1, 1, 1)
+TARGETS = np.array([0.25, 1.0, 0.5, 0.3, 0.9, 0.0, 0.75, 0.5]).reshape(-1, 1, 1, 1)
 
 
 def checks(learner):
     rng = np.random.default_rng(1)
     logits, x = 3 * rng.standard_normal(SHAPE), rng.random(SHAPE)
-    loss, dlogits = learner.bernoulli_reconstruction(logits.copy(), x.copy())
+    loss, dlogits = learner.bernoulli_reconstruction(logits, x)
     line = c.shapes([("loss", loss, SHAPE[:1]), ("dlogits", dlogits, SHAPE)], np.float64)
     yield line
     if line.status != "ok":
         return
-    single = learner.bernoulli_reconstruction(logits.astype(np.float32), x.astype(np.float32))
-    yield c.shapes([("loss", single[0], SHAPE[:1]), ("dlogits", single[1], SHAPE)], np.float32)
     expected, expected_dlogits = bernoulli_reconstruction(logits, x)
     pixels = x[0].size
-    yield c.values("loss", loss, expected, wrong=[
+    lines = [c.values("loss", loss, expected, wrong=[
         ("the log(1 + exp(-|l|)) term is missing",
          np.sum(np.maximum(logits, 0) - x * logits, axis=(1, 2, 3)))],
         factors=[(1 / pixels, f"a mean over the {pixels} pixels, where their sum belongs"),
-                 (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")])
-    yield c.values("dlogits", dlogits, expected_dlogits, factors=[
-        (1 / pixels, f"divided by the {pixels} pixels: the gradient of the sum is wanted"),
-        (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")])
-    yield stable(learner)
+                 (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")]),
+        c.values("dlogits", dlogits, expected_dlogits, wrong=[
+            ("the sigmoid is missing: d bce / dl = sigmoid(l) - x", logits - x)], factors=[
+            (1 / pixels, f"divided by the {pixels} pixels: the gradient of the sum is wanted"),
+            (1 / SHAPE[0], f"divided by the batch size N={SHAPE[0]}")])]
+    yield from lines
+    single = [a.astype(np.float32) for a in (logits, x)]
+    got32 = learner.bernoulli_reconstruction(*single)
+    expected32 = bernoulli_reconstruction(*single)
+    yield c.in_float32([("loss", got32[0], expected32[0]), ("dlogits", got32[1], expected32[1])],
+                       c.all_ok(lines))
+    for dtype in (np.float64, np.float32):
+        yield stable(learner, dtype)
     total = lambda: float(np.sum(learner.bernoulli_reconstruction(logits, x)[0]))  # noqa: E731
     yield c.gradient("dlogits", dlogits, total, logits)
 
 
-def stable(learner):
-    """A Line: are loss and gradient finite and right for logits of +-1000?"""
-    logits = np.array([[-1000.0, -50.0, 50.0, 1000.0]])
-    x = np.array([[0.25, 1.0, 0.0, 0.5]])
+def stable(learner, dtype):
+    """A Line: are the loss and the gradient right for logits up to +-1000 in ``dtype``?
+    Each is judged on its own, and the diagnosis comes from what is wrong with it."""
+    logits, x = LARGE.astype(dtype), TARGETS.astype(dtype)
     loss, dlogits = learner.bernoulli_reconstruction(logits, x)
     expected, expected_dlogits = bernoulli_reconstruction(logits, x)
-    if c.close(loss, expected) and c.close(dlogits, expected_dlogits):
-        return c.Line("ok", "stable: exact for logits of -1000, -50, 50 and 1000")
-    finite = np.all(np.isfinite(loss)) and np.all(np.isfinite(dlogits))
-    return c.Line("fail", "not stable for large logits (-1000, -50, 50, 1000): "
-                          + (c.difference(loss, expected) if finite else "inf or nan"),
-                  "log(sigmoid(l)) takes log(0), and exp(-l) overflows, for a large |l|: "
-                  "use max(l, 0) - x*l + log1p(exp(-|l|)), and a sigmoid that never takes "
-                  "exp of a large positive number")
+    what = f"logits of -1000 to 1000 in {np.dtype(dtype)}"
+    tolerance = c.FLOAT32_TOLERANCE if dtype == np.float32 else c.RTOL
+    wrong = [(name, got, right) for name, got, right in (("loss", loss, expected),
+                                                         ("dlogits", dlogits, expected_dlogits))
+             if not c.close_to_scale(got, right, tolerance)]
+    if not wrong:
+        return c.Line("ok", f"stable: exact for {what}")
+    name, got, right = wrong[0]
+    return c.Line("fail", f"not right for {what}: {name} {c.difference(got, right)}",
+                  unstable_diagnosis(name, np.asarray(got, np.float64), right, logits))
+
+
+def unstable_diagnosis(name, got, right, logits):
+    """Why ``got`` (the loss or dlogits, one pixel per entry) is wrong at large logits."""
+    finite = np.isfinite(got)
+    if name == "loss" and not finite.all():
+        return ("log(sigmoid(l)) takes log(0) once sigmoid rounds to 0 or 1 (|l| above 17 in "
+                "float32, 37 in float64): use max(l, 0) - x*l + log1p(exp(-|l|))")
+    if not finite.all():
+        return ("the sigmoid overflows: exp(-l) for a large negative l, or exp(l) / (1 + "
+                "exp(l)) for a large positive one, is inf; take exp of -|l| only")
+    everywhere = c.diagnose(got, right, factors=[
+        (1 / len(logits), f"divided by the batch size N={len(logits)}")])
+    if everywhere:
+        return everywhere
+    off = np.abs(got - right) > c.FLOAT32_TOLERANCE * np.abs(right).max()
+    if np.all(np.abs(logits.reshape(-1)[off.reshape(-1)]) >= 17):
+        return ("wrong only where |l| is large, where sigmoid rounds to 0 or 1: clipped "
+                "probabilities, or the loss taken from sigmoid(l)? compute it from the logits")
+    return ""
 
 
 EXERCISE = Exercise(
     name="bernoulli", chapter=1, title="the Bernoulli loss from logits and its gradient",
-    stub=STUB,
-    functions={"bernoulli_reconstruction": (reference.bernoulli_reconstruction,
-                                            ("loss", "dlogits"))},
-    checks=checks, hints=HINTS, solution=(bernoulli_reconstruction,))
+    functions={"bernoulli_reconstruction": Function(bernoulli_reconstruction,
+                                                    ("loss", "dlogits"))},
+    parts=(checks,), hints=HINTS, solution=(bernoulli_reconstruction,))

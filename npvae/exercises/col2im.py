@@ -2,41 +2,10 @@
 import numpy as np
 
 from npvae.exercises import checks as c
-from npvae.exercises import reference
-from npvae.exercises.exercise import Exercise
-from npvae.exercises.im2col import KH, KW, PADDING, STRIDE, X_SHAPE, out_shape
-
-STUB = '''"""Exercise col2im: the adjoint of im2col, folding rows back onto an image
-(guide, chapter 2).
-
-im2col copied every window of x_pad into a row of cols (N*Ho*Wo, kh*kw*C):
-
-    cols[r, (p*kw + q)*C + c] = x_pad[n, i*s + p, j*s + q, c],   r = (n*Ho + i)*Wo + j
-
-col2im goes the other way: every entry of cols is ADDED to the pixel it was copied from.
-Windows overlap when the stride is smaller than the kernel, so a pixel collects the sum
-of all its copies. Entries that came from the padding are dropped: build the padded
-image, add into it, then crop the padding off.
-
-col2im is the transpose of im2col as a matrix: for any x and cols,
-    sum(im2col(x) * cols) == sum(x * col2im(cols))
-which is why it is the backward of a convolution (dx = col2im(dy @ W^T)) and the
-forward of a transposed one.
-
-Shapes: cols (N*Ho*Wo, kh*kw*C), x_shape = (N, H, W, C) -> x (N, H, W, C).
-padding is (top, bottom, left, right), as for im2col.
-
-Check it:  npvae exercise check col2im
-A hint:    npvae exercise hint col2im
-"""
-import numpy as np
-
-
-def col2im(cols, x_shape, kh, kw, stride, padding):
-    """Add every row of cols back onto the pixels its window covers: (N, H, W, C)."""
-    raise NotImplementedError("add each window's entries into a zero padded image, then "
-                              "crop the padding")
-'''
+from npvae.exercises.exercise import Exercise, Function
+from npvae.exercises.im2col import (KH, KW, ORDERS, PADDING, STRIDE, X_SHAPE, grid_shape,
+                                    out_shape)
+from npvae.im2col import col2im, im2col
 
 HINTS = (
     "Reshape cols to (N, Ho, Wo, kh, kw, C): windows[:, :, :, p, q, :] is offset (p, q) of "
@@ -47,37 +16,73 @@ HINTS = (
 )
 
 
-def assigned(cols, x_shape, kh, kw, stride, padding):
-    """The common mistake: overlapping copies assigned (the last one wins), not added."""
-    n, h, w, ch = x_shape
-    top, bottom, left, right = padding
-    ho, wo = (h + top + bottom - kh) // stride + 1, (w + left + right - kw) // stride + 1
-    windows = cols.reshape(n, ho, wo, kh, kw, ch)
-    x_pad = np.zeros((n, h + top + bottom, w + left + right, ch))
-    for p in range(kh):
-        for q in range(kw):
-            x_pad[:, p:p + stride * ho:stride, q:q + stride * wo:stride, :] = windows[:, :, :, p, q]
-    return x_pad[:, top:top + h, left:left + w, :]
+def assigned(cols):
+    """Overlapping copies assigned (the last one wins), not added."""
+    _, ho, wo, *_ = grid_shape(X_SHAPE)
+    windows = cols.reshape(grid_shape(X_SHAPE))
+    x_pad = padded(np.zeros(X_SHAPE))
+    for p in range(KH):
+        for q in range(KW):
+            x_pad[:, p:p + STRIDE * ho:STRIDE, q:q + STRIDE * wo:STRIDE] = windows[:, :, :, p, q]
+    top, _, left, _ = PADDING
+    return x_pad[:, top:top + X_SHAPE[1], left:left + X_SHAPE[2], :]
+
+
+def padded(x):
+    top, bottom, left, right = PADDING
+    return np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0)))
+
+
+def unstrided(cols):
+    """Window (i, j) added at (i, j) instead of (i*s, j*s): the stride used only for
+    the number of windows."""
+    n, ho, wo, *_ = grid_shape(X_SHAPE)
+    every = np.zeros(grid_shape(X_SHAPE, stride=1)[:3] + (cols.shape[1],))
+    every[:, :ho, :wo] = cols.reshape(n, ho, wo, -1)
+    return col2im(every.reshape(-1, cols.shape[1]), X_SHAPE, KH, KW, 1, PADDING)
+
+
+def misread(cols, axes):
+    """cols read as if its windows were in the wrong order ``axes`` (im2col.ORDERS)."""
+    wrong_shape = tuple(np.array(grid_shape(X_SHAPE))[list(axes)])
+    return cols.reshape(wrong_shape).transpose(np.argsort(axes)).reshape(cols.shape)
+
+
+def mistakes(cols):
+    top, bottom, left, right = PADDING
+    right_answer = col2im(cols, X_SHAPE, KH, KW, STRIDE, PADDING)
+    covered = col2im(np.ones_like(cols), X_SHAPE, KH, KW, STRIDE, PADDING)
+    return [
+        ("overlaps assigned instead of added: a pixel covered by two windows must get the "
+         "sum of both (+=, not =)", assigned(cols)),
+        ("overlaps averaged: a pixel covered by two windows gets the SUM of both, not their "
+         "mean (col2im is im2col's adjoint)",
+         np.divide(right_answer, covered, out=np.zeros_like(right_answer), where=covered > 0)),
+        # Folded onto the same padded image, the two give the same x: cropped on one side
+        # where the padding was added on the other.
+        ("padding on the wrong side, or cropped on the wrong side: the image is x_pad[:, "
+         "top:top + H, left:left + W], and 'same' puts the odd row at the bottom",
+         col2im(cols, X_SHAPE, KH, KW, STRIDE, (bottom, top, right, left))),
+        ("the stride is ignored: window (i, j) goes back to (i*s, j*s), not to (i, j)",
+         unstrided(cols)),
+        *[(what, col2im(misread(cols, axes), X_SHAPE, KH, KW, STRIDE, PADDING))
+          for what, axes in ORDERS]]
 
 
 def checks(learner):
     (cols,) = c.random_arrays(6, out_shape(X_SHAPE, KH, KW, STRIDE, PADDING))
-    x = learner.col2im(cols.copy(), X_SHAPE, KH, KW, STRIDE, PADDING)
+    x = learner.col2im(cols, X_SHAPE, KH, KW, STRIDE, PADDING)
     line = c.shapes([("x", x, X_SHAPE)], np.float64)
     yield line
     if line.status != "ok":
         return
-    yield c.shapes([("x", learner.col2im(cols.astype(np.float32), X_SHAPE, KH, KW, STRIDE,
-                                         PADDING), X_SHAPE)], np.float32)
-    top, bottom, left, right = PADDING
-    swapped = (bottom, top, right, left)
-    yield c.values("x", x, reference.col2im(cols, X_SHAPE, KH, KW, STRIDE, PADDING), wrong=[
-        ("overlaps assigned instead of added: a pixel covered by two windows must get the "
-         "sum of both (+=, not =)", assigned(cols, X_SHAPE, KH, KW, STRIDE, PADDING)),
-        ("padding on the wrong side: (top, bottom, left, right); 'same' puts the odd row at "
-         "the bottom", reference.col2im(cols, X_SHAPE, KH, KW, STRIDE, swapped))])
+    line = c.values("x", x, col2im(cols, X_SHAPE, KH, KW, STRIDE, PADDING), wrong=mistakes(cols))
+    yield line
+    cols32 = cols.astype(np.float32)
+    yield c.in_float32([("x", learner.col2im(cols32, X_SHAPE, KH, KW, STRIDE, PADDING),
+                         col2im(cols32, X_SHAPE, KH, KW, STRIDE, PADDING))], line.status == "ok")
     (probe,) = c.random_arrays(7, X_SHAPE)
-    left_side = np.sum(reference.im2col(probe, KH, KW, STRIDE, PADDING) * cols)
+    left_side = np.sum(im2col(probe, KH, KW, STRIDE, PADDING) * cols)
     right_side = np.sum(probe * x)
     if np.isclose(left_side, right_side, rtol=1e-10):
         yield c.Line("ok", "adjoint of im2col: sum(im2col(x) * cols) == sum(x * col2im(cols))")
@@ -87,6 +92,6 @@ def checks(learner):
 
 
 EXERCISE = Exercise(
-    name="col2im", chapter=2, title="col2im", stub=STUB,
-    functions={"col2im": (reference.col2im, ("x",))},
-    checks=checks, hints=HINTS, solution=(reference.col2im,))
+    name="col2im", chapter=2, title="col2im",
+    functions={"col2im": Function(col2im, ("x",))},
+    parts=(checks,), hints=HINTS, solution=(col2im,))

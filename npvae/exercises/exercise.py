@@ -1,10 +1,39 @@
-"""What an exercise is: a stub for the learner, the functions it asks for, its checks,
-its hints, and where npvae's own answer lives."""
+"""What an exercise is: the functions it asks for, its checks, its hints, where its stub
+is and where npvae's own answer lives."""
 import dataclasses
+import importlib
 import inspect
 from pathlib import Path
+from typing import Callable
 
-from npvae.exercises import grading
+STUBS = Path(__file__).parent / "stubs"   # the files ``start`` copies, one per exercise
+
+
+@dataclasses.dataclass(frozen=True)
+class Function:
+    """A function the learner writes.
+
+    reference: npvae's function with the same arguments (the learner's must accept its
+        arguments without defaults: those are the ones the checks pass).
+    returns: the names of what it returns: one (an array), several (a tuple), none (it
+        works in place).
+    changes: the arguments it may change in place; any other array it is given must be
+        as it was after the call (the model uses it again). A ``cache`` is the learner's
+        own and may be anything.
+    """
+
+    reference: Callable
+    returns: tuple
+    changes: tuple = ()
+
+    def arguments(self):
+        """The names of the arguments the checks pass, in order."""
+        return [name for name, parameter in inspect.signature(self.reference).parameters.items()
+                if parameter.default is parameter.empty and parameter.kind in (
+                    parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD)]
+
+    def call_text(self, name):
+        return f"{name}({', '.join(self.arguments())})"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -13,41 +42,58 @@ class Exercise:
 
     name: what the learner types (``npvae exercise start NAME``); also the file's name.
     chapter: the chapter of the guide (docs/0N-*.md) it follows.
-    stub: the text of the learner's file, as ``start`` writes it.
-    functions: name -> (npvae's function with the same arguments, the names of what it
-        returns): the learner's file must define each of them.
-    checks: ``checks(learner)``, a generator of ``grading.Line``, one per check.
+    functions: name -> ``Function``: the learner's file must define each of them.
+    parts: functions ``part(learner)``, each a generator of ``Line``s, run in turn. A
+        part stops at a function that is not written yet and the next part runs: so a
+        forward that is written is graded while its backward is still to do.
     hints: sentences, from a nudge to nearly the answer.
-    solution: npvae's own functions that answer it: what ``solution`` shows.
+    solution: npvae's own functions that answer it, what ``solution`` shows: each a
+        function, or "module:name" for one whose module is not worth importing to check.
     """
 
     name: str
     chapter: int
     title: str
-    stub: str
     functions: dict
-    checks: object
+    parts: tuple
     hints: tuple
     solution: tuple
 
     def path(self, folder):
         return Path(folder) / f"{self.name}.py"
 
-    def grade(self, folder):
-        """A ``grading.Result`` of the learner's file in ``folder``."""
-        return grading.grade(self.name, self.path(folder), self.functions, self.checks)
+    @property
+    def stub_path(self):
+        return STUBS / f"{self.name}.py"
+
+    @property
+    def stub(self):
+        """The text of the learner's file, as ``start`` writes it."""
+        return self.stub_path.read_text(encoding="utf-8")
 
     def solution_text(self):
         """Where npvae's own answer is, and the source of the functions it is made of."""
         files = {}
-        for function in self.solution:
+        functions = [resolve(function) for function in self.solution]
+        for function in functions:
             files.setdefault(source_path(function), []).append(function.__qualname__)
         where = "; ".join(f"{path} ({', '.join(names)})" for path, names in files.items())
-        sources = "\n".join(inspect.getsource(function) for function in self.solution)
+        sources = "\n".join(inspect.getsource(function) for function in functions)
         return f"npvae's own code: {where}\n\n{sources}"
+
+
+def resolve(function):
+    """``function`` itself, or the function that "module:Class.name" names."""
+    if not isinstance(function, str):
+        return function
+    module, name = function.split(":")
+    found = importlib.import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found
 
 
 def source_path(function):
     """The file of ``function``, relative to the folder that holds the npvae package."""
-    root = Path(inspect.getsourcefile(grading)).parents[2]
-    return Path(inspect.getsourcefile(function)).relative_to(root).as_posix()
+    root = Path(__file__).resolve().parents[2]
+    return Path(inspect.getsourcefile(function)).resolve().relative_to(root).as_posix()

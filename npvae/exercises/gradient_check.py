@@ -1,48 +1,18 @@
 """Exercise ``gradient_check``: central differences, graded by whether they catch planted
-wrong gradients (guide, chapter 6)."""
-import numpy as np
+wrong gradients (guide, chapter 6).
 
-from npvae.exercises import checks as c
-from npvae.exercises import reference
-from npvae.exercises.exercise import Exercise
-from npvae.gradcheck import check_layer
-
-STUB = '''"""Exercise gradient_check: check a gradient by central differences (guide, chapter 6).
-
-For a scalar function f and a small step h, each partial derivative is estimated by
-
-    df/dx_i ~ (f(x + h e_i) - f(x - h e_i)) / (2h)
-
-whose error is O(h^2), against O(h) for the one-sided (f(x + h e_i) - f(x)) / h.
-
-numerical_gradient perturbs x IN PLACE, one entry at a time, calls f() (which takes no
-arguments and reads x), and puts the entry back exactly as it was. It returns an array
-shaped like x.
-
-relative_error compares a hand-written gradient with the estimate, relative to the
-gradient's scale, not entry by entry (an entry that is exactly 0, behind a dead ReLU,
-would turn a 1e-12 difference into a huge relative one):
-
-    max |analytic - numeric|  /  max(max |analytic|, max |numeric|)     (0 if both are 0)
-
-A gradient passes when the relative error is at most 1e-6 (in float64).
-
-Check it:  npvae exercise check gradient_check
-A hint:    npvae exercise hint gradient_check
+The function checked is f(x) = sum(sin(x) * R), whose gradient cos(x) * R is known
+exactly, and so is the error of each way of getting it wrong: a central difference with
+step h returns exactly sin(h)/h times the gradient (too large an h shrinks it), a
+one-sided one adds h/2 times the second derivative -sin(x) * R, a too small h adds
+rounding noise of about eps * |f| / h with no pattern. The diagnosis fits what was
+returned to those shapes (``numerical_diagnosis``).
 """
 import numpy as np
 
-
-def numerical_gradient(f, x, h=1e-5):
-    """Central-difference gradient of the scalar f() with respect to the array x."""
-    raise NotImplementedError("for each entry of x: f at x + h and at x - h, restore the "
-                              "entry, and store the central difference")
-
-
-def relative_error(analytic, numeric):
-    """The largest difference, relative to the largest entry of either: a float."""
-    raise NotImplementedError("the largest |analytic - numeric| over the largest |entry|")
-'''
+from npvae.exercises import checks as c
+from npvae.exercises.exercise import Exercise, Function
+from npvae.gradcheck import check_layer, numerical_gradient, relative_error
 
 HINTS = (
     "x.reshape(-1) is a view of a contiguous x: writing flat[i] changes x itself.",
@@ -52,22 +22,89 @@ HINTS = (
 )
 
 SHAPE = (3, 4)
+TOLERANCE = 1e-6
+CENTRAL = "use (f(x + h) - f(x - h)) / (2h) with h around 1e-5"
 
 
 def problem():
-    """f(x) = sum(sin(x) * R), its true gradient cos(x) * R, and a float64 x."""
+    """x (float64), f() reading it, f's exact gradient and its second derivative."""
     x, projection = c.random_arrays(12, SHAPE, SHAPE)
-    return x, (lambda: float(np.sum(np.sin(x) * projection))), np.cos(x) * projection
+    return (x, (lambda: float(np.sum(np.sin(x) * projection))), np.cos(x) * projection,
+            -np.sin(x) * projection)
 
 
-def forward_difference(f, x, h=1e-5):
-    grad, flat = np.zeros_like(x), x.reshape(-1)
-    f0 = f()
-    for i in range(flat.size):
-        flat[i] += h
-        grad.reshape(-1)[i] = (f() - f0) / h
-        flat[i] -= h
-    return grad
+def numerical_diagnosis(got, gradient, second, f_size):
+    """What a wrong numerical gradient ``got`` got wrong, from its fit to
+    a * gradient + b * second + noise."""
+    if not np.any(got):
+        return ("all zero: f() never saw the perturbation; perturb x itself, in place "
+                "(x.flatten() and x.copy() are copies, x.reshape(-1) of a contiguous x is a view)")
+    if np.all(got == np.round(got)):
+        return ("every value is a whole number: the differences were written into an integer "
+                "array, which cuts them; make the result a float array")
+    basis = np.stack([gradient.ravel(), second.ravel()], axis=1)
+    (a, b), *_ = np.linalg.lstsq(basis, got.ravel(), rcond=None)
+    noise = got.ravel() - basis @ (a, b)
+    if np.linalg.norm(noise) > 1e-3 * np.linalg.norm(got - gradient):
+        h = np.finfo(np.float64).eps * f_size / np.sqrt(np.mean(noise**2))
+        if h < 1e-7:
+            return (f"the error is rounding noise, with no pattern: h is too small (about "
+                    f"{h:.0e}), so f(x + h) - f(x - h) keeps few of f's digits; {CENTRAL}")
+        return ""
+    if abs(b) * np.linalg.norm(second) > abs(a - 1) * np.linalg.norm(gradient):
+        return (f"a one-sided difference: its error is h/2 times the second derivative (here "
+                f"h is about {2 * abs(b):.0e}); {CENTRAL}")
+    if abs(a - 2) < 1e-3:
+        return ("twice the gradient: (f(x + h) - f(x - h)) / h; the distance between x - h "
+                "and x + h is 2h, divide by it")
+    if 0.5 < a < 1:
+        return (f"{a:.6f} times the gradient, a central difference's O(h^2) error: h is too "
+                f"large (about {np.sqrt(6 * (1 - a)):.2g}); {CENTRAL}")
+    return f"{a:.6g} times the gradient"
+
+
+def numerical_checks(learner):
+    x, f, gradient, second = problem()
+    before = x.copy()
+    numeric = learner.numerical_gradient(f, x)
+    line = c.shapes([("numerical_gradient's result", numeric, SHAPE)], np.float64)
+    if line.status == "ok" and not np.array_equal(x, before):
+        line = c.Line("fail", "x changed: numerical_gradient must put every entry back",
+                      "store x's entry before perturbing it, and write it back after")
+    yield line
+    if line.status != "ok":
+        return
+    if c.close(numeric, gradient):
+        yield c.Line("ok", "values: numerical_gradient equals the exact gradient")
+    else:
+        yield c.Line("fail", f"values: numerical_gradient differs from the exact gradient "
+                             f"({c.difference(numeric, gradient)})",
+                     numerical_diagnosis(numeric, gradient, second, abs(f())))
+
+
+def relative_error_checks(learner):
+    analytic, noise = c.random_arrays(13, SHAPE, SHAPE)
+    numeric = analytic + 1e-8 * noise
+    got = learner.relative_error(analytic, numeric)
+    if np.ndim(got) != 0:
+        yield c.Line("fail", f"relative_error returned shape {np.shape(got)}: one number "
+                             f"is wanted", "take the max of the differences, then divide")
+        return
+    yield c.values("relative_error", got, relative_error(analytic, numeric),
+                   factors=[(1 / analytic.size, "a mean of the differences, where the "
+                                                "largest belongs")])
+    zeros = np.zeros(SHAPE)
+    yield c.values("relative_error of two all-zero arrays", learner.relative_error(zeros, zeros),
+                   0.0, wrong=[("0/0 is nan: two all-zero gradients agree, so return 0 when "
+                                "the scale is 0", np.nan)])
+    analytic[0], numeric[0] = 0.0, 1e-13          # a dead unit: 0 against rounding noise
+    entrywise = np.max(np.abs(analytic - numeric) / np.maximum(np.abs(analytic),
+                                                               np.abs(numeric)))
+    yield c.values("relative_error where a gradient is exactly 0",
+                   learner.relative_error(analytic, numeric),
+                   relative_error(analytic, numeric), wrong=[
+                       ("entry by entry: a zero gradient makes 1e-13 of noise a 100% "
+                        "error; divide by the largest entry of either array", entrywise)])
 
 
 def planted(right):
@@ -79,65 +116,34 @@ def planted(right):
             ("the gradient of another function", np.sin(right))]
 
 
-def checks(learner):
-    x, f, right = problem()
-    before = x.copy()
-    numeric = learner.numerical_gradient(f, x)
-    line = c.shapes([("numerical_gradient's result", numeric, SHAPE)], np.float64)
-    yield line
-    if line.status != "ok":
-        return
-    if not np.array_equal(x, before):
-        yield c.Line("fail", "x changed: numerical_gradient must put every entry back",
-                     "store x's entry before perturbing it, and write it back after")
-        return
-    yield c.values("numerical_gradient", numeric, reference.numerical_gradient(f, x), wrong=[
-        ("a one-sided difference (f(x + h) - f(x)) / h: use (f(x + h) - f(x - h)) / (2h)",
-         forward_difference(f, x))], factors=[(2, "divided by h, where the step is 2h")])
-    yield from relative_errors(learner)
-    yield catches(learner, f, x, right)
-
-
-def relative_errors(learner):
-    """Lines: relative_error on an ordinary pair, and on a pair with exact zeros."""
-    analytic, noise = c.random_arrays(13, SHAPE, SHAPE)
-    numeric = analytic + 1e-8 * noise
-    got = learner.relative_error(analytic, numeric)
-    if np.ndim(got) != 0:
-        yield c.Line("fail", f"relative_error returned shape {np.shape(got)}: one number "
-                             f"is wanted", "take the max of the differences, then divide")
-        return
-    yield c.values("relative_error", got, reference.relative_error(analytic, numeric),
-                   factors=[(1 / analytic.size, "a mean of the differences, where the "
-                                                "largest belongs")])
-    analytic[0], numeric[0] = 0.0, 1e-13          # a dead unit: 0 against rounding noise
-    entrywise = np.max(np.abs(analytic - numeric) / np.maximum(np.abs(analytic),
-                                                               np.abs(numeric)))
-    yield c.values("relative_error where a gradient is exactly 0",
-                   learner.relative_error(analytic, numeric),
-                   reference.relative_error(analytic, numeric), wrong=[
-                       ("entry by entry: a zero gradient makes 1e-13 of noise a 100% "
-                        "error; divide by the largest entry of either array", entrywise)])
-
-
-def catches(learner, f, x, right):
+def catches_checks(learner):
     """A Line: the learner's two functions together pass the right gradient and catch
-    every planted wrong one."""
+    every planted wrong one; if not, which of the two is at fault."""
+    x, f, right, _ = problem()
+    numeric = learner.numerical_gradient(f, x)
+
     def passes(gradient):
-        return learner.relative_error(gradient, learner.numerical_gradient(f, x)) <= 1e-6
-    missed = [what for what, wrong in planted(right) if passes(wrong)]
+        return learner.relative_error(gradient, numeric) <= TOLERANCE
+    at_fault = ("numerical_gradient's values are wrong (above)" if not c.close(numeric, right)
+                else "relative_error's values are wrong (above)")
     if not passes(right):
-        return c.Line("fail", "the check fails the RIGHT gradient: relative error over 1e-6",
-                      "a one-sided difference is only accurate to O(h); use central ones")
+        yield c.Line("fail", f"the check fails the RIGHT gradient: relative error "
+                             f"{learner.relative_error(right, numeric):.1e}, over {TOLERANCE:g}",
+                     at_fault)
+        return
+    missed = [what for what, wrong in planted(right) if passes(wrong)]
     if missed:
-        return c.Line("fail", f"the check misses planted wrong gradients: {', '.join(missed)}")
-    return c.Line("ok", f"passes the right gradient and catches all {len(planted(right))} "
-                        f"planted wrong ones")
+        yield c.Line("fail", f"the check misses planted wrong gradients: {', '.join(missed)}",
+                     at_fault)
+        return
+    yield c.Line("ok", f"passes the right gradient and catches all {len(planted(right))} "
+                       f"planted wrong ones")
 
 
 EXERCISE = Exercise(
-    name="gradient_check", chapter=6, title="a central-difference gradient check", stub=STUB,
-    functions={"numerical_gradient": (reference.numerical_gradient, ("the gradient",)),
-               "relative_error": (reference.relative_error, ("the error",))},
-    checks=checks, hints=HINTS,
-    solution=(reference.numerical_gradient, reference.relative_error, check_layer))
+    name="gradient_check", chapter=6, title="a central-difference gradient check",
+    functions={"numerical_gradient": Function(numerical_gradient, ("the gradient",),
+                                              changes=("x",)),
+               "relative_error": Function(relative_error, ("the error",))},
+    parts=(numerical_checks, relative_error_checks, catches_checks), hints=HINTS,
+    solution=(numerical_gradient, relative_error, check_layer))

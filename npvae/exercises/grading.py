@@ -2,22 +2,26 @@
 
 A learner's file is ordinary Python that may be anything: half written, with a syntax
 error, importing a module that does not exist, with a function that takes the wrong
-arguments or forgets its ``return``. Every such case becomes one line that says where and
-what (never a traceback), and the grade is "fail" (exit code 1). A function that still
-raises the stub's ``NotImplementedError`` is "not written yet".
+arguments, forgets its ``return`` or changes an array it was given. Every such case
+becomes one line that says where and what (never a traceback), and the grade is "fail"
+(exit code 1). A function that still raises the stub's ``NotImplementedError`` is "not
+written yet".
 
 The learner's functions are called through ``LearnerFunction``, which turns whatever goes
 wrong inside them into a ``LearnerError`` naming the function, the exception and the line
-of the learner's file, and which checks that a function returns what it should (one
-array, or a tuple of a given length).
+of the learner's file, and tells a ``watch`` when the learner's code starts and ends: in
+the checking process that ``check`` starts, the watch reports to the process that waits
+for it, which ends a call that outlasts the time limit (``npvae/exercises/watchdog.py``).
 """
-import dataclasses
+import importlib
 import importlib.util
 import inspect
 import traceback
 from pathlib import Path
 
 import numpy as np
+
+from npvae.exercises.result import Line
 
 
 class LearnerError(Exception):
@@ -28,44 +32,14 @@ class NotWritten(LearnerError):
     """A function still raises the stub's NotImplementedError."""
 
 
-@dataclasses.dataclass
-class Line:
-    """One check's verdict: ``status`` is "ok", "fail" or "not written"; ``diagnosis``
-    says, for a wrong answer, what the mistake most likely is."""
+class Unwatched:
+    """The watch of a check run in this process: no time limit, nobody told."""
 
-    status: str
-    text: str
-    diagnosis: str = ""
+    def calling(self, what, verb="return"):
+        pass
 
-    def __str__(self):
-        mark = {"ok": "ok  ", "fail": "FAIL", "not written": "TODO"}[self.status]
-        return f"{mark}  {self.text}" + (f"\n      -> {self.diagnosis}" if self.diagnosis else "")
-
-
-@dataclasses.dataclass
-class Result:
-    """The grade of one exercise: its lines, in the order the checks ran."""
-
-    name: str
-    lines: list
-
-    @property
-    def passed(self):
-        return bool(self.lines) and all(line.status == "ok" for line in self.lines)
-
-    @property
-    def not_written(self):
-        return any(line.status == "not written" for line in self.lines)
-
-    @property
-    def exit_code(self):
-        return 0 if self.passed else 1
-
-    def __str__(self):
-        text = "\n".join(str(line) for line in self.lines)
-        if self.passed:
-            return text + f"\n{self.name}: passed, all {len(self.lines)} checks"
-        return text
+    def returned(self):
+        pass
 
 
 def where(error, path):
@@ -75,61 +49,84 @@ def where(error, path):
     return f", line {frames[-1].lineno}" if frames else ""
 
 
-class LearnerFunction:
-    """A learner's function, called safely: ``returns`` names what it must return (one
-    name: an array; several: a tuple of them; none: it works in place)."""
+def one_line(error):
+    return " ".join(str(error).split()) or "(no message)"
 
-    def __init__(self, function, name, path, returns):
-        self.function, self.name, self.path, self.returns = function, name, path, returns
+
+class LearnerFunction:
+    """A learner's function, called safely, as its ``Function`` (exercise.py) describes."""
+
+    def __init__(self, function, name, path, spec, watch):
+        self.function, self.name, self.path, self.spec = function, name, path, spec
+        self.watch = watch
+        self.arguments = spec.arguments()
 
     def __call__(self, *args):
+        kept = self.inputs_to_keep(args)
+        self.watch.calling(self.name)
         try:
             with np.errstate(all="ignore"):  # an overflow is graded, not printed
                 result = self.function(*args)
         except NotImplementedError as error:
             raise NotWritten(f"{self.name} is not written yet: {error}") from None
         except (Exception, SystemExit) as error:  # the learner's bug, whatever it is: one line
-            message = " ".join(str(error).split()) or "(no message)"
-            raise LearnerError(f"{self.name} raised {type(error).__name__}: {message} "
+            raise LearnerError(f"{self.name} raised {type(error).__name__}: {one_line(error)} "
                                f"({Path(self.path).name}{where(error, self.path)})") from None
+        finally:
+            self.watch.returned()
+        self.check_kept(args, kept)
         self.check_returned(result)
         return result
 
+    def inputs_to_keep(self, args):
+        """(name, argument, a copy of it) of each array argument that must not change."""
+        allowed = set(self.spec.changes) | {"cache"}
+        return [(name, arg, arg.copy()) for name, arg in zip(self.arguments, args)
+                if isinstance(arg, np.ndarray) and name not in allowed]
+
+    def check_kept(self, args, kept):
+        for name, arg, copy in kept:
+            if not np.array_equal(arg, copy, equal_nan=True):
+                may = (f"; only {' and '.join(self.spec.changes)} may change"
+                       if self.spec.changes else "")
+                raise LearnerError(f"{self.name} changed its argument {name}: leave the arrays "
+                                   f"it is given as they were and write into new ones (the "
+                                   f"model uses {name} again){may}")
+
     def check_returned(self, result):
-        expected = ", ".join(self.returns)
-        if self.returns and result is None:
+        returns = self.spec.returns
+        expected = ", ".join(returns)
+        if returns and result is None:
             raise LearnerError(f"{self.name} returned None: it must return {expected} "
                                f"(is its `return` missing?)")
-        if len(self.returns) > 1 and (not isinstance(result, (tuple, list))
-                                      or len(result) != len(self.returns)):
+        if len(returns) > 1 and (not isinstance(result, (tuple, list))
+                                 or len(result) != len(returns)):
             got = (f"{len(result)} things" if isinstance(result, (tuple, list))
                    else f"a {type(result).__name__}")
-            raise LearnerError(f"{self.name} must return {len(self.returns)} things, "
+            raise LearnerError(f"{self.name} must return {len(returns)} things, "
                                f"({expected}); it returned {got}")
 
 
-def load(path, functions):
+def load(path, functions, watch=Unwatched()):
     """The learner's functions of the file ``path``, wrapped, as a namespace.
 
-    ``functions`` maps each name to (its reference function, what it returns): the
-    reference's signature is the one the learner's function must accept.
+    ``functions`` maps each name to its ``Function``, whose reference's signature is the
+    one the learner's function must accept.
     """
-    module = import_file(path)
+    module = import_file(path, watch)
     learner = {}
-    for name, (reference, returns) in functions.items():
+    for name, spec in functions.items():
         function = getattr(module, name, None)
-        expected = f"{name}{inspect.signature(reference)}"
         if not callable(function):
-            raise LearnerError(f"{path.name} has no function {expected}: keep the names "
-                               f"and arguments the file was started with")
-        check_signature(function, reference, expected)
-        learner[name] = LearnerFunction(function, name, path, returns)
+            raise LearnerError(f"{path.name} has no function {spec.call_text(name)}: keep the "
+                               f"names and arguments the file was started with")
+        check_signature(function, spec.arguments(), spec.call_text(name))
+        learner[name] = LearnerFunction(function, name, path, spec, watch)
     return type("Learner", (), learner)()
 
 
-def check_signature(function, reference, expected):
-    """A LearnerError unless ``function`` can be called as ``reference`` is."""
-    arguments = list(inspect.signature(reference).parameters)
+def check_signature(function, arguments, expected):
+    """A LearnerError unless ``function`` can be called with ``arguments``."""
     try:
         inspect.signature(function).bind(*arguments)
     except TypeError:
@@ -139,10 +136,11 @@ def check_signature(function, reference, expected):
         pass
 
 
-def import_file(path):
+def import_file(path, watch=Unwatched()):
     """Run the learner's file as a module of its own; any failure is one LearnerError."""
     spec = importlib.util.spec_from_file_location(f"npvae_learner_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
+    watch.calling(f"{path.name}'s top level", "finish")
     try:
         spec.loader.exec_module(module)
     except SyntaxError as error:
@@ -154,21 +152,44 @@ def import_file(path):
     except (Exception, SystemExit) as error:
         raise LearnerError(f"{path}{where(error, path)}: {type(error).__name__}: {error} "
                            f"(while running the file's top level)") from None
+    finally:
+        watch.returned()
     return module
 
 
-def grade(name, path, functions, checks):
-    """Import the learner's ``path`` and run ``checks(learner)``, a generator of Lines."""
-    lines = []
+def grade(exercise, path, watch=Unwatched()):
+    """Yield the Lines of ``exercise``'s checks of the learner's file ``path``.
+
+    The parts run in turn. A function not written yet ends its part with one "not
+    written" line (once, however many parts need it), and the next part runs; any other
+    failure of the learner's code ends the grading with its one line.
+    """
     try:
-        for line in checks(load(Path(path), functions)):
-            lines.append(line)
-    except NotWritten as error:
-        lines.append(Line("not written", str(error)))
+        learner = load(Path(path), exercise.functions, watch)
     except LearnerError as error:
-        lines.append(Line("fail", str(error)))
-    except (TypeError, ValueError, IndexError) as error:  # what came back cannot be read
-        lines.append(Line("fail", f"what the functions returned cannot be used: "
-                                  f"{type(error).__name__}: {error} (see the file's "
-                                  f"docstring for what each returns)"))
-    return Result(name, lines)
+        yield Line("fail", str(error))
+        return
+    todo = set()
+    for part in exercise.parts:
+        try:
+            yield from part(learner)
+        except NotWritten as error:
+            if str(error) not in todo:
+                todo.add(str(error))
+                yield Line("not written", str(error))
+        except LearnerError as error:
+            yield Line("fail", str(error))
+            return
+        except (TypeError, ValueError, IndexError) as error:  # what came back cannot be read
+            yield Line("fail", f"what the functions returned cannot be used: "
+                               f"{type(error).__name__}: {one_line(error)} (see the file's "
+                               f"docstring for what each returns)")
+            return
+
+
+def lines_of(name, folder, watch=Unwatched()):
+    """The lines of ``check``ing exercise ``name`` in ``folder``, as [status, text,
+    diagnosis] lists: what the checking process sends back."""
+    exercise = importlib.import_module(f"npvae.exercises.{name}").EXERCISE
+    for line in grade(exercise, exercise.path(folder), watch):
+        yield [line.status, line.text, line.diagnosis]

@@ -1,39 +1,13 @@
-"""Exercise ``im2col``: unfold every window of an image into a row (guide, chapter 2)."""
-import numpy as np
+"""Exercise ``im2col``: unfold every window of an image into a row (guide, chapter 2).
 
-from npvae.exercises import checks as c
-from npvae.exercises import reference
-from npvae.exercises.exercise import Exercise
-
-STUB = '''"""Exercise im2col: copy every window of an image into a row of a matrix
-(guide, chapter 2).
-
-A convolution slides a kh x kw window over the zero-padded image x (N, H, W, C) with
-stride s. im2col copies every window into one row, so that the whole convolution becomes
-one matrix product (exercise conv2d):
-
-    cols (N*Ho*Wo, kh*kw*C),   Ho = (H + top + bottom - kh) // s + 1   (Wo likewise)
-
-Row r = (n*Ho + i)*Wo + j holds the window whose top-left corner is the padded pixel
-(i*s, j*s); its columns run over (p, q, c) in that order, the order of a Keras kernel
-W[p, q, c, o] flattened:
-
-    cols[r, (p*kw + q)*C + c] = x_pad[n, i*s + p, j*s + q, c]
-
-padding is (top, bottom, left, right): TensorFlow's 'same' padding puts an odd extra row
-at the BOTTOM (and column at the right), so the two sides can differ.
-
-Check it:  npvae exercise check im2col
-A hint:    npvae exercise hint im2col
+Also the windows' geometry and the wrong orders both ``im2col`` and ``col2im`` are
+checked against (``npvae/exercises/col2im.py`` folds with the same mistakes).
 """
 import numpy as np
 
-
-def im2col(x, kh, kw, stride, padding):
-    """The windows of x (N, H, W, C) as rows: (N*Ho*Wo, kh*kw*C)."""
-    raise NotImplementedError("pad x, then copy each window into one row of cols "
-                              "(columns in (p, q, c) order)")
-'''
+from npvae.exercises import checks as c
+from npvae.exercises.exercise import Exercise, Function
+from npvae.im2col import im2col, output_hw
 
 HINTS = (
     "np.pad(x, ((0, 0), (top, bottom), (left, right), (0, 0))) pads only the two image axes.",
@@ -45,43 +19,79 @@ HINTS = (
 
 # Unequal sides and a stride of 2, so that a mistake in either shows.
 X_SHAPE, KH, KW, STRIDE, PADDING = (2, 5, 6, 3), 3, 2, 2, (0, 1, 1, 0)
+WRONG_SIDE = ("padding on the wrong side: padding is (top, bottom, left, right); 'same' puts "
+              "the odd row at the bottom")
 
 
 def out_shape(x_shape, kh, kw, stride, padding):
+    """The shape of cols: (N*Ho*Wo, kh*kw*C)."""
     n, h, w, ch = x_shape
-    top, bottom, left, right = padding
-    return n * ((h + top + bottom - kh) // stride + 1) * ((w + left + right - kw) // stride + 1), \
-        kh * kw * ch
+    ho, wo = output_hw(h, w, kh, kw, stride, padding)
+    return n * ho * wo, kh * kw * ch
+
+
+# The orders learners reach for, each as the axes that take the right (N, Ho, Wo, kh, kw, C)
+# grid of windows to the wrong one.
+ORDERS = [
+    ("the columns run over (c, p, q): they run over (p, q, c), c fastest, the order of a "
+     "Keras kernel W[p, q, c, o] flattened", (0, 1, 2, 5, 3, 4)),
+    ("the columns run over (q, p, c): p, the kernel's row, comes first", (0, 1, 2, 4, 3, 5)),
+    ("the rows run over (n, j, i): row r = (n*Ho + i)*Wo + j, so j, the window's column, "
+     "runs fastest", (0, 2, 1, 3, 4, 5)),
+    ("the rows run over (i, j, n): the image n comes first, r = (n*Ho + i)*Wo + j",
+     (1, 2, 0, 3, 4, 5))]
+
+
+def grid_shape(x_shape, stride=STRIDE):
+    """(N, Ho, Wo, kh, kw, C): cols as a grid of windows."""
+    n, h, w, ch = x_shape
+    return (n, *output_hw(h, w, KH, KW, stride, PADDING), KH, KW, ch)
+
+
+def unstrided(x, stride, padding):
+    """The mistake of using the stride for the number of windows only: window (i, j)
+    starting at (i, j) instead of (i*s, j*s). Its rows are some of stride 1's."""
+    n, h, w, _ = x.shape
+    ho, wo = output_hw(h, w, KH, KW, stride, padding)
+    every = im2col(x, KH, KW, 1, padding).reshape(n, *output_hw(h, w, KH, KW, 1, padding), -1)
+    return every[:, :ho, :wo].reshape(n * ho * wo, -1)
+
+
+def mistakes(x, expected):
+    """(what the mistake is, what it gives or a test of it) for im2col of ``x``."""
+    top, bottom, left, right = PADDING
+    wrong = [(WRONG_SIDE, im2col(x, KH, KW, STRIDE, (bottom, top, right, left))),
+             ("the stride is ignored: window (i, j) starts at (i*s, j*s), not at (i, j)",
+              unstrided(x, STRIDE, PADDING))]
+    grid = expected.reshape(grid_shape(X_SHAPE))
+    wrong += [(what, grid.transpose(axes).reshape(expected.shape)) for what, axes in ORDERS]
+    return wrong + [
+        ("the right rows in another order: row r = (n*Ho + i)*Wo + j holds the window at "
+         "(i*s, j*s) of image n", c.reordered(expected, axis=0)),
+        ("the right columns in another order: column (p*kw + q)*C + c holds x_pad[n, i*s + p, "
+         "j*s + q, c]", c.reordered(expected, axis=1))]
 
 
 def checks(learner):
     (x,) = c.random_arrays(5, X_SHAPE)
-    cols = learner.im2col(x.copy(), KH, KW, STRIDE, PADDING)
-    expected_shape = out_shape(X_SHAPE, KH, KW, STRIDE, PADDING)
-    line = c.shapes([("cols", cols, expected_shape)], np.float64)
+    cols = learner.im2col(x, KH, KW, STRIDE, PADDING)
+    line = c.shapes([("cols", cols, out_shape(X_SHAPE, KH, KW, STRIDE, PADDING))], np.float64)
     if line.status != "ok" and np.shape(cols) == out_shape(X_SHAPE, KH, KW, 1, PADDING):
         line.diagnosis = "the stride is ignored: window (i, j) starts at (i*s, j*s)"
     yield line
     if line.status != "ok":
         return
-    yield c.shapes([("cols", learner.im2col(x.astype(np.float32), KH, KW, STRIDE, PADDING),
-                     expected_shape)], np.float32)
-    expected = reference.im2col(x, KH, KW, STRIDE, PADDING)
-    top, bottom, left, right = PADDING
-    swapped = reference.im2col(x, KH, KW, STRIDE, (bottom, top, right, left))
-    ch = X_SHAPE[3]
-    channels_first = (expected.reshape(-1, KH, KW, ch).transpose(0, 3, 1, 2)
-                      .reshape(expected.shape))
-    yield c.values("cols", cols, expected, wrong=[
-        ("padding on the wrong side: (top, bottom, left, right); 'same' puts the odd row at "
-         "the bottom", swapped),
-        ("columns in (c, p, q) order: they run over (p, q, c), c fastest", channels_first)])
+    expected = im2col(x, KH, KW, STRIDE, PADDING)
+    line = c.values("cols", cols, expected, wrong=mistakes(x, expected))
+    yield line
+    x32 = x.astype(np.float32)
+    yield c.in_float32([("cols", learner.im2col(x32, KH, KW, STRIDE, PADDING),
+                         im2col(x32, KH, KW, STRIDE, PADDING))], line.status == "ok")
     yield c.values("cols of a 'valid' convolution (no padding, stride 1)",
-                   learner.im2col(x, 2, 3, 1, (0, 0, 0, 0)), reference.im2col(x, 2, 3, 1,
-                                                                          (0, 0, 0, 0)))
+                   learner.im2col(x, 2, 3, 1, (0, 0, 0, 0)), im2col(x, 2, 3, 1, (0, 0, 0, 0)))
 
 
 EXERCISE = Exercise(
-    name="im2col", chapter=2, title="im2col", stub=STUB,
-    functions={"im2col": (reference.im2col, ("cols",))},
-    checks=checks, hints=HINTS, solution=(reference.im2col,))
+    name="im2col", chapter=2, title="im2col",
+    functions={"im2col": Function(im2col, ("cols",))},
+    parts=(checks,), hints=HINTS, solution=(im2col,))

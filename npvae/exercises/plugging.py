@@ -1,121 +1,104 @@
-"""Plugging a learner's functions into the book's VAE, in place of npvae's own.
+"""Plugging a learner's functions into the book's VAE, in place of npvae's own, through
+the hooks the textbook keeps for it:
 
-Two kinds of places take them:
+- the model's ``terms`` (``npvae.losses.LossTerms``): the two losses;
+- a layer's ``algorithm`` (``npvae.layers.base.Algorithm``, a forward and a backward):
+  Dense, Sampling, both convolutions. A convolution whose own exercise has not passed
+  runs npvae's formula with the learner's im2col and col2im (the textbook takes them as
+  keywords); one whose exercise has passed runs the learner's functions, with the im2col
+  and col2im the learner's file imports;
+- a layer's ``relu_backward`` (Dense and the convolutions);
+- the optimizer's ``rmsprop_update``.
 
-- functions the model's code looks up in a module when it runs (the losses in
-  ``npvae.models.vae``, im2col and col2im in ``npvae.layers.conv``, the ReLU's backward
-  in the layers): ``swapped`` replaces those module attributes for the length of a
-  ``with`` block and puts npvae's back after it, whatever happens;
-- what a layer or the optimizer holds or does itself (a convolution's ``algorithm``,
-  Dense, Sampling, the RMSprop update): ``plug_into`` gives one model's (and one
-  optimizer's) objects the learner's functions, so no other layer anywhere is touched.
-
-Each exercise's functions go where npvae's own equivalents are called, with the same
-arguments; so with npvae's own code in every file the model computes the same numbers.
+Only this model's and this optimizer's objects change: no module is touched, and no other
+model anywhere. Each function (or forward and backward pair) is given to ``wrap`` first,
+with npvae's own that it replaces and where it goes, so that the capstone can compare the
+two on the same inputs (``npvae/exercises/side_by_side.py``); by default ``wrap`` plugs it
+in as it is.
 """
-import contextlib
-import types
+import functools
+import inspect
 
-import numpy as np
-
-import npvae.layers.conv
-import npvae.layers.dense
-import npvae.models.vae
-
-
-def module_targets(pieces):
-    """[(module, attribute name, new value)] for the module-level functions of ``pieces``
-    (exercise name -> the learner's namespace)."""
-    conv = npvae.layers.conv
-    targets = []
-    if "kl" in pieces:
-        targets.append((npvae.models.vae, "gaussian_kl", pieces["kl"].gaussian_kl))
-    if "bernoulli" in pieces:
-        targets.append((npvae.models.vae, "bernoulli_reconstruction",
-                        pieces["bernoulli"].bernoulli_reconstruction))
-    if "activations" in pieces:
-        relu_backward = pieces["activations"].relu_backward
-        targets += [(npvae.layers.dense, "relu_backward", relu_backward),
-                    (conv, "relu_backward", relu_backward)]
-    for name in ("im2col", "col2im"):
-        if name in pieces:
-            targets.append((conv, name, getattr(pieces[name], name)))
-    return targets
+from npvae import im2col as unfolding
+from npvae.layers import activations, dense
+from npvae.layers.base import Algorithm
+from npvae.layers.conv import Conv2D, Conv2DTranspose
+from npvae.losses import LossTerms
+from npvae.optim import rmsprop_update
 
 
-@contextlib.contextmanager
-def swapped(targets):
-    """Within the block, ``module.name`` is the new value of each target; after it, npvae's."""
-    saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
-    try:
-        for module, name, value in targets:
-            setattr(module, name, value)
-        yield
-    finally:
-        for module, name, value in reversed(saved):
-            setattr(module, name, value)
+class AsItIs:
+    """Plug each function in as it is. (``where`` says where it goes: a layer's name, or
+    for the optimizer's update a function of the call's arguments.)"""
+
+    def function(self, piece, where, learner, own):
+        return learner
+
+    def pair(self, piece, where, learner, own):
+        """``learner`` and ``own`` are Algorithms; so is what it returns."""
+        return learner
 
 
-def plug_into(model, optimizer, pieces):
-    """Give ``model``'s convolutions, Dense layers and Sampling, and ``optimizer``, the
-    learner's functions of ``pieces`` (only these objects change)."""
-    plug_convolutions(model, pieces)
-    if "dense" in pieces:
-        for _, layer in model.named_layers():
-            if isinstance(layer, npvae.layers.dense.Dense):
-                plug_dense(layer, pieces["dense"])
+def plug_into(model, optimizer, pieces, wrap=AsItIs()):
+    """Give ``model`` and ``optimizer`` the learner's functions of ``pieces`` (exercise name
+    -> the learner's namespace), each through ``wrap``."""
+    own = LossTerms()
+    model.terms = LossTerms(
+        reconstruction=piece_or_own(pieces, wrap, "bernoulli", "bernoulli_reconstruction",
+                                    "the loss", own.reconstruction),
+        kl=piece_or_own(pieces, wrap, "kl", "gaussian_kl", "the loss", own.kl))
+    for name, layer in model.named_layers():
+        if "activations" in pieces and hasattr(layer, "relu_backward"):
+            layer.relu_backward = wrap.function("activations", name,
+                                                pieces["activations"].relu_backward,
+                                                activations.relu_backward)
+        if isinstance(layer, dense.Dense) and "dense" in pieces:
+            layer.algorithm = wrap.pair("dense", name, pair(pieces["dense"], "dense"),
+                                        layer.algorithm)
+        if isinstance(layer, (Conv2D, Conv2DTranspose)):
+            layer.algorithm = convolution(layer, name, pieces, wrap)
     if "sampling" in pieces:
-        plug_sampling(model.sampling, pieces["sampling"])
+        model.sampling.algorithm = wrap.pair("sampling", "sampling",
+                                             pair(pieces["sampling"], "sampling"),
+                                             model.sampling.algorithm)
     if "rmsprop" in pieces:
-        optimizer.rmsprop_update = pieces["rmsprop"].rmsprop_update
+        names = {id(param): name for name, param in model.weights().items()}
+        optimizer.rmsprop_update = wrap.function(
+            "rmsprop", lambda args: f"the update of {names.get(id(args[0]), 'a parameter')}",
+            pieces["rmsprop"].rmsprop_update, rmsprop_update)
 
 
-def plug_convolutions(model, pieces):
-    """Each convolution of ``model`` computes with the learner's forward and backward
-    (``conv2d`` for Conv2D, ``conv2d_transpose`` for Conv2DTranspose), where written."""
-    for _, layer in model.named_layers():
-        name = ("conv2d_transpose" if isinstance(layer, npvae.layers.conv.Conv2DTranspose)
-                else "conv2d" if isinstance(layer, npvae.layers.conv.Conv2D) else None)
-        if name in pieces:
-            layer.algorithm = npvae.layers.conv.Algorithm(
-                "yours", getattr(pieces[name], f"{name}_forward"),
-                getattr(pieces[name], f"{name}_backward"))
+def piece_or_own(pieces, wrap, piece, function, where, own):
+    if piece not in pieces:
+        return own
+    return wrap.function(piece, where, getattr(pieces[piece], function), own)
 
 
-def plug_dense(layer, learner):
-    """The layer's forward and backward become the learner's, with the layer's own ReLU
-    (``activation="relu"``) applied around them as ``Dense`` applies it."""
-    def forward(self, x):
-        self.check_input(x, ndim=2, last_dim=self.in_features)
-        y, cache = learner.dense_forward(x, self.params["W"], self.params["b"])
-        if self.activation == "relu":
-            y = np.maximum(y, 0)
-        self._cache = (cache, y if self.activation else None)
-        return y
-
-    def backward(self, dy):
-        cache, y_relu = self.cached()
-        if y_relu is not None:
-            dy = npvae.layers.dense.relu_backward(dy, y_relu)  # the learner's, if plugged
-        dx, self.grads["W"], self.grads["b"] = learner.dense_backward(dy, self.params["W"],
-                                                                      cache)
-        return dx
-
-    layer.forward, layer.backward = (types.MethodType(forward, layer),
-                                     types.MethodType(backward, layer))
+def pair(namespace, prefix):
+    """The learner's ``{prefix}_forward`` and ``{prefix}_backward`` as an Algorithm."""
+    return Algorithm("yours", getattr(namespace, f"{prefix}_forward"),
+                     getattr(namespace, f"{prefix}_backward"))
 
 
-def plug_sampling(layer, learner):
-    """The Sampling layer's forward and backward become the learner's; the noise is drawn
-    as ``Sampling.forward`` draws it, from the layer's own Generator."""
-    def forward(self, mean, log_var, eps=None):
-        if eps is None:
-            eps = self.rng.standard_normal(mean.shape, dtype=self.dtype)
-        z, self._cache = learner.sampling_forward(mean, log_var, eps)
-        return z
+def convolution(layer, name, pieces, wrap):
+    """The Algorithm of a convolution layer: the learner's own convolution if its
+    exercise passed, else npvae's formula with the learner's im2col and col2im (if
+    passed), else npvae's as it was."""
+    piece = "conv2d_transpose" if layer.transposed else "conv2d"
+    if piece in pieces:
+        return wrap.pair(piece, name, pair(pieces[piece], piece), layer.textbook)
+    unfold = {function: wrap.function(function, name, getattr(pieces[function], function),
+                                      getattr(unfolding, function))
+              for function in ("im2col", "col2im") if function in pieces}
+    if not unfold:
+        return layer.algorithm
+    forward, backward = layer.textbook.forward, layer.textbook.backward
+    return Algorithm("textbook, your " + " and ".join(unfold),
+                     functools.partial(forward, **keywords(forward, unfold)),
+                     functools.partial(backward, **keywords(backward, unfold)))
 
-    def backward(self, dz):
-        return learner.sampling_backward(dz, self.cached())
 
-    layer.forward, layer.backward = (types.MethodType(forward, layer),
-                                     types.MethodType(backward, layer))
+def keywords(function, unfold):
+    """The entries of ``unfold`` that ``function`` takes as keyword arguments."""
+    taken = inspect.signature(function).parameters
+    return {key: value for key, value in unfold.items() if key in taken}

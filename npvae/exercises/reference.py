@@ -1,55 +1,39 @@
-"""npvae's own code under the names and arguments of the exercises: what every exercise is
-graded against, what ``npvae exercise solution`` points to, and what a learner's file may
-import (the convolution exercises take im2col and col2im from here).
+"""npvae's own code under the names and arguments of the exercises: what a learner's file
+may import (the convolution exercises take im2col and col2im from here), and what
+``npvae exercise solution`` points to.
 
-Most are npvae's functions themselves. Dense and Sampling are layers in npvae, not
-functions; their forward and backward here run the layer itself (the cache is the layer),
-so that the reference is npvae's code and not a copy of it.
+Each name is npvae's function itself, imported from its home when first used, so that a
+learner's ``from npvae.exercises.reference import im2col`` loads im2col and no more.
+``log_mean_exp`` is the one written here: npvae's IWAE takes log-sum-exp and subtracts
+log K itself.
 """
+import importlib
+
 import numpy as np
 
-from npvae.evaluation import logsumexp
-from npvae.gradcheck import numerical_gradient, relative_error
-from npvae.im2col import col2im, im2col
-from npvae.layers.activations import relu_backward, sigmoid_backward
-from npvae.layers.conv import (conv2d_backward, conv2d_forward, conv2d_transpose_backward,
-                               conv2d_transpose_forward)
-from npvae.layers.dense import Dense
-from npvae.layers.sampling import Sampling
-from npvae.losses import bernoulli_reconstruction, gaussian_kl
-from npvae.optim import rmsprop_update
+# name -> the module that defines it
+HOMES = {
+    "gaussian_kl": "npvae.losses", "bernoulli_reconstruction": "npvae.losses",
+    "dense_forward": "npvae.layers.dense", "dense_backward": "npvae.layers.dense",
+    "relu_backward": "npvae.layers.activations", "sigmoid_backward": "npvae.layers.activations",
+    "im2col": "npvae.im2col", "col2im": "npvae.im2col",
+    **dict.fromkeys(["conv2d_forward", "conv2d_backward", "conv2d_transpose_forward",
+                     "conv2d_transpose_backward"], "npvae.layers.conv"),
+    "sampling_forward": "npvae.layers.sampling", "sampling_backward": "npvae.layers.sampling",
+    "rmsprop_update": "npvae.optim",
+    "numerical_gradient": "npvae.gradcheck", "relative_error": "npvae.gradcheck",
+}
 
-__all__ = ["bernoulli_reconstruction", "col2im", "conv2d_backward", "conv2d_forward",
-           "conv2d_transpose_backward", "conv2d_transpose_forward", "dense_backward",
-           "dense_forward", "gaussian_kl", "im2col", "log_mean_exp", "numerical_gradient",
-           "relative_error", "relu_backward", "rmsprop_update", "sampling_backward",
-           "sampling_forward", "sigmoid_backward"]
+__all__ = sorted([*HOMES, "log_mean_exp"])
 
 
-def dense_forward(x, W, b):
-    """y = x @ W + b by npvae's Dense layer: x (N, D_in), W (D_in, D_out) -> (y, the layer)."""
-    layer = Dense(*W.shape, rng=0, dtype=x.dtype)
-    layer.params = {"W": W, "b": b}
-    return layer.forward(x), layer
-
-
-def dense_backward(dy, W, cache):
-    """(dx, dW, db) of ``dense_forward`` by the layer it kept (which holds W already)."""
-    dx = cache.backward(dy)
-    return dx, cache.grads["W"], cache.grads["b"]
-
-
-def sampling_forward(mean, log_var, eps):
-    """z = mean + exp(0.5 log_var) eps by npvae's Sampling layer -> (z, the layer)."""
-    layer = Sampling(rng=0, dtype=mean.dtype)
-    return layer.forward(mean, log_var, eps), layer
-
-
-def sampling_backward(dz, cache):
-    """(dmean, dlog_var) of ``sampling_forward`` by the layer it kept."""
-    return cache.backward(dz)
+def __getattr__(name):
+    if name not in HOMES:
+        raise AttributeError(f"module 'npvae.exercises.reference' has no attribute {name!r}")
+    return getattr(importlib.import_module(HOMES[name]), name)
 
 
 def log_mean_exp(log_w):
     """log (1/K sum_k exp(log_w[b, k])) of each row: (B, K) -> (B,), as IWAE needs it."""
+    from npvae.evaluation import logsumexp
     return logsumexp(log_w) - np.log(log_w.shape[1])

@@ -2,36 +2,8 @@
 import numpy as np
 
 from npvae.exercises import checks as c
-from npvae.exercises import reference
-from npvae.exercises.exercise import Exercise
-from npvae.optim import RMSprop
-
-STUB = '''"""Exercise rmsprop: one step of RMSprop, Keras' and the book's optimizer
-(guide, chapter 5).
-
-Every weight keeps a running mean of its squared gradients, ms, and steps by its
-gradient divided by their root:
-
-    ms <- rho * ms + (1 - rho) * grad**2
-    param <- param - lr * grad / sqrt(ms + eps)
-
-Each weight gets its own step size, lr / RMS(grad). eps sits INSIDE the square root, as
-in TensorFlow/Keras: where ms is 0 it bounds the step by lr / sqrt(eps).
-
-Update param and ms IN PLACE (param -= ..., ms *= ..., ms += ... or ms[...] = ...): they
-are the model's own arrays, and the function returns nothing. All arrays have the
-parameter's shape; lr, rho, eps are numbers.
-
-Check it:  npvae exercise check rmsprop
-A hint:    npvae exercise hint rmsprop
-"""
-import numpy as np
-
-
-def rmsprop_update(param, grad, ms, lr, rho, eps):
-    """One RMSprop step: update ms, then param, both in place."""
-    raise NotImplementedError("update the running mean ms, then step param, both in place")
-'''
+from npvae.exercises.exercise import Exercise, Function
+from npvae.optim import RMSprop, rmsprop_update
 
 HINTS = (
     "ms = rho * ms + ... makes a NEW array and leaves the caller's ms alone: write "
@@ -44,35 +16,48 @@ SHAPE = (3, 4)
 LR, RHO, EPS = 1e-3, 0.9, 1e-7
 
 
+def problem(seed=11, shape=SHAPE, dtype=np.float64):
+    """A parameter and three gradients over six orders of magnitude: at 1e-4, sqrt(ms) is
+    near sqrt(eps), so where eps sits shows."""
+    rng = np.random.default_rng(seed)
+    param = rng.standard_normal(shape).astype(dtype)
+    scales = np.logspace(-4, 1, shape[1])
+    return param, [(rng.standard_normal(shape) * scales).astype(dtype) for _ in range(3)]
+
+
 def steps(update, param, grads):
     """(param, ms) after ``update`` ran once for each gradient, from ms = 0."""
     param, ms = param.copy(), np.zeros_like(param)
     for grad in grads:
-        update(param, grad.copy(), ms, LR, RHO, EPS)
+        update(param, grad, ms, LR, RHO, EPS)
     return param, ms
 
 
-def eps_outside(param, grad, ms, lr, rho, eps):
-    """The common mistake: eps added after the square root (as in Adam's paper)."""
-    ms[...] = rho * ms + (1 - rho) * grad**2
-    param -= lr * grad / (np.sqrt(ms) + eps)
+def variant(step):
+    """An RMSprop update whose param step is ``step(grad, ms, lr, eps)`` with the new ms
+    (a negative one for ``old_ms``, which updates ms after the step)."""
+    def update(param, grad, ms, lr, rho, eps):
+        before = ms.copy()
+        ms[...] = rho * ms + (1 - rho) * grad**2
+        param -= step(grad, before, ms, lr, eps)
+    return update
 
 
-def old_ms(param, grad, ms, lr, rho, eps):
-    """The other common mistake: the step taken with last step's ms."""
-    step = lr * grad / np.sqrt(ms + eps)
-    ms[...] = rho * ms + (1 - rho) * grad**2
-    param -= step
+MISTAKES = [
+    ("eps outside the square root: Keras' RMSprop divides by sqrt(ms + eps)",
+     variant(lambda g, old, ms, lr, eps: lr * g / (np.sqrt(ms) + eps))),
+    ("the step used last step's ms: update ms first, then step",
+     variant(lambda g, old, ms, lr, eps: lr * g / np.sqrt(old + eps))),
+    ("the square root is missing: divide by sqrt(ms + eps), the root of the mean square",
+     variant(lambda g, old, ms, lr, eps: lr * g / (ms + eps))),
+    ("the step goes up the gradient (param += ...): RMSprop descends, param -= lr * grad / "
+     "sqrt(ms + eps)", variant(lambda g, old, ms, lr, eps: -lr * g / np.sqrt(ms + eps)))]
 
 
 def checks(learner):
-    rng = np.random.default_rng(11)
-    param = rng.standard_normal(SHAPE)
-    # Gradients over six orders of magnitude: at 1e-4, sqrt(ms) is near sqrt(eps), so
-    # where eps sits shows.
-    grads = [rng.standard_normal(SHAPE) * np.logspace(-4, 1, SHAPE[1]) for _ in range(3)]
+    param, grads = problem()
     got, got_ms = steps(learner.rmsprop_update, param, grads)
-    expected, expected_ms = steps(reference.rmsprop_update, param, grads)
+    expected, expected_ms = steps(rmsprop_update, param, grads)
     if np.array_equal(got, param):
         yield c.Line("fail", "param did not change: update it in place",
                      "param = param - ... makes a new array; write param -= ...")
@@ -82,18 +67,43 @@ def checks(learner):
                      "ms = rho * ms + ... makes a new array; write ms[...] = ... or ms *= ...")
         return
     yield c.Line("ok", "in place: param and ms changed")
-    yield c.values("ms after 3 steps", got_ms, expected_ms, wrong=[
+    ms_line = c.values("ms after 3 steps", got_ms, expected_ms, wrong=[
         ("rho and 1 - rho are swapped: the old mean keeps rho, the new grad**2 gets 1 - rho",
-         steps(lambda p, g, m, lr, rho, eps: reference.rmsprop_update(p, g, m, lr, 1 - rho, eps),
+         steps(lambda p, g, m, lr, rho, eps: rmsprop_update(p, g, m, lr, 1 - rho, eps),
                param, grads)[1])])
-    yield c.values("param after 3 steps", got, expected, wrong=[
-        ("eps outside the square root: Keras' RMSprop divides by sqrt(ms + eps)",
-         steps(eps_outside, param, grads)[0]),
-        ("the step used last step's ms: update ms first, then step",
-         steps(old_ms, param, grads)[0])])
+    yield ms_line
+    line = c.values("param after 3 steps", got, expected,
+                    wrong=[(what, steps(update, param, grads)[0]) for what, update in MISTAKES])
+    yield line
+    if line.status == "ok":   # a wrong step would fail the next check too, for its own reason
+        yield own_memory(learner)
+    param32, grads32 = problem(12, (2, 5), np.float32)
+    got32, expected32 = (steps(learner.rmsprop_update, param32, grads32),
+                         steps(rmsprop_update, param32, grads32))
+    yield c.in_float32([("param", got32[0], expected32[0]), ("ms", got32[1], expected32[1])],
+                       c.all_ok([ms_line, line]))
+
+
+def own_memory(learner):
+    """A Line: two parameters of one shape, updated in turn as an optimizer does, must
+    each follow its own ms: an update that keeps memory of its own mixes them up."""
+    (first, grads_first), (second, grads_second) = problem(13), problem(14)
+    arrays = {"got": [first.copy(), np.zeros(SHAPE), second.copy(), np.zeros(SHAPE)],
+              "expected": [first.copy(), np.zeros(SHAPE), second.copy(), np.zeros(SHAPE)]}
+    for g1, g2 in zip(grads_first, grads_second):
+        for key, update in (("got", learner.rmsprop_update), ("expected", rmsprop_update)):
+            p1, m1, p2, m2 = arrays[key]
+            update(p1, g1, m1, LR, RHO, EPS)
+            update(p2, g2, m2, LR, RHO, EPS)
+    if all(c.close(got, expected) for got, expected in zip(arrays["got"], arrays["expected"])):
+        return c.Line("ok", "two parameters of one shape, updated in turn, each keep their ms")
+    return c.Line("fail", "two parameters of one shape, updated in turn, do not each follow "
+                          "their own ms",
+                  "the update keeps a memory of its own between calls (keyed by the "
+                  "parameter's shape?): use the ms it is given, each parameter has its own")
 
 
 EXERCISE = Exercise(
-    name="rmsprop", chapter=5, title="an RMSprop step", stub=STUB,
-    functions={"rmsprop_update": (reference.rmsprop_update, ())},
-    checks=checks, hints=HINTS, solution=(reference.rmsprop_update, RMSprop.update))
+    name="rmsprop", chapter=5, title="an RMSprop step",
+    functions={"rmsprop_update": Function(rmsprop_update, (), changes=("param", "ms"))},
+    parts=(checks,), hints=HINTS, solution=(rmsprop_update, RMSprop.update))

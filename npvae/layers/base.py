@@ -10,8 +10,38 @@ gradient of a scalar loss ``L`` with respect to its output, ``dy = dL/dy``,
 ``params`` and ``grads`` are plain dicts with the same keys (``"W"``, ``"b"``), so an
 optimizer can walk them without knowing what kind of layer it updates. Layers
 without parameters have two empty dicts.
+
+A layer whose sums could be computed another way (Dense, Sampling, the convolutions)
+holds them as an ``Algorithm``: the pair of functions its forward and backward call.
+The textbook's pair is the default; ``npvae.fast`` gives the convolutions faster ones,
+and the exercises' capstone gives a learner's own.
 """
+from typing import Callable, NamedTuple
+
 import numpy as np
+
+
+class Algorithm(NamedTuple):
+    """How a layer computes: a named pair of functions, ``forward(...) -> (y, cache)``
+    and ``backward(dy, ..., cache)``, with the signatures of the textbook's pair in the
+    layer's module. If ``applies_relu`` (convolutions only), forward also takes
+    ``relu=True`` and then applies the layer's ReLU itself (and backward its mask),
+    inside passes it makes anyway; otherwise the layer applies it. ``memory(layer,
+    x_shape, y_shape)`` (convolutions) says what the pair needs, as ``conv.textbook_memory``
+    does: the memory estimate (``npvae.memory``) asks it, and counts a pair that does not
+    say (None) as the textbook. ``for_input`` gives the pair that runs an input of shape
+    (H, W, C): always this one, except for an algorithm that chooses by shape
+    (``npvae.fast``'s "auto").
+    """
+
+    name: str
+    forward: Callable
+    backward: Callable
+    applies_relu: bool = False
+    memory: Callable = None
+
+    def for_input(self, input_shape):
+        return self
 
 
 class Layer:

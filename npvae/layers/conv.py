@@ -67,21 +67,21 @@ by scattering, by Winograd's transforms), tested equal to these, and the book's 
 asks it to give them to its layers (``npvae.fast.speed_up``). Nothing in this file
 needs them.
 """
-from typing import Callable, NamedTuple
-
 import numpy as np
 
 from npvae.im2col import col2im, im2col, output_size
 from npvae.layers.activations import check_activation, relu_backward, relu_in_place
-from npvae.layers.base import Layer, as_generator, glorot_uniform
+from npvae.layers.base import Algorithm, Layer, as_generator, glorot_uniform
 
 # --------------------------------------------------------------------- the textbook
 # Each forward returns (y, cache); each backward takes that cache and returns
 # (dx, dW, db). ``pads`` is (top, bottom, left, right) of the convolution that gathers:
-# Conv2D's over its input, the transpose's over its (larger) output.
+# Conv2D's over its input, the transpose's over its (larger) output. The im2col or
+# col2im each one calls is a keyword argument, npvae's by default, so that the same
+# formula can run with another (a learner's own, in the exercises' capstone).
 
 
-def conv2d_forward(x, W, b, stride, pads, y_shape):
+def conv2d_forward(x, W, b, stride, pads, y_shape, *, im2col=im2col):
     """y = im2col(x) @ W + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, out_c = W.shape
     cols = im2col(x, kh, kw, stride, pads)                   # (N*Ho*Wo, kh*kw*C)
@@ -89,7 +89,7 @@ def conv2d_forward(x, W, b, stride, pads, y_shape):
     return y.reshape(y_shape), (x.shape, stride, pads, cols)
 
 
-def conv2d_backward(dy, W, cache):
+def conv2d_backward(dy, W, cache, *, col2im=col2im):
     """(dx, dW, db) of ``conv2d_forward`` from dy (N, Ho, Wo, O)."""
     x_shape, stride, pads, cols = cache
     kh, kw, _, out_c = W.shape
@@ -101,7 +101,7 @@ def conv2d_backward(dy, W, cache):
     return dx, dW.reshape(W.shape), db
 
 
-def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
+def conv2d_transpose_forward(x, W, b, stride, pads, y_shape, *, col2im=col2im):
     """y = col2im(x @ W^T) + b: x (N, H, W, C) -> y (N, Ho, Wo, O)."""
     kh, kw, _, in_c = W.shape
     x_rows = x.reshape(-1, in_c)                             # (N*H*W, C)
@@ -110,7 +110,7 @@ def conv2d_transpose_forward(x, W, b, stride, pads, y_shape):
     return y, (x.shape, stride, pads, x_rows)
 
 
-def conv2d_transpose_backward(dy, W, cache):
+def conv2d_transpose_backward(dy, W, cache, *, im2col=im2col):
     """(dx, dW, db) of ``conv2d_transpose_forward`` from dy (N, Ho, Wo, O)."""
     x_shape, stride, pads, x_rows = cache
     kh, kw, out_c, in_c = W.shape
@@ -137,29 +137,6 @@ def textbook_memory(layer, x_shape, y_shape):
     window = window_floats(layer, x_shape, y_shape)
     return (0 if layer.transposed else window), window, 0
 
-
-class Algorithm(NamedTuple):
-    """How a convolution layer computes its sums: a named pair of functions.
-
-    ``forward(x, W, b, stride, pads, y_shape) -> (y, cache)`` and
-    ``backward(dy, W, cache) -> (dx, dW, db)``, as the textbook's above. If
-    ``applies_relu``, forward also takes ``relu=True`` and then applies the layer's ReLU
-    itself (and backward its mask), inside passes it makes anyway; otherwise the layer
-    applies it. ``memory(layer, x_shape, y_shape)`` says what the pair needs, as
-    ``textbook_memory`` does (the memory estimate, ``npvae.memory``, asks it; one that
-    does not say is counted as the textbook). ``for_input`` gives the algorithm that runs
-    an input of shape (H, W, C): always this one, except for one that chooses by shape
-    (``npvae.fast``'s "auto").
-    """
-
-    name: str
-    forward: Callable
-    backward: Callable
-    applies_relu: bool = False
-    memory: Callable = textbook_memory
-
-    def for_input(self, input_shape):
-        return self
 
 # ------------------------------------------------------------------ the layers
 
@@ -223,6 +200,9 @@ class _Convolution(Layer):
         self.in_channels, self.out_channels = in_channels, out_channels
         self.activation = check_activation(activation, type(self).__name__)
         self.algorithm = self.textbook
+        # The ReLU's backward, held as the algorithm is, so another function can take
+        # its place (a learner's own, in the exercises' capstone).
+        self.relu_backward = relu_backward
         shape = (g.kh, g.kw) + kernel_channels
         self.params = {
             # Keras' Glorot fans for a kernel: receptive field times its last two axes.
@@ -264,7 +244,7 @@ class _Convolution(Layer):
         algorithm, y_shape, cache, y_relu = self.cached()
         self.check_gradient(dy, y_shape)
         if y_relu is not None:
-            dy = relu_backward(dy, y_relu)             # dz = dy [y > 0]
+            dy = self.relu_backward(dy, y_relu)        # dz = dy [y > 0]
         dx, self.grads["W"], self.grads["b"] = algorithm.backward(dy, self.params["W"], cache)
         return dx
 
@@ -284,7 +264,7 @@ class Conv2D(_Convolution):
     """
 
     transposed = False
-    textbook = Algorithm("textbook", conv2d_forward, conv2d_backward)
+    textbook = Algorithm("textbook", conv2d_forward, conv2d_backward, memory=textbook_memory)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
                  rng=None, dtype=np.float32, activation=None):
@@ -301,7 +281,8 @@ class Conv2DTranspose(_Convolution):
     """
 
     transposed = True
-    textbook = Algorithm("textbook", conv2d_transpose_forward, conv2d_transpose_backward)
+    textbook = Algorithm("textbook", conv2d_transpose_forward, conv2d_transpose_backward,
+                         memory=textbook_memory)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding="same",
                  rng=None, dtype=np.float32, activation=None):

@@ -21,19 +21,49 @@ the difference can be measured (see the README).
 """
 import numpy as np
 
-from npvae.layers.base import Layer, as_generator
+from npvae.layers.base import Algorithm, Layer, as_generator
+
+
+def sampling_forward(mean, log_var, eps):
+    """z = mean + exp(0.5 log_var) * eps: (N, D) each -> (z, cache)."""
+    sigma = np.exp(0.5 * log_var)                  # the standard deviation
+    return mean + sigma * eps, (eps, sigma)
+
+
+def sampling_backward(dz, cache):
+    """(dmean, dlog_var) of ``sampling_forward`` from dz (N, D)."""
+    eps, sigma = cache
+    return dz, dz * eps * (0.5 * sigma)            # d sigma / d log_var = sigma / 2
+
+
+def book_sampling_forward(mean, log_var, eps):
+    """The book's z = mean + exp(log_var) * eps, the variance where sigma belongs."""
+    variance = np.exp(log_var)
+    return mean + variance * eps, (eps, variance)
+
+
+def book_sampling_backward(dz, cache):
+    """(dmean, dlog_var) of ``book_sampling_forward``."""
+    eps, variance = cache
+    return dz, dz * eps * variance                 # d exp(log_var) / d log_var = exp(log_var)
 
 
 class Sampling(Layer):
     """``z = mean + exp(0.5 * log_var) * eps``, with ``eps ~ N(0, I)``. No parameters.
 
     ``book=True`` uses the book's ``exp(log_var)`` instead (for comparison only).
+    ``algorithm`` (an attribute): the pair of functions that computes z and its gradients
+    from the drawn eps, ``textbook`` (or ``book``) until another is set.
     """
+
+    textbook = Algorithm("textbook", sampling_forward, sampling_backward)
+    book_algorithm = Algorithm("book", book_sampling_forward, book_sampling_backward)
 
     def __init__(self, rng=None, dtype=np.float32, book=False):
         super().__init__(dtype)
         self.rng = as_generator(rng)
         self.book = bool(book)
+        self.algorithm = self.book_algorithm if self.book else self.textbook
 
     def __repr__(self):
         return "Sampling(book=True)" if self.book else "Sampling()"
@@ -43,9 +73,9 @@ class Sampling(Layer):
         _check_inputs(self, mean, log_var, eps)
         if eps is None:
             eps = self.rng.standard_normal(mean.shape, dtype=self.dtype)
-        scale = self.scale(log_var)
-        self._cache = (eps, scale)
-        return mean + scale * eps
+        z, cache = self.algorithm.forward(mean, log_var, eps)
+        self._cache = mean.shape, cache
+        return z
 
     def scale(self, log_var):
         """The factor the noise is multiplied by: the standard deviation exp(0.5 log_var),
@@ -54,12 +84,9 @@ class Sampling(Layer):
 
     def backward(self, dz):
         """dz: (N, D) -> (dmean, dlog_var), each (N, D)."""
-        eps, scale = self.cached()
-        self.check_gradient(dz, eps.shape)
-        dscale = dz * eps
-        # d scale / d log_var is scale itself for exp(log_var), half of it for exp(log_var/2).
-        dlog_var = dscale * scale if self.book else dscale * (0.5 * scale)
-        return dz, dlog_var
+        shape, cache = self.cached()
+        self.check_gradient(dz, shape)
+        return self.algorithm.backward(dz, cache)
 
 
 def _check_inputs(layer, mean, log_var, eps):

@@ -16,7 +16,7 @@ def summary_table(model):
         kind = type(layer).__name__
         if getattr(layer, "activation", None) == "relu":  # the layer's own ReLU
             kind += " + ReLU"
-        if hasattr(layer, "algorithm"):  # a convolution: say how it is computed
+        if hasattr(layer, "geometry"):  # a convolution: say how it is computed
             kind += f" ({layer.algorithm.for_input(rows[-1][2][1:]).name})"
         rows.append((name, kind, out.shape, _param_count(layer)))
 

@@ -36,7 +36,7 @@ import numpy as np
 from npvae.datasets.pixels import check_images
 from npvae.layers import Sampling
 from npvae.layers.activations import sigmoid
-from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
+from npvae.losses import LossTerms, book_loss
 from npvae.models.base import Model, in_batches
 from npvae.models.halves import Decoder, Encoder
 
@@ -114,6 +114,7 @@ class VAE(Model):
                            dense_units=int(dense_units), decoder_filters=int(decoder_filters),
                            beta=float(beta), dtype=self.dtype.name)
         self.loss, self.beta = loss, float(beta)
+        self.terms = LossTerms()  # the "elbo" loss's two functions (npvae.losses)
         children = np.random.default_rng(seed).spawn(max(2, self.WEIGHTS_STREAM + 1))
         self.encoder, self.decoder = self.build_halves(children[self.WEIGHTS_STREAM])
         self.sampling = Sampling(children[1], dtype, book=book_sampling)
@@ -172,8 +173,8 @@ class VAE(Model):
         if trace is not None:
             trace("sampling", self.sampling, z)
         logits = self.decode(z, labels, trace)                                 # (N, H, W, C)
-        reconstruction, dlogits = bernoulli_reconstruction(logits, x)
-        kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
+        reconstruction, dlogits = self.terms.reconstruction(logits, x)
+        kl, (dmean, dlog_var) = self.terms.kl(mean, log_var)
         if self.loss == "elbo":
             loss, pixel_scale = reconstruction + self.beta * kl, 1.0
             dmean, dlog_var = self.beta * dmean, self.beta * dlog_var
