@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
+from npvae.layers.conv import textbook_memory
 from npvae.models.vae import trace_blank_image
 
 MEMINFO = Path("/proc/meminfo")  # where Linux says how much memory is free to take

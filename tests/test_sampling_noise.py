@@ -41,3 +41,16 @@ def test_each_draw_is_fresh_and_a_seed_repeats_them():
     assert not np.allclose(first, second)
     again = Sampling(np.random.default_rng(5), dtype=np.float64)
     np.testing.assert_array_equal(again.forward(zeros, zeros), first)
+
+
+def test_switching_to_the_books_sampling_switches_what_is_computed():
+    """``sampling.book = True`` after construction (chapter 4 does it on a loaded model)
+    runs the book's exp(log_var), as ``Sampling(book=True)`` does."""
+    from npvae.layers import Sampling
+    mean = np.zeros((1, 2), np.float32)
+    log_var, eps = np.full((1, 2), 2.0, np.float32), np.ones((1, 2), np.float32)
+    layer = Sampling(0)
+    layer.book = True
+    np.testing.assert_allclose(layer.forward(mean, log_var, eps), np.exp(2.0), rtol=1e-6)
+    layer.book = False
+    np.testing.assert_allclose(layer.forward(mean, log_var, eps), np.exp(1.0), rtol=1e-6)

@@ -62,8 +62,17 @@ class Sampling(Layer):
     def __init__(self, rng=None, dtype=np.float32, book=False):
         super().__init__(dtype)
         self.rng = as_generator(rng)
-        self.book = bool(book)
-        self.algorithm = self.book_algorithm if self.book else self.textbook
+        self.book = book
+
+    @property
+    def book(self):
+        """True while the book's exp(log_var) is used; setting it sets the algorithm."""
+        return self._book
+
+    @book.setter
+    def book(self, book):
+        self._book = bool(book)
+        self.algorithm = self.book_algorithm if self._book else self.textbook
 
     def __repr__(self):
         return "Sampling(book=True)" if self.book else "Sampling()"
