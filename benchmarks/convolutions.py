@@ -31,7 +31,6 @@ if not TORCH_CHILD:  # npvae in a process of its own, PyTorch apart
     from npvae.layers import Conv2D, Conv2DTranspose
 import numpy as np  # noqa: E402
 
-
 # name: (input (H, W, C), output channels, stride, transposed?, input gradient needed?)
 # npvae's backward always returns dx; PyTorch skips it for conv1, as in a training step.
 CONVOLUTIONS = {

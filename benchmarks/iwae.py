@@ -37,6 +37,7 @@ def test_images():
 
 def npvae_side():
     import numpy as np
+
     from npvae.evaluation import iwae_nll
     from npvae.models import VAE
     model, rng = VAE(seed=0), np.random.default_rng(0)
@@ -45,10 +46,12 @@ def npvae_side():
 
 def torch_side():
     import os
+
     import torch
     from torch import nn
-    from npvae.evaluation import IWAE_BATCH
     from torch_vae import TorchVAE
+
+    from npvae.evaluation import IWAE_BATCH
     torch.set_num_threads(os.cpu_count())
     torch.manual_seed(0)
     model = TorchVAE().to(memory_format=torch.channels_last)

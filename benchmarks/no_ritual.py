@@ -63,6 +63,7 @@ def npvae_step(side):
     """One training step of the book's VAE, as the side makes and runs it."""
     if side in ("command", "before"):
         from train_step import book_model, book_optimizer
+
         from npvae.train import train_step
         model, optimizer = book_model("auto"), book_optimizer()
         return lambda x: train_step(model, optimizer, x)

@@ -29,8 +29,10 @@ def main():
     flat = [np.concatenate([u[i].reshape(-1) for u in updates]) for i in range(3)]
     print(instruction_sets.numpy_side())
     print(f"{len(updates)} arrays, {flat[0].size:,} weights; ms, median of {calls} calls")
-    print(f"array by array: {median_ms(lambda: [rmsprop_update(*u, 1e-3, 0.9, 1e-7) for u in updates], calls):.3f}")
-    print(f"in one call:    {median_ms(lambda: rmsprop_update_all(updates, 1e-3, 0.9, 1e-7), calls):.3f}")
+    print("array by array: "
+          f"{median_ms(lambda: [rmsprop_update(*u, 1e-3, 0.9, 1e-7) for u in updates], calls):.3f}")
+    print("in one call:    "
+          f"{median_ms(lambda: rmsprop_update_all(updates, 1e-3, 0.9, 1e-7), calls):.3f}")
     print(f"one flat array: {median_ms(lambda: rmsprop_update(*flat, 1e-3, 0.9, 1e-7), calls):.3f}")
 
 

@@ -44,6 +44,7 @@ TRAIN_FLOP_PER_IMAGE = 3 * 45.4e6
 def npvae_child(batch_size, steps, warmup, algorithm, layers):
     """npvae's median seconds per step (and, if asked, ms per layer), as the command runs."""
     from mnist_batches import mnist_batches
+
     from npvae.train import train_step
     model, optimizer = book_model(algorithm), book_optimizer()
     batches = mnist_batches(batch_size, warmup + steps)

@@ -8,7 +8,7 @@ the sampling layer and the decoder, train on MNIST with RMSprop, then decode a 1
 of latent points. Two differences, both on purpose: the noise is scaled by
 exp(0.5 * z_log_var), the standard deviation (the book used exp(z_log_var), the
 variance), and the loss is the true negative ELBO in nats per image (the book's loss is
-``--loss book``). ``npvae train`` runs the same loop inside ``npvae.trainer.Trainer``,
+``--loss book``). ``npvae train`` runs the same loop inside ``npvae.training.trainer.Trainer``,
 which adds checkpoints, exact resume and the history files.
 """
 import argparse
@@ -21,7 +21,7 @@ from npvae.datasets import load_mnist
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
 from npvae.optim import RMSprop
-from npvae.report import save_manifold, save_reconstructions, save_scatter
+from npvae.pictures.report import save_manifold, save_reconstructions, save_scatter
 
 
 def train(model, optimizer, x_train, x_test, epochs, batch_size, rng):

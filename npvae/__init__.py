@@ -15,8 +15,8 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it
 _HOMES = {
-    "CheckpointError": "npvae.checkpoint", "load_checkpoint": "npvae.checkpoint",
-    "save_checkpoint": "npvae.checkpoint",
+    "CheckpointError": "npvae.storage.checkpoint", "load_checkpoint": "npvae.storage.checkpoint",
+    "save_checkpoint": "npvae.storage.checkpoint",
     "load_mnist": "npvae.datasets",
     "iwae_nll": "npvae.evaluation", "negative_elbo": "npvae.evaluation",
     "check_layer": "npvae.gradcheck", "numerical_gradient": "npvae.gradcheck",

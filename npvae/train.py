@@ -10,9 +10,9 @@ One epoch of mini-batch gradient descent, the whole idea::
 
 ``train_epoch`` below is that loop and nothing more; it keeps no state of its own (the
 shuffle, the position and the optimizer are the caller's), so a run can stop after any
-step and go on from there. ``npvae.trainer.Trainer`` calls it and adds what a long run
+step and go on from there. ``npvae.training.trainer.Trainer`` calls it and adds what a long run
 needs: a test evaluation per epoch, checkpoints, exact resume; the shuffle, the position
-and the epoch's running sums are its ``LoopState`` (``npvae/loop_state.py``).
+and the epoch's running sums are its ``LoopState`` (``npvae/training/loop_state.py``).
 ``examples/train_mnist.py`` writes the same loop out by hand.
 """
 import math

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-import npvae.history
+import npvae.training.history
 from npvae.datasets import load_mnist
 
 
@@ -11,7 +11,7 @@ def no_loss_curve():
     """Drawing loss_curve.png takes matplotlib about half of a small run's time, and the
     tests that use this fixture never look at it, so in their process it is not drawn."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(npvae.history, "plot_history", lambda history, path, points=(): path)
+        patch.setattr(npvae.training.history, "plot_history", lambda history, path, points=(): path)
         yield
 
 

@@ -3,16 +3,17 @@ the learner's pieces, plugged in through the textbook's hooks; it must give npva
 when the pieces are right, and name the first piece that differs when one is wrong."""
 import numpy as np
 import pytest
-
-import npvae.exercises as ex
 from exercise_answers import RIGHT
 from exercise_mistakes import WRONG
+from test_exercise_cli import run
+
+import npvae.exercises as ex
 from npvae.cli import exercise as cli_exercise
 from npvae.exercises import capstone, comparing, plugging, progress, reference, side_by_side
 from npvae.losses import LossTerms
 from npvae.optim import RMSprop
 from npvae.train import train_step
-from test_exercise_cli import run
+
 
 class Counting:
     """The learner's namespace of an exercise, made of npvae's own functions, counting calls."""

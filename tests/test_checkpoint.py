@@ -1,4 +1,4 @@
-"""Tests for npvae.checkpoint: exact round trips, atomic replacement, clear errors."""
+"""Tests for npvae.storage.checkpoint: exact round trips, atomic replacement, clear errors."""
 
 import os
 import re
@@ -10,11 +10,18 @@ import textwrap
 import numpy as np
 import pytest
 
-import npvae.atomic
-from npvae import checkpoint
-from npvae.checkpoint import (FORMAT_KEY, FORMAT_VERSION, META_KEY, VERSION_KEY,
-                              CheckpointError, load_checkpoint, remove_stale_temporaries,
-                              save_checkpoint)
+import npvae.storage.atomic
+from npvae.storage import checkpoint
+from npvae.storage.checkpoint import (
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    META_KEY,
+    VERSION_KEY,
+    CheckpointError,
+    load_checkpoint,
+    remove_stale_temporaries,
+    save_checkpoint,
+)
 
 
 def example_arrays():
@@ -133,7 +140,7 @@ def fail_during_write(monkeypatch):
 def fail_during_rename(monkeypatch):
     def refuse(source, target):
         raise KeyboardInterrupt  # also the user pressing Ctrl-C at the worst moment
-    monkeypatch.setattr(npvae.atomic.os, "replace", refuse)
+    monkeypatch.setattr(npvae.storage.atomic.os, "replace", refuse)
 
 
 @pytest.mark.parametrize("fail", [fail_during_write, fail_during_rename])
@@ -167,7 +174,7 @@ def test_writer_killed_before_rename_leaves_old_checkpoint_and_a_marked_temporar
     writer = textwrap.dedent(f"""
         import os, sys, time
         import numpy as np
-        from npvae import checkpoint
+        from npvae.storage import checkpoint
 
         def stall(source, target):
             print("written", flush=True)

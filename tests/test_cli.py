@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from npvae import cli, report
-from npvae.spikes import Spike
-from npvae.trainer import Trainer
-from npvae.checkpoint import load_checkpoint
+from npvae import cli
+from npvae.pictures import report
+from npvae.storage.checkpoint import load_checkpoint
+from npvae.training.spikes import Spike
+from npvae.training.trainer import Trainer
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TINY_RUN = ["--limit", "64", "--test-limit", "200", "--epochs", "1", "--batch-size", "32",

@@ -2,10 +2,10 @@
 it: the checkpoint records the data, every command reloads the same split, bad input is
 one line and exit code 2."""
 import pytest
+from picture_folders import write_shapes
 
 from npvae import cli
-from npvae.checkpoint import load_checkpoint
-from picture_folders import write_shapes
+from npvae.storage.checkpoint import load_checkpoint
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PICTURES = ["manifold", "scatter", "reconstruct", "sample", "interpolate"]
@@ -122,7 +122,7 @@ def test_bad_data_is_one_line_and_exit_code_2(folder, tmp_path, capsys, options,
 ])
 def test_own_pictures_warm_the_learning_rate_up_by_default(folder, tmp_path, capsys,
                                                            monkeypatch, options, said):
-    from npvae.trainer import Trainer
+    from npvae.training.trainer import Trainer
     configs = []
     monkeypatch.setattr(Trainer, "fit", lambda self, *a, **k: configs.append(self.config) or [])
     code = cli.main(["train", "--data", str(folder), "--image-size", "16", "--epochs", "1",
@@ -133,7 +133,7 @@ def test_own_pictures_warm_the_learning_rate_up_by_default(folder, tmp_path, cap
 
 
 def test_mnist_keeps_the_books_recipe_without_a_warm_up(tmp_path, capsys, monkeypatch):
-    from npvae.trainer import Trainer
+    from npvae.training.trainer import Trainer
     configs = []
     monkeypatch.setattr(Trainer, "fit", lambda self, *a, **k: configs.append(self.config) or [])
     assert cli.main(["train", "--limit", "16", "--test-limit", "8", "--epochs", "1", "--quiet",

@@ -10,15 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_cli import assert_one_line_error
 
 import npvae
-from npvae import cli, concepts
+from npvae import cli
 from npvae.cli import commands, options
 from npvae.models import VAE
 from npvae.models.vae import LOSSES
 from npvae.optim import OPTIMIZERS
-from npvae.trainer import TrainConfig
-from test_cli import assert_one_line_error
+from npvae.pictures import concepts
+from npvae.training.trainer import TrainConfig
 
 
 @pytest.mark.parametrize("argv", [

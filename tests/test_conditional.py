@@ -3,16 +3,16 @@ differences in float64, its interface (the labels of every pass), its labels che
 saved, loaded and resumed like the VAE. Its commands: ``tests/test_conditional_commands.py``."""
 import numpy as np
 import pytest
+from relu_kinks import kink_margin
+from test_gradients import H, assert_all_within_bound, assert_not_all_zero, record
 
-from npvae.checkpoint import load_checkpoint
 from npvae.evaluation import iwae_nll, negative_elbo
 from npvae.gradcheck import numerical_gradient, relative_error
 from npvae.layers import Concatenate
 from npvae.models.conditional import ConditionalVAE, build_model
 from npvae.models.vae import VAE
-from npvae.trainer import TrainConfig, Trainer, load_model
-from relu_kinks import kink_margin
-from test_gradients import BOUND, H, assert_all_within_bound, assert_not_all_zero, record
+from npvae.storage.checkpoint import load_checkpoint
+from npvae.training.trainer import TrainConfig, Trainer, load_model
 
 F64 = np.float64
 TINY = dict(input_shape=(6, 6, 1), latent_dim=2, encoder_filters=(2, 3, 3, 3),
@@ -137,6 +137,7 @@ def test_no_caller_asks_the_config_which_model_it_is():
     """The model answers through its interface (labels, ``condition``, ``num_classes``);
     only ``build_model``, which makes one from a checkpoint's config, reads the config."""
     from pathlib import Path
+
     import npvae
     found = [f"{path.name}: {line.strip()}"
              for path in Path(npvae.__file__).parent.rglob("*.py")

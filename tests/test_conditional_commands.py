@@ -2,13 +2,13 @@
 unlabelled data, the pictures, ``evaluate`` and the explorer's label keys."""
 import numpy as np
 import pytest
-
-from npvae import cli
-from npvae.checkpoint import load_checkpoint
-from npvae.models.conditional import ConditionalVAE
-from npvae.models.vae import VAE
 from picture_folders import write_shapes
 from test_conditional import TINY
+
+from npvae import cli
+from npvae.models.conditional import ConditionalVAE
+from npvae.models.vae import VAE
+from npvae.storage.checkpoint import load_checkpoint
 
 
 def test_train_conditional_on_a_picture_folder_with_labels(tmp_path, capsys):
@@ -94,7 +94,7 @@ def test_evaluate_reports_bounds_on_minus_log_p_x_given_y(mnist_run, capsys):
 def test_the_explorer_keys_choose_the_label_a_conditional_model_draws(tmp_path):
     from matplotlib.backend_bases import KeyEvent
 
-    from npvae.explorer import Explorer
+    from npvae.explorer.state import Explorer
     model = ConditionalVAE(num_classes=3, input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2),
                            dense_units=4, decoder_filters=2, seed=1)
     rng = np.random.default_rng(0)

@@ -13,13 +13,12 @@ import re
 
 import numpy as np
 import pytest
-
-from npvae.checkpoint import load_checkpoint
-from npvae.models import VAE
-from npvae.train import TrainingDiverged
-from npvae.trainer import Trainer
-
 from train_script import SMALL_MODEL, build_trainer
+
+from npvae.models import VAE
+from npvae.storage.checkpoint import load_checkpoint
+from npvae.train import TrainingDiverged
+from npvae.training.trainer import Trainer
 
 SEED = 11
 EVERY = 3

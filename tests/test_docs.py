@@ -14,7 +14,8 @@ The rule, by the language named after the block's opening fence:
 - ``sh``: not run (the book's training takes minutes, see README.md), but checked line by line:
   every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.parse``),
   so an option that is renamed or removed fails here; ``python FILE ...`` must name a
-  file of the repository, ``python -m npvae.MODULE`` a runnable module of npvae; lines that install or test (``pip``, ``pytest``, ``python -m
+  file of the repository, ``python -m npvae.MODULE`` a runnable module of npvae; lines that
+  install or test (``pip``, ``pytest``, ``python -m
   venv``, ``.``/``source`` of an activate script, ``cd``, ``git``) are left alone. Any
   other line fails: give it a rule here first.
 - ``text`` (or no language): output, diagrams, formulas; never run.
@@ -35,6 +36,7 @@ import pytest
 matplotlib.use("Agg")
 
 from notebook_maker import maker  # noqa: E402  (tests/, beside this file)
+
 from npvae.cli import main  # noqa: E402
 from npvae.cli.commands import parse  # noqa: E402
 
@@ -188,7 +190,7 @@ def test_links_point_at_files(path):
 
 def test_the_guide_has_its_chapters():
     """The training's spike note sends users to docs/05-training.md: it must be there."""
-    from npvae.spikes import SPIKE_NOTE
+    from npvae.training.spikes import SPIKE_NOTE
     chapters = sorted(p.name for p in (ROOT / "docs").glob("[0-9][0-9]-*.md"))
     assert len(chapters) >= 6, chapters
     named = re.findall(r"docs/(\S+\.md)", SPIKE_NOTE)

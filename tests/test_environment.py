@@ -114,7 +114,8 @@ rec, dlogits = bernoulli_reconstruction(logits, x)
 kl, (dmean, dlog_var) = gaussian_kl(mean, log_var)
 dmean_s, dlog_var_s = sampling.backward(decoder.backward(dlogits / 3))
 encoder.backward(np.concatenate([dmean_s + dmean / 3, dlog_var_s + dlog_var / 3], axis=1))
-layers = [(f"e/{n}", l) for n, l in encoder.named_layers()] + [(f"d/{n}", l) for n, l in decoder.named_layers()]
+layers = ([(f"e/{n}", l) for n, l in encoder.named_layers()]
+          + [(f"d/{n}", l) for n, l in decoder.named_layers()])
 optimizer.step(layers)
 print(np.isfinite(rec + kl).all(), optimizer.iterations, "npvae.fast" in sys.modules)
 """
@@ -138,7 +139,19 @@ def test_without_numba_the_model_runs_the_textbook_and_says_so():
 
 
 TEXTBOOK = ["npvae/layers", "npvae/im2col.py", "npvae/losses.py", "npvae/optim.py",
-            "npvae/train.py", "npvae/gradcheck.py"]
+            "npvae/train.py", "npvae/gradcheck.py", "npvae/evaluation.py", "npvae/marginal.py"]
+# The top level of the package: the textbook, in the guide's order, and the rooms.
+TOP_LEVEL = {"__init__.py", "__main__.py", "im2col.py", "losses.py", "optim.py", "train.py",
+             "gradcheck.py", "evaluation.py", "marginal.py"}
+ROOMS = {"layers", "models", "fast", "training", "storage", "pictures", "explorer",
+         "datasets", "exercises", "cli"}
+
+
+def test_the_top_level_is_the_textbook_and_every_other_room_a_package():
+    from pathlib import Path
+    package = Path(__file__).resolve().parent.parent / "npvae"
+    assert {p.name for p in package.glob("*.py")} == TOP_LEVEL
+    assert {p.name for p in package.iterdir() if (p / "__init__.py").is_file()} == ROOMS
 
 
 def imported_modules(path):

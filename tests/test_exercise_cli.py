@@ -5,10 +5,10 @@ import subprocess
 import sys
 
 import pytest
-
-import npvae.exercises as ex
 from exercise_answers import RIGHT
 from exercise_mistakes import WRONG
+
+import npvae.exercises as ex
 from npvae import cli
 
 

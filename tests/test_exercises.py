@@ -7,10 +7,10 @@ import importlib
 import re
 
 import pytest
-
-import npvae.exercises as ex
 from exercise_answers import RIGHT
 from exercise_mistakes import WRONG
+
+import npvae.exercises as ex
 
 NAMES = list(ex.NAMES)
 

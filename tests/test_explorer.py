@@ -4,10 +4,11 @@ import numpy as np
 import pytest
 from matplotlib.backend_bases import KeyEvent, MouseEvent
 
-from npvae import explorer_view, picture_style
-from npvae.explorer import Explorer, render_at
-from npvae.explorer_window import display_problem
+from npvae.explorer import view as explorer_view
+from npvae.explorer.state import Explorer, render_at
+from npvae.explorer.window import display_problem
 from npvae.models import VAE
+from npvae.pictures import style as picture_style
 
 
 def tiny_vae(latent_dim=2, channels=1, shape=(8, 8)):
@@ -124,7 +125,8 @@ def strip_of(images):
 def test_clicks_pin_points_and_i_interpolates_between_the_last_two():
     ex = explorer(latent_dim=3)
     generate = ex.model.generate
-    clicks = [pixel(ex.view.plane, -1.5, 1.0), pixel(ex.view.plane, 0.5, -0.8), pixel(ex.view.plane, 2, 2)]
+    clicks = [pixel(ex.view.plane, -1.5, 1.0), pixel(ex.view.plane, 0.5, -0.8),
+              pixel(ex.view.plane, 2, 2)]
     for px, py in clicks:
         mouse(ex, "button_press_event", px, py, button=1)
     pins = np.stack([code_at(ex, px, py) for px, py in clicks])
@@ -231,7 +233,7 @@ def test_no_display_is_reported(monkeypatch):
 
 @pytest.fixture(scope="module")
 def checkpoint(tmp_path_factory):
-    from npvae.checkpoint import save_checkpoint
+    from npvae.storage.checkpoint import save_checkpoint
     model = tiny_vae(latent_dim=3, shape=(28, 28))
     path = tmp_path_factory.mktemp("run") / "checkpoint.npz"
     save_checkpoint(path, {f"model/{k}": v for k, v in model.weights().items()},
@@ -257,7 +259,7 @@ def test_explore_without_a_display_says_so_in_one_line(checkpoint, monkeypatch, 
 
 def test_explore_at_writes_the_view_the_window_shows(checkpoint, tmp_path, capsys):
     from npvae.datasets import load_mnist
-    from npvae.trainer import load_model
+    from npvae.training.trainer import load_model
     out = tmp_path / "view.png"
     code, printed, err = run_cli(["explore", "--checkpoint", checkpoint, "--dims", 2, 0,
                                   "--limit", 50, "--at=0.4,-1.5,0.8", "--out", out], capsys)

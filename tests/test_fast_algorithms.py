@@ -14,12 +14,12 @@
 """
 import numpy as np
 import pytest
+from relu_kinks import kink_margin, step_reach
 
 from npvae import fast
 from npvae.fast.blocks import IMAGES_PER_BLOCK
 from npvae.gradcheck import check_layer
 from npvae.layers import Conv2D, Conv2DTranspose, ReLU
-from relu_kinks import kink_margin, step_reach
 
 F64 = np.float64
 H = 1e-5  # the gradient checks' step
@@ -154,7 +154,8 @@ def test_float32_stays_within_the_stated_bound(algorithm, shape):
     dy = rng.standard_normal(y.shape).astype(np.float32)
     dx = single.backward(dy)
     pairs = {"y": (y, exact.forward(x.astype(F64))), "dx": (dx, exact.backward(dy.astype(F64))),
-             "dW": (single.grads["W"], exact.grads["W"]), "db": (single.grads["b"], exact.grads["b"])}
+             "dW": (single.grads["W"], exact.grads["W"]),
+             "db": (single.grads["b"], exact.grads["b"])}
     for name, (got, want) in pairs.items():
         assert got.dtype == np.float32, name
         assert relative(got.astype(F64), want) < FLOAT32_BOUND, name

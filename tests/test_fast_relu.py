@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from test_activations import arrays_with_zeros
 
 from npvae.fast import relu as fast
 from npvae.layers import activations as textbook
-from test_activations import arrays_with_zeros
 
 
 @settings(max_examples=100, deadline=None)

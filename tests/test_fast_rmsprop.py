@@ -160,7 +160,8 @@ def test_a_sped_up_rmsprop_steps_exactly_as_the_textbook_one():
 
 def test_arrays_of_two_dtypes_are_updated_too_one_by_one():
     rng = np.random.default_rng(8)
-    updates = arrays_of_a_model(rng, [(4,)], np.float32) + arrays_of_a_model(rng, [(3,)], np.float64)
+    updates = (arrays_of_a_model(rng, [(4,)], np.float32)
+               + arrays_of_a_model(rng, [(3,)], np.float64))
     twins = [tuple(a.copy() for a in update) for update in updates]
     fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
     for update, twin in zip(updates, twins):
@@ -170,7 +171,8 @@ def test_arrays_of_two_dtypes_are_updated_too_one_by_one():
 
 def test_updating_at_once_refuses_a_strided_parameter():
     param = np.zeros((4, 6))[:, ::2]
-    updates = [(np.zeros(3), np.ones(3), np.zeros(3)), (param, np.ones_like(param), np.zeros((4, 3)))]
+    updates = [(np.zeros(3), np.ones(3), np.zeros(3)),
+               (param, np.ones_like(param), np.zeros((4, 3)))]
     with pytest.raises(ValueError, match="C-contiguous"):
         fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
 

@@ -6,9 +6,9 @@ import pytest
 from npvae.datasets import load_mnist
 from npvae.models import VAE
 from npvae.optim import RMSprop
-from npvae.spikes import SpikeWatch
 from npvae.train import train_epoch
-from npvae.trainer import TrainConfig, Trainer
+from npvae.training.spikes import SpikeWatch
+from npvae.training.trainer import TrainConfig, Trainer
 
 STEPS = 30  # the spike of this run comes at step 8
 

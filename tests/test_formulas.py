@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 from matplotlib.mathtext import MathTextParser
-
 from notebook_maker import maker  # tests/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent

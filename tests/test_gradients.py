@@ -15,13 +15,12 @@ import os
 
 import numpy as np
 import pytest
+from relu_kinks import kink_margin, step_reach
 
 from npvae.gradcheck import check_layer, numerical_gradient, relative_error
-from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling,
-                          Sigmoid)
+from npvae.layers import Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling, Sigmoid
 from npvae.losses import bernoulli_reconstruction, book_loss, gaussian_kl
 from npvae.models.vae import VAE
-from relu_kinks import kink_margin, step_reach
 
 BOUND = 1e-6
 F64 = np.float64
@@ -91,7 +90,8 @@ LAYER_CASES = {
     "Conv2D-same-s2-odd":         (Conv2D, (2, 3, 3), dict(stride=2), (2, 5, 5, 2)),
     "Conv2D-same-s2-even":        (Conv2D, (2, 3, 3), dict(stride=2), (2, 6, 6, 2)),
     "Conv2D-valid-s1":            (Conv2D, (2, 3, 3), dict(padding="valid"), (2, 5, 6, 2)),
-    "Conv2D-valid-s2":            (Conv2D, (2, 2, 3), dict(stride=2, padding="valid"), (2, 7, 6, 2)),
+    "Conv2D-valid-s2":            (Conv2D, (2, 2, 3), dict(stride=2, padding="valid"),
+                                   (2, 7, 6, 2)),
     "Conv2D-kernel-2x3-same-s2":  (Conv2D, (2, 3, (2, 3)), dict(stride=2), (2, 5, 6, 2)),
     # Fewer output than input channels: Conv2D may compute these another way.
     "Conv2D-same-s1-narrowing":   (Conv2D, (3, 2, 3), {}, (2, 5, 5, 3)),

@@ -201,7 +201,8 @@ def test_col2im_writes_into_the_given_buffer_and_returns_it():
 def test_im2col_reads_a_non_contiguous_input():
     x = random_array((2, 7, 8, 6), np.float64, 5)[:, ::2, 1:, ::2]
     assert not x.flags.c_contiguous
-    assert np.array_equal(fast.im2col(x, 2, 3, 1, (1, 0, 0, 1)), textbook.im2col(x, 2, 3, 1, (1, 0, 0, 1)))
+    assert np.array_equal(fast.im2col(x, 2, 3, 1, (1, 0, 0, 1)),
+                          textbook.im2col(x, 2, 3, 1, (1, 0, 0, 1)))
 
 
 def bad_buffers(shape, dtype):

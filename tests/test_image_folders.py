@@ -4,12 +4,12 @@ import gzip
 
 import numpy as np
 import pytest
+from picture_folders import write_shapes
 from PIL import Image
+from test_mnist import idx_bytes
 
 from npvae.datasets import image_folder, load_data, reload_data
 from npvae.datasets.resize import centre_box, image_size
-from picture_folders import write_shapes
-from test_mnist import idx_bytes
 
 
 @pytest.fixture

@@ -9,13 +9,14 @@ import shutil
 
 import numpy as np
 import pytest
+from picture_folders import shape_picture, write_shapes
 from PIL import Image, ImageSequence
 
-from npvae import animation, cli, plots, png
-from npvae.animation import FRAME_MS, LAST_FRAME_MS, ManifoldFilm
+from npvae import cli
 from npvae.models import VAE
-from npvae.trainer import TrainConfig, Trainer
-from picture_folders import shape_picture, write_shapes
+from npvae.pictures import animation, plots, png
+from npvae.pictures.animation import FRAME_MS, LAST_FRAME_MS, ManifoldFilm
+from npvae.training.trainer import TrainConfig, Trainer
 
 TINY_MODEL = dict(input_shape=(8, 8, 1), encoder_filters=(4, 8, 8, 8), dense_units=8,
                   decoder_filters=4)

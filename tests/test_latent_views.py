@@ -4,11 +4,12 @@ components unless dimensions are named, the manifold over the named ones; and
 import matplotlib
 import numpy as np
 import pytest
-
-from npvae import animation, cli, png, report
-from npvae.models import VAE
-from npvae.trainer import load_model
 from picture_folders import write_shapes
+
+from npvae import cli
+from npvae.models import VAE
+from npvae.pictures import animation, png, report
+from npvae.training.trainer import load_model
 
 TINY_MODEL = dict(input_shape=(8, 8, 3), encoder_filters=(4, 8, 8, 8), dense_units=8,
                   decoder_filters=4)
@@ -153,7 +154,7 @@ def test_summary_of_a_missing_checkpoint_is_one_line(tmp_path, capsys):
 
 @pytest.mark.parametrize("k", [2, 10, 30])
 def test_each_label_gets_its_own_colour(tmp_path, drawn_figures, k):
-    from npvae import plots
+    from npvae.pictures import plots
     rng = np.random.default_rng(0)
     labels = np.arange(90) % k
     plots.plot_scatter(rng.standard_normal((90, 2)), labels, tmp_path / "s.png",

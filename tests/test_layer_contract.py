@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npvae.layers import (Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling,
-                          Sigmoid)
+from npvae.layers import Conv2D, Conv2DTranspose, Dense, Flatten, ReLU, Reshape, Sampling, Sigmoid
 from npvae.models import VAE
 
 F64 = np.float64

@@ -4,8 +4,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from npvae.losses import (bernoulli_reconstruction, bernoulli_reconstruction_loss, book_loss,
-                          gaussian_kl)
+from npvae.losses import (
+    bernoulli_reconstruction,
+    bernoulli_reconstruction_loss,
+    book_loss,
+    gaussian_kl,
+)
 
 
 def naive_bce(logits, x):

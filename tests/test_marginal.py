@@ -13,8 +13,13 @@ from scipy.stats import multivariate_normal
 
 from npvae.evaluation import iwae_nll, log_prior
 from npvae.losses import bernoulli_reconstruction
-from npvae.marginal import (DECODE_BATCH, decoder_log_likelihood, grid_of_cells,
-                            log_marginal, log_marginal_on_grid)
+from npvae.marginal import (
+    DECODE_BATCH,
+    decoder_log_likelihood,
+    grid_of_cells,
+    log_marginal,
+    log_marginal_on_grid,
+)
 from npvae.models import VAE
 
 

@@ -1,4 +1,4 @@
-"""npvae.memory: the estimate against measured peaks, and the refusal of what does not fit.
+"""npvae.training.memory: the estimate against measured peaks, and the refusal of what does not fit.
 
 The kernel kills a process that takes more memory than there is (exit 137) before numpy
 can raise MemoryError, so the commands estimate a batch's bytes first. The estimate is
@@ -11,11 +11,11 @@ import sys
 
 import pytest
 
-from npvae import memory
 from npvae.cli import main
 from npvae.layers.conv import Algorithm
 from npvae.models import VAE
-from npvae.trainer import TrainConfig, Trainer
+from npvae.training import memory
+from npvae.training.trainer import TrainConfig, Trainer
 
 # One training step of batch B in a fresh process: the peak resident memory it adds to
 # what the process held after a first step of 17 images (numba's compilations, which take
@@ -110,7 +110,7 @@ def test_train_refuses_a_batch_that_does_not_fit_before_the_first_step(
         meminfo, model, tmp_path, capsys, monkeypatch):
     meminfo(memory.batch_bytes(model, 50) // 1024)      # room for 49 or 50 images
     fits = memory.largest_count(memory.bytes_of_batches(model), memory.available_bytes())
-    monkeypatch.setattr("npvae.trainer.Trainer.fit", lambda *a, **k: pytest.fail("it ran"))
+    monkeypatch.setattr("npvae.training.trainer.Trainer.fit", lambda *a, **k: pytest.fail("it ran"))
     code = main(["train", "--batch-size", "100", "--limit", "200", "--test-limit", "10",
                  "--epochs", "1", "--out", str(tmp_path / "run"), "--quiet"])
     error = capsys.readouterr().err.strip()

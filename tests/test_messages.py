@@ -2,13 +2,14 @@
 tested here with the situation that produced it."""
 import numpy as np
 import pytest
+from picture_folders import write_shapes
 
-from npvae import cli, plots, report
+from npvae import cli
 from npvae.cli import commands
 from npvae.datasets import load_data
 from npvae.models import VAE
-from npvae.trainer import TrainConfig, Trainer
-from picture_folders import write_shapes
+from npvae.pictures import plots, report
+from npvae.training.trainer import TrainConfig, Trainer
 
 TINY_MODEL = dict(input_shape=(8, 8, 1), encoder_filters=(2, 2, 2, 2), dense_units=4,
                   decoder_filters=2)

@@ -13,11 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from npvae.datasets import IDXError, load_mnist, read_idx
-from npvae.datasets import mnist
+from npvae.datasets import IDXError, load_mnist, mnist, read_idx
 
-TYPE_CODES = {"uint8": 0x08, "int8": 0x09, "int16": 0x0B, "int32": 0x0C, "float32": 0x0D, "float64": 0x0E}
-STEMS = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+TYPE_CODES = {"uint8": 0x08, "int8": 0x09, "int16": 0x0B,
+              "int32": 0x0C, "float32": 0x0D, "float64": 0x0E}
+STEMS = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+         "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 
 
 def idx_bytes(array):
@@ -147,12 +148,14 @@ GOOD = idx_bytes(np.arange(6, dtype=np.uint8).reshape(2, 3))  # 00 00 08 02 | 2 
         (b"\x01" + GOOD[1:], r"first two bytes must be 00 00, received 01 00"),
         (GOOD[:2] + b"\x0a" + GOOD[3:], r"unknown IDX type code 0x0A; expected one of 0x08 uint8"),
         (GOOD[:3] + b"\x00" + GOOD[4:], r"0 dimensions"),
-        (GOOD[:3] + b"\x05" + GOOD[4:], r"5 dimensions, so it needs 24 bytes, but the file holds only 18"),
+        (GOOD[:3] + b"\x05" + GOOD[4:],
+         r"5 dimensions, so it needs 24 bytes, but the file holds only 18"),
         (GOOD[:-1], r"header says 2x3 uint8 = 6 data bytes but the file holds 5"),
         (GOOD + b"\x00", r"header says 2x3 uint8 = 6 data bytes but the file holds 7"),
         (GOOD[:4] + struct.pack(">II", 2**32 - 1, 2**32 - 1) + b"\x00",
          r"4294967295x4294967295 uint8 = 18446744065119617025 data bytes but the file holds 1"),
-        (gzip.compress(GOOD)[:-5], r"starts like a gzip file .* cannot be decompressed .*truncated"),
+        (gzip.compress(GOOD)[:-5],
+         r"starts like a gzip file .* cannot be decompressed .*truncated"),
     ],
     ids=["too-short-header", "bad-magic", "unknown-type", "zero-ndim", "ndim-beyond-file",
          "too-few-bytes", "too-many-bytes", "huge-dims", "truncated-gzip"],
@@ -172,20 +175,23 @@ def test_error_names_the_file(tmp_path):
 def test_labels_count_must_match_images_count(tmp_path):
     write_mnist_dir(tmp_path, gzipped=False)
     (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(idx_bytes(np.zeros(4, np.uint8)))
-    with pytest.raises(ValueError, match=r"holds 3 images but .*t10k-labels-idx1-ubyte holds 4 labels"):
+    with pytest.raises(ValueError,
+                       match=r"holds 3 images but .*t10k-labels-idx1-ubyte holds 4 labels"):
         load_mnist(path=tmp_path)
 
 
 def test_images_must_have_three_dims_of_28x28(tmp_path):
     write_mnist_dir(tmp_path, gzipped=True)
     (tmp_path / "train-images-idx3-ubyte.gz").write_bytes(idx_bytes(np.zeros((5, 784), np.uint8)))
-    with pytest.raises(ValueError, match=r"expected MNIST images, N x 28 x 28 .* received 5x784 uint8"):
+    with pytest.raises(ValueError,
+                       match=r"expected MNIST images, N x 28 x 28 .* received 5x784 uint8"):
         load_mnist(path=tmp_path)
 
 
 def test_labels_must_be_digits(tmp_path):
     write_mnist_dir(tmp_path, gzipped=False)
-    (tmp_path / "train-labels-idx1-ubyte").write_bytes(idx_bytes(np.array([1, 2, 10, 3, 4], np.uint8)))
+    (tmp_path / "train-labels-idx1-ubyte").write_bytes(
+        idx_bytes(np.array([1, 2, 10, 3, 4], np.uint8)))
     with pytest.raises(ValueError, match=r"digits 0\.\.9, but 1 are not \(first: 10 at index 2\)"):
         load_mnist(path=tmp_path)
 
@@ -193,7 +199,8 @@ def test_labels_must_be_digits(tmp_path):
 def test_missing_file_lists_the_names_tried(tmp_path):
     write_mnist_dir(tmp_path, gzipped=True)
     (tmp_path / "t10k-images-idx3-ubyte.gz").unlink()
-    with pytest.raises(FileNotFoundError, match=r"t10k-images-idx3-ubyte\.gz or .*t10k-images-idx3-ubyte\."):
+    with pytest.raises(FileNotFoundError,
+                       match=r"t10k-images-idx3-ubyte\.gz or .*t10k-images-idx3-ubyte\."):
         load_mnist(path=tmp_path)
 
 
@@ -214,8 +221,9 @@ def test_checksum_mismatch_of_shipped_file(shipped_copy):
     file.write_bytes(gzip.compress(bytes(data)))
     actual = hashlib.sha256(data).hexdigest()
     expected = mnist.SHIPPED_SHA256["t10k-labels-idx1-ubyte"]
-    with pytest.raises(ValueError, match=rf"t10k-labels-idx1-ubyte\.gz: the shipped copy is corrupt: "
-                                         rf".*should be {expected} but is {actual}; reinstall npvae"):
+    with pytest.raises(ValueError,
+                       match=rf"t10k-labels-idx1-ubyte\.gz: the shipped copy is corrupt: "
+                             rf".*should be {expected} but is {actual}; reinstall npvae"):
         load_mnist()
 
 
@@ -224,7 +232,8 @@ def test_truncated_shipped_file_says_reinstall(shipped_copy):
     truncated = file.read_bytes()[:-100]
     file.unlink()
     file.write_bytes(truncated)
-    with pytest.raises(ValueError, match=r"t10k-labels-idx1-ubyte\.gz: .*truncated.*reinstall npvae"):
+    with pytest.raises(ValueError,
+                       match=r"t10k-labels-idx1-ubyte\.gz: .*truncated.*reinstall npvae"):
         load_mnist()
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-
 from notebook_maker import maker  # tests/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent

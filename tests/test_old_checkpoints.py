@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from npvae.checkpoint import load_checkpoint
 from npvae.datasets import load_mnist
 from npvae.models import VAE
 from npvae.models.conditional import ConditionalVAE
+from npvae.storage.checkpoint import load_checkpoint
 from npvae.train import train_step
-from npvae.trainer import TrainConfig, Trainer, load_model
+from npvae.training.trainer import TrainConfig, Trainer, load_model
 
 DATA = Path(__file__).with_name("data")
 OLD = DATA / "checkpoint_mid_epoch_b4dcc8d.npz"

@@ -1,17 +1,18 @@
 """Every picture command that takes a count refuses, before any decoding, a picture that
-would not fit in memory, and names the largest count that would (``npvae.memory``); the
+would not fit in memory, and names the largest count that would (``npvae.training.memory``); the
 estimate is held against what a picture really takes."""
 import subprocess
 import sys
 
 import pytest
+from test_memory import meminfo  # noqa: F401  (a fixture)
 
-from npvae import memory, report
 from npvae.cli import main
 from npvae.models import VAE
 from npvae.models.conditional import ConditionalVAE
-from npvae.trainer import TrainConfig, Trainer
-from test_memory import meminfo  # noqa: F401  (a fixture)
+from npvae.pictures import report
+from npvae.training import memory
+from npvae.training.trainer import TrainConfig, Trainer
 
 ROOM = 40  # the memory said to be free: what a picture of 40 decoded images needs
 
@@ -66,7 +67,7 @@ import resource, sys
 import numpy as np
 import matplotlib
 matplotlib.use("Agg")
-from npvae import report
+from npvae.pictures import report
 from npvae.models import VAE
 
 def rss():

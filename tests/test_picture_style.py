@@ -1,15 +1,15 @@
-"""npvae.picture_style: the pictures and the explorer look alike because they draw through
+"""npvae.pictures.style: the pictures and the explorer look alike because they draw through
 it (the same label colours, the same window, the same tiles), and the batched pass that
 every picture decodes and encodes with (``npvae.models.base.in_batches``)."""
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
-from npvae import plots, png
-from npvae.explorer import Explorer
+from npvae.explorer.state import Explorer
 from npvae.models import VAE
 from npvae.models.base import in_batches
-from npvae.picture_style import label_colours
+from npvae.pictures import plots, png
+from npvae.pictures.style import label_colours
 
 
 def dot_colours(axes):

@@ -1,4 +1,5 @@
-"""Tests for npvae.plots: valid PNGs, the manifold's orientation, clear errors, atomic saves."""
+"""Tests for npvae.pictures.plots: valid PNGs, the manifold's orientation, clear errors,
+atomic saves."""
 
 import re
 
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from npvae import plots, png
+from npvae.pictures import plots, png
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -62,7 +63,8 @@ def test_latent_grid_values_are_the_books_prior_quantiles():
 
 
 def test_latent_grid_orientation_follows_the_book():
-    """The book: for i, yi in enumerate(grid): for j, xi in enumerate(grid): tile (i, j) <- [xi, yi]."""
+    """The book: for i, yi in enumerate(grid): for j, xi in enumerate(grid):
+    tile (i, j) <- [xi, yi]."""
     grid, z = plots.latent_grid(4, n=5, dims=(3, 1))
     tiles = z.reshape(5, 5, 4)  # (row i, column j, latent)
     for i in range(5):
@@ -84,7 +86,8 @@ def test_plot_manifold_draws_the_tiled_decodes(tmp_path, monkeypatch):
     drawn = []
     original_imshow = matplotlib.axes.Axes.imshow
     monkeypatch.setattr(matplotlib.axes.Axes, "imshow",
-                        lambda self, X, *a, **k: drawn.append(X) or original_imshow(self, X, *a, **k))
+                        lambda self, X, *a, **k:
+                            drawn.append(X) or original_imshow(self, X, *a, **k))
     path = plots.plot_manifold(coordinate_decoder(2), 2, tmp_path / "manifold.png", n=4)
     assert_png(path, 400, 400)
     _, expected = plots.manifold_image(coordinate_decoder(2), 2, n=4)
@@ -195,7 +198,8 @@ def test_saving_replaces_an_existing_png(tmp_path):
 def drawn_figures(monkeypatch):
     """Keep every figure png.save is handed (still saving it); return the list."""
     figures, save = [], png.save
-    monkeypatch.setattr(png, "save", lambda figure, *a, **k: figures.append(figure) or save(figure, *a, **k))
+    monkeypatch.setattr(png, "save",
+                        lambda figure, *a, **k: figures.append(figure) or save(figure, *a, **k))
     return figures
 
 
@@ -223,7 +227,8 @@ def test_reconstructions_note_is_a_second_title_line(tmp_path, drawn_figures):
 
 
 def test_scatter_draws_the_manifolds_window_at_the_grids_quantiles(tmp_path, drawn_figures):
-    """The dashed square is where the manifold decodes: corners at norm.ppf(0.05), norm.ppf(0.95)."""
+    """The dashed square is where the manifold decodes: corners at norm.ppf(0.05),
+    norm.ppf(0.95)."""
     rng = np.random.default_rng(0)
     plots.plot_scatter(rng.standard_normal((50, 2)), rng.integers(0, 10, 50), tmp_path / "s.png")
     axes = drawn_figures[0].axes[0]

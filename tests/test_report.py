@@ -1,9 +1,9 @@
-"""Tests for npvae.report: each picture is drawn from the arrays it says it uses."""
+"""Tests for npvae.pictures.report: each picture is drawn from the arrays it says it uses."""
 import numpy as np
 
-from npvae import report
 from npvae.models import VAE
 from npvae.models.summary import summary_table
+from npvae.pictures import report
 
 
 def tiny_vae():

@@ -22,13 +22,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-import npvae.trainer
-from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from npvae.models import VAE
-from npvae.trainer import Trainer, TrainConfig, load_model
-
 from train_script import SMALL_MODEL, build_trainer
+
+import npvae.training.trainer
+from npvae.models import VAE
+from npvae.storage.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from npvae.training.trainer import TrainConfig, Trainer, load_model
 
 SCRIPT = Path(__file__).with_name("train_script.py")
 SEED = 7
@@ -38,7 +37,7 @@ KILL_TIMEOUT = 60  # seconds to wait for a subprocess to reach its pause point
 
 # What may lie in a run's folder besides the finished files: the temporary files of writers
 # that were killed. Everything else must be whole.
-# Every file of a run is written by npvae.atomic.atomic_write, through one of these names.
+# Every file of a run is written by npvae.storage.atomic.atomic_write, through one of these names.
 TEMPORARY_NAMES = re.compile(r"\.(checkpoint\.npz|loss_curve\.png|history\.json|history\.csv)"
                              r"\.tmp-[0-9a-f]{16}")
 PNG_START, PNG_END = b"\x89PNG\r\n\x1a\n", b"IEND\xaeB`\x82"
@@ -177,7 +176,7 @@ def test_resume_from_a_save_after_the_last_step_before_the_evaluation(
 
     def evaluation_crashes(*args, **kwargs):
         raise Interrupted("stopped in the end-of-epoch evaluation")
-    monkeypatch.setattr(npvae.trainer, "negative_elbo", evaluation_crashes)
+    monkeypatch.setattr(npvae.training.trainer, "negative_elbo", evaluation_crashes)
     with pytest.raises(Interrupted):
         stopped.fit(*data, progress=False)
     monkeypatch.undo()

@@ -12,14 +12,14 @@ import sys
 import pytest
 
 from npvae import cli
-from npvae.run_lock import LOCK_NAME, FolderInUse, RunLock
-from npvae.trainer import Trainer
+from npvae.training.run_lock import LOCK_NAME, FolderInUse, RunLock
+from npvae.training.trainer import Trainer
 
 TINY = ["--limit", "32", "--test-limit", "16", "--batch-size", "16", "--quiet", "--no-pictures"]
-HOLD = ("import sys, time; from npvae.run_lock import RunLock\n"
+HOLD = ("import sys, time; from npvae.training.run_lock import RunLock\n"
         "with RunLock(sys.argv[1]):\n"
         "    print('locked', flush=True); time.sleep(60)")
-KILLED_HOLDING = ("import os, signal, sys; from npvae.run_lock import RunLock\n"
+KILLED_HOLDING = ("import os, signal, sys; from npvae.training.run_lock import RunLock\n"
                   "RunLock(sys.argv[1]).__enter__()\n"
                   "os.kill(os.getpid(), signal.SIGKILL)")
 

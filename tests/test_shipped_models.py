@@ -7,14 +7,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from digit_classifier import mnist_classifier
 
 from npvae import cli
-from npvae.checkpoint import load_checkpoint
 from npvae.datasets import load_mnist
 from npvae.evaluation import negative_elbo
 from npvae.models.trained import SHIPPED, checkpoint_path, is_shipped
-from npvae.trainer import load_model
-from digit_classifier import mnist_classifier
+from npvae.storage.checkpoint import load_checkpoint
+from npvae.training.trainer import load_model
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 NUMBERS = Path(__file__).with_name("data") / "numbers_e236215.npz"
@@ -125,8 +125,8 @@ def test_generated_digits_are_the_digits_asked_for():
 def test_the_export_keeps_the_loss_curves_points(tmp_path):
     """docs/figures/make.py draws loss_curve.png from the shipped file: its points within
     epochs (the first epoch's falling loss) must survive the export."""
-    from npvae.checkpoint import save_checkpoint
     from npvae.models.trained import export
+    from npvae.storage.checkpoint import save_checkpoint
     points = [{"epoch": 0.5, "train_loss": 300.0}]
     save_checkpoint(tmp_path / "run.npz", {"model/w": np.ones(3), "optimizer/ms": np.ones(3)},
                     {"model": {"dtype": "float64"}, "history": [{"epoch": 1}], "points": points})

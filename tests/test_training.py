@@ -12,7 +12,7 @@ import pytest
 from npvae.datasets import load_mnist
 from npvae.evaluation import negative_elbo
 from npvae.models import VAE
-from npvae.trainer import TrainConfig, Trainer
+from npvae.training.trainer import TrainConfig, Trainer
 
 TRAIN_IMAGES, TEST_IMAGES = 4000, 1000
 

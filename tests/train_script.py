@@ -30,10 +30,10 @@ from pathlib import Path
 
 import numpy as np
 
-import npvae.atomic
-import npvae.trainer
+import npvae.storage.atomic
+import npvae.training.trainer
 from npvae.models import VAE
-from npvae.trainer import Trainer, TrainConfig
+from npvae.training.trainer import TrainConfig, Trainer
 
 # The tests' small model: the full 28x28 input, narrow layers, so a step takes milliseconds.
 SMALL_MODEL = dict(encoder_filters=(8, 16, 16, 16), dense_units=16, decoder_filters=8)
@@ -63,7 +63,7 @@ def main(argv=None):
     with np.load(args.data) as data:
         x_train, x_test = data["x_train"], data["x_test"]
     if args.resume:
-        trainer = Trainer.resume(Path(args.out_dir) / npvae.trainer.CHECKPOINT_NAME)
+        trainer = Trainer.resume(Path(args.out_dir) / npvae.training.trainer.CHECKPOINT_NAME)
     else:
         trainer = build_trainer(args.out_dir, args.seed, args.epochs, args.checkpoint_every)
     if args.pause:
@@ -114,14 +114,14 @@ def install_pause(trainer, point, count, marker):
         trainer._finish_epoch = finish_epoch_then_pause
 
     elif point == "in-write":
-        # npvae.atomic opens its temporary files with the name ``open``; a module global of
-        # that name shadows the builtin for npvae.atomic alone.
+        # npvae.storage.atomic opens its temporary files with the name ``open``; a module global of
+        # that name shadows the builtin for npvae.storage.atomic alone.
         def open_slowly(path, mode, *args, **kwargs):
             file = open(path, mode, *args, **kwargs)
             if _is_checkpoint(path) and reached():
                 return PausingFile(file, pause, path)
             return file
-        npvae.atomic.open = open_slowly
+        npvae.storage.atomic.open = open_slowly
 
     elif point in ("before-rename", "in-history"):
         target_name = "checkpoint.npz" if point == "before-rename" else "history.json"
@@ -130,8 +130,8 @@ def install_pause(trainer, point, count, marker):
             if Path(target).name == target_name and reached():
                 pause(temporary=str(source))
             return os.replace(source, target)
-        # A stand-in for ``os`` inside npvae.atomic only; it pauses before one rename.
-        npvae.atomic.os = OsWith(replace=replace_after_pause)
+        # A stand-in for ``os`` inside npvae.storage.atomic only; it pauses before one rename.
+        npvae.storage.atomic.os = OsWith(replace=replace_after_pause)
 
     else:
         raise SystemExit(f"train_script: unknown pause point {point!r}")
@@ -164,7 +164,7 @@ class PausingFile:
 
 
 def _is_checkpoint(path):
-    return Path(path).name.startswith(f".{npvae.trainer.CHECKPOINT_NAME}.tmp-")
+    return Path(path).name.startswith(f".{npvae.training.trainer.CHECKPOINT_NAME}.tmp-")
 
 
 class OsWith:

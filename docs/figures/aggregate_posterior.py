@@ -21,12 +21,13 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.patches import Circle
 from scipy.spatial import cKDTree
 
-from npvae import load_mnist, png
+from npvae import load_mnist
 from npvae.datasets.pixels import as_float_images
 from npvae.models.trained import SHIPPED
-from npvae.plots import normal_quantiles
-from npvae.report import encode_means
-from npvae.trainer import load_model
+from npvae.pictures import png
+from npvae.pictures.plots import normal_quantiles
+from npvae.pictures.report import encode_means
+from npvae.training.trainer import load_model
 
 DIGITS = ListedColormap(matplotlib.colormaps["tab10"].colors)
 PRIOR_SEED = 0  # the prior's draws: one fixed set, so the figure is the same every time

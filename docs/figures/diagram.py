@@ -1,13 +1,13 @@
 """Boxes, arrows and grids of numbers: what the guide's diagrams are drawn with.
 
-Each diagram is one matplotlib Figure (``npvae.png``: private, no pyplot, saved
+Each diagram is one matplotlib Figure (``npvae.pictures.png``: private, no pyplot, saved
 atomically) with one Axes whose data coordinates are the diagram's own units, and no
 axis lines: a diagram is a drawing, not a plot.
 """
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from npvae import png
+from npvae.pictures import png
 
 # One colour per role, the same in every diagram, so that a learner can read them across
 # chapters: the encoder blue, the decoder green, random draws orange, gradients red.

@@ -6,9 +6,8 @@ x from the decoder p(x|z). The encoder q(z|x) runs up, dashed: it is no part of 
 only the model's guess of which z made a given x. The plate says the story repeats for
 each of the N images, with the same prior, decoder and encoder.
 """
-from matplotlib.patches import Circle, FancyBboxPatch
-
 import diagram
+from matplotlib.patches import Circle, FancyBboxPatch
 
 
 def draw(path):

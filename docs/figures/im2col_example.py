@@ -5,9 +5,9 @@ output by ``cols @ W``. Three of the nine windows are coloured, in the image, as
 the window matrix, and as the output pixels they make, so the eye can follow a window
 from where it sits to the one number it becomes.
 """
+import diagram
 import numpy as np
 
-import diagram
 from npvae.im2col import im2col
 
 SHOWN = {0: ("#c6dbef", "#2171b5"), 4: ("#fdd0a2", "#d94801"), 8: ("#c7e9c0", "#238b45")}

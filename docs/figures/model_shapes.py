@@ -6,9 +6,9 @@ trace ``npvae summary`` prints), so the picture cannot disagree with the code. E
 height grows with the fourth root of the count of numbers it holds, so the squeeze from
 784 pixels to 2 numbers and back is seen at a glance: an hourglass.
 """
+import diagram
 import numpy as np
 
-import diagram
 from npvae import VAE
 
 

@@ -7,9 +7,8 @@ the model, and a gradient cannot pass through a coin toss. Right, the same draw 
 function of mu and log_var, the backward pass (red) reaches both with the formulas of
 ``npvae/layers/sampling.py``, and eps needs no gradient, being an input like the pixels.
 """
-from matplotlib.patches import Circle
-
 import diagram
+from matplotlib.patches import Circle
 
 FORWARD, BACKWARD = diagram.INK, diagram.GRADIENT
 

@@ -21,10 +21,11 @@ import contextlib
 import io
 
 import aggregate_posterior
-from npvae.checkpoint import load_checkpoint
+
 from npvae.cli import main
 from npvae.models.trained import SHIPPED
-from npvae.plots import plot_history
+from npvae.pictures.plots import plot_history
+from npvae.storage.checkpoint import load_checkpoint
 
 BOOK_RUN_HINT = ("to remake it, run 'npvae train --loss book --book-sampling "
                  "--out runs/book-loss' (about 10 minutes), then 'python docs/figures/make.py "
@@ -45,7 +46,8 @@ def npvae(*argv):
 def figures(limit=None):
     """{file name: draw(path)} of every figure of a shipped model. ``limit``: at most
     that many test images are encoded by the pictures that encode some (scatter,
-    aggregate posterior, explorer, concept); None: each command's own number, as the chapters quote them."""
+    aggregate posterior, explorer, concept); None: each command's own number, as the chapters
+    quote them."""
     some = [] if limit is None else ["--limit", limit]
     concept = ["--attribute", "thickness", "--n", 4, "--limit",
                CONCEPT_LIMIT if limit is None else min(limit, CONCEPT_LIMIT)]

@@ -7,9 +7,9 @@ is computed by npvae's own ``Conv2DTranspose``: each patch is the layer applied 
 pixel alone, and the output is the layer applied to the whole input (checked equal to
 the sum of the patches).
 """
+import diagram
 import numpy as np
 
-import diagram
 from npvae import Conv2DTranspose
 
 FIRST, SECOND, BOTH = "#c6dbef", "#fdd0a2", "#dcc6e8"

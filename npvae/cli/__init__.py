@@ -1,9 +1,9 @@
 """The command-line front door: ``npvae train | evaluate | <picture> | explore | summary |
 exercise``.
 
-This package only reads options and reports results; the work is done by ``npvae.trainer``
-(Trainer), ``npvae.evaluation`` (negative ELBO, IWAE), ``npvae.report`` (pictures),
-``npvae.explorer`` (the latent-space window) and ``npvae.models.summary``. The parser and
+This package only reads options and reports results; the work is done by ``npvae.training.trainer``
+(Trainer), ``npvae.evaluation`` (negative ELBO, IWAE), ``npvae.pictures.report`` (pictures),
+``npvae.explorer.state`` (the latent-space window) and ``npvae.models.summary``. The parser and
 the exit codes are in ``commands``; each command group's options are one module
 (``train``, ``evaluate``, ``pictures``, ``explore``, ``summary``, ``exercise``), and what
 it does is in ``run``, loaded only once its options are read. Examples::

@@ -41,11 +41,11 @@ def users_faults():
     """The exceptions that are the user's to fix, whatever raised them: UsageError, the
     library's own for a bad file or too little memory, and the operating system's."""
     # Imported when a command has failed: these modules load numpy.
-    from npvae.checkpoint import CheckpointError
     from npvae.datasets.idx import IDXError
     from npvae.datasets.image_folder import TooSmallPicture
-    from npvae.memory import NotEnoughMemory
-    from npvae.run_lock import FolderInUse
+    from npvae.storage.checkpoint import CheckpointError
+    from npvae.training.memory import NotEnoughMemory
+    from npvae.training.run_lock import FolderInUse
     faults = (UsageError, CheckpointError, IDXError, TooSmallPicture, NotEnoughMemory,
               FolderInUse, OSError)
     exercises = sys.modules.get("npvae.exercises")  # raises ExerciseError only once loaded

@@ -1,5 +1,5 @@
 """``npvae explore``'s options: move through the latent space in a window
-(``npvae.explorer``), or draw one view of it into a PNG with ``--at`` and ``--out``."""
+(``npvae.explorer.state``), or draw one view of it into a PNG with ``--at`` and ``--out``."""
 import argparse
 import math
 import re

@@ -6,10 +6,10 @@ is refused at once (numpy, numba and matplotlib take a second or more to load) a
 command runs ``npvae.process.tune`` before numpy loads. That is why the help texts' values
 are written here, not imported from their owners: ``tests/test_cli_usage.py`` holds each
 equal to its owner's (``VAE``'s and ``TrainConfig``'s defaults, ``npvae.optim.OPTIMIZERS``,
-``npvae.models.vae.LOSSES``, ``npvae.concepts.ATTRIBUTES``).
+``npvae.models.vae.LOSSES``, ``npvae.pictures.concepts.ATTRIBUTES``).
 
 The types only *parse* (text to a number); whether a number is allowed is checked by the
-code that owns the value (``TrainConfig``, ``VAE``, ``npvae.report``, ...), whose
+code that owns the value (``TrainConfig``, ``VAE``, ``npvae.pictures.report``, ...), whose
 ValueError the command reports as the user's (``npvae.cli.errors``).
 """
 import argparse
@@ -22,7 +22,8 @@ BOOK_TRAINING = {"epochs": 10, "batch_size": 16, "lr": 1e-3,     # TrainConfig()
                  "optimizer": "rmsprop", "seed": 0}
 OPTIMIZER_NAMES = ("adam", "rmsprop", "sgd")                     # npvae.optim.OPTIMIZERS
 LOSS_NAMES = ("elbo", "book")                                    # npvae.models.vae.LOSSES
-ATTRIBUTES = ("thickness", "slant", "width")                     # npvae.concepts.ATTRIBUTES
+ATTRIBUTES = ("thickness", "slant", "width")                     # npvae.pictures.concepts
+                                                                 # .ATTRIBUTES
 
 
 # --------------------------------------------------------------------------- types

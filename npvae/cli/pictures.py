@@ -2,7 +2,7 @@
 options: one picture of a trained model each, written as a PNG beside its checkpoint
 unless ``--out`` says where (a shipped model's in the current folder, named after it).
 
-What each picture shows is said in ``npvae.report``, which draws them.
+What each picture shows is said in ``npvae.pictures.report``, which draws them.
 """
 from pathlib import Path
 

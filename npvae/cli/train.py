@@ -1,10 +1,17 @@
 """``npvae train``'s options: train a VAE on MNIST or a folder of images, filming its latent
-space (``npvae.animation``), then draw the run's pictures beside its checkpoint."""
+space (``npvae.pictures.animation``), then draw the run's pictures beside its checkpoint."""
 import argparse
 from pathlib import Path
 
-from npvae.cli.options import (BOOK_MODEL, BOOK_TRAINING, LOSS_NAMES, OPTIMIZER_NAMES,
-                               add_test_limit, number, whole_number)
+from npvae.cli.options import (
+    BOOK_MODEL,
+    BOOK_TRAINING,
+    LOSS_NAMES,
+    OPTIMIZER_NAMES,
+    add_test_limit,
+    number,
+    whole_number,
+)
 
 COMMANDS = ("train",)
 # Own pictures (--data) warm the learning rate up unless --lr-warmup says otherwise: on

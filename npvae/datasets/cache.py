@@ -4,7 +4,7 @@ The cache file's name is a hash of everything the decoded array depends on: each
 picture's path, byte size and modification time, and the options (size, channels). So a
 picture added, removed, edited or touched, or another option, means another name, and
 the stale file is simply never read again. A file that cannot be read as a cache (a
-killed write can leave none: it is written atomically, with ``npvae.atomic``) is ignored
+killed write can leave none: it is written atomically, with ``npvae.storage.atomic``) is ignored
 and written anew.
 """
 import hashlib
@@ -15,7 +15,7 @@ import zipfile
 
 import numpy as np
 
-from npvae.atomic import atomic_write
+from npvae.storage.atomic import atomic_write
 
 VERSION = 1  # change it when what is stored changes: old files then never match
 CACHE_FOLDER = ".npvae-cache"

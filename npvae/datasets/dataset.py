@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from npvae.datasets import resize
 from npvae.datasets.idx_folder import find_idx_files, load_idx_folder
 from npvae.datasets.image_folder import load_image_folder
 from npvae.datasets.mnist import load_mnist
-from npvae.datasets import resize
 
 SKIPPED_SHOWN = 3  # how many unreadable files a description names
 
@@ -161,7 +161,8 @@ def summary_line(description):
     line = f"{where}: {_counts(d)} ({rule}){labels}"
     if d["skipped"]["count"]:
         line += (f"; skipped {d['skipped']['count']} unreadable files "
-                 f"({', '.join(d['skipped']['first'])}{', ...' if d['skipped']['count'] > SKIPPED_SHOWN else ''})")
+                 f"({', '.join(d['skipped']['first'])}"
+                 f"{', ...' if d['skipped']['count'] > SKIPPED_SHOWN else ''})")
     return line
 
 

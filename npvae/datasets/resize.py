@@ -10,7 +10,6 @@ when shrinking, so there is no aliasing).
 import re
 
 import numpy as np
-
 from PIL import Image
 
 MIN_SIDE = 8

@@ -130,7 +130,7 @@ def train_both(arguments, time_limit):
 
 def draw(learner, own, pieces, path):
     """The two loss curves side by side, on the same scale, into the PNG ``path``."""
-    from npvae import png   # matplotlib: only once there is something to draw
+    from npvae.pictures import png  # matplotlib: only once there is something to draw
     figure, (left, right) = png.new_figure(10, 4, ncols=2)
     others = len(PIECES) - len(pieces)
     yours = (f"your {len(pieces)} piece{'s' * (len(pieces) != 1)}, npvae's other {others}"

@@ -3,8 +3,7 @@ import numpy as np
 
 from npvae.exercises import checks as c
 from npvae.exercises.exercise import Exercise, Function
-from npvae.exercises.im2col import (KH, KW, ORDERS, PADDING, STRIDE, X_SHAPE, grid_shape,
-                                    out_shape)
+from npvae.exercises.im2col import KH, KW, ORDERS, PADDING, STRIDE, X_SHAPE, grid_shape, out_shape
 from npvae.im2col import col2im, im2col
 
 HINTS = (

@@ -8,7 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from npvae.atomic import atomic_write
+from npvae.storage.atomic import atomic_write
 
 FILE = ".progress.json"
 

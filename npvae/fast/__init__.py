@@ -34,7 +34,7 @@ threads.start_pool()
 allocation.keep_freed_pages()
 
 # Every algorithm by name, one table for each kind of convolution, each with the memory it
-# needs (``npvae.memory`` asks it).
+# needs (``npvae.training.memory`` asks it).
 CONV2D = {
     "gather": Algorithm("gather", *applying_relu(gather.conv2d_forward,
                                                  gather.conv2d_backward), True, block_memory),

@@ -20,7 +20,6 @@ import numpy as np
 
 from npvae.im2col import check_cols_shape, output_hw
 
-
 # ------------------------------------------------------------------ the loops
 
 

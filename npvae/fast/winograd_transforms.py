@@ -3,7 +3,8 @@
 See ``npvae.fast.winograd`` for the math. The twins (``*_numpy``) are the formulas as
 ``einsum``s over all tiles at once; the numba loops compute the same sums, tile by
 tile, with the channel innermost (contiguous in NHWC) and only selects inside it, no
-branches that depend on the data, which is what makes them fast. ``tests/test_fast_winograd.py`` holds each pair equal.
+branches that depend on the data, which is what makes them fast.
+``tests/test_fast_winograd.py`` holds each pair equal.
 
 Tile ``t = (n*th + ti)*tw + tj`` is the 2x2 output block whose top-left output is
 (2*ti, 2*tj); it reads the 4x4 input tile at padded pixel (2*ti, 2*tj). Position

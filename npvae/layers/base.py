@@ -28,7 +28,7 @@ class Algorithm(NamedTuple):
     ``relu=True`` and then applies the layer's ReLU itself (and backward its mask),
     inside passes it makes anyway; otherwise the layer applies it. ``memory(layer,
     x_shape, y_shape)`` (convolutions) says what the pair needs, as ``conv.textbook_memory``
-    does: the memory estimate (``npvae.memory``) asks it, and counts a pair that does not
+    does: the memory estimate (``npvae.training.memory``) asks it, and counts a pair that does not
     say (None) as the textbook. ``for_input`` gives the pair that runs an input of shape
     (H, W, C): always this one, except for an algorithm that chooses by shape
     (``npvae.fast``'s "auto").

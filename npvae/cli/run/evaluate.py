@@ -3,11 +3,11 @@ import json
 
 import numpy as np
 
-from npvae import memory
 from npvae.cli.errors import UsageError, users_values
 from npvae.cli.options import spelled
 from npvae.cli.run.files import load_checkpoint_model, test_set
 from npvae.evaluation import EVAL_BATCH, IWAE_BATCH, iwae_nll, negative_elbo
+from npvae.training import memory
 
 
 def passes_that_fit(model, n):

@@ -1,15 +1,23 @@
-"""``npvae explore``: the window (``npvae.explorer_window``), or one view drawn into a PNG."""
+"""``npvae explore``: the window (``npvae.explorer.window``), or one view drawn into a PNG."""
 import sys
 
-from npvae import explorer, explorer_window
 from npvae.cli.errors import UsageError, users_values
 from npvae.cli.options import PROG, spelled
-from npvae.explorer_view import plane_span
-from npvae.cli.run.files import (check_label, check_test_limit, check_writable_folder,
-                                 load_checkpoint_model, picture_folder, print_paths, test_set)
+from npvae.cli.run.files import (
+    check_label,
+    check_test_limit,
+    check_writable_folder,
+    load_checkpoint_model,
+    picture_folder,
+    print_paths,
+    test_set,
+)
+from npvae.explorer import state as explorer
+from npvae.explorer import window as explorer_window
+from npvae.explorer.view import plane_span
 from npvae.models.trained.codes import shipped_codes
-from npvae.plot_inputs import check_dims
-from npvae.report import encode_means
+from npvae.pictures.inputs import check_dims
+from npvae.pictures.report import encode_means
 
 
 def run(args):

@@ -6,8 +6,8 @@ from pathlib import Path
 from npvae.cli.errors import UsageError, users_values
 from npvae.datasets import as_float_images, load_data, reload_data
 from npvae.models.trained import is_shipped
-from npvae.report import decoder
-from npvae.trainer import data_description, load_model
+from npvae.pictures.report import decoder
+from npvae.training.trainer import data_description, load_model
 
 
 def load_checkpoint_model(checkpoint, fast=True):

@@ -1,17 +1,24 @@
 """The picture commands: each checks what it was given and refuses a picture that would
-not fit in memory, before any work; then ``npvae.report`` draws it."""
+not fit in memory, before any work; then ``npvae.pictures.report`` draws it."""
 from pathlib import Path
 
 import numpy as np
 
-from npvae import memory, png, report
 from npvae.cli.errors import UsageError, users_values
 from npvae.cli.options import spelled
-from npvae.cli.run.files import (check_label, check_writable_folder, load_checkpoint_model,
-                                 picture_folder, print_paths, test_set)
+from npvae.cli.run.files import (
+    check_label,
+    check_writable_folder,
+    load_checkpoint_model,
+    picture_folder,
+    print_paths,
+    test_set,
+)
 from npvae.models.trained import shipped_name
-from npvae.plot_inputs import check_dims, count
-from npvae.trainer import data_description
+from npvae.pictures import png, report
+from npvae.pictures.inputs import check_dims, count
+from npvae.training import memory
+from npvae.training.trainer import data_description
 
 # Under the concept's numbers, when the column means grow at every step but few rows do.
 ROWS_NOTE = ("the column means grow, yet few rows do: along a row the digit itself may "
@@ -87,7 +94,8 @@ def run_concept(args):
     model, out = _model_and_out(args)
     x_test, y_test, _ = test_set(args.checkpoint, args.test_limit)
     steps = _counted("--steps", args.steps, minimum=2)
-    _refuse_too_big(model, args.n, lambda n: n * steps, f"a picture of {args.n:,} rows of {steps} images",
+    _refuse_too_big(model, args.n, lambda n: n * steps,
+                    f"a picture of {args.n:,} rows of {steps} images",
                     maximum=len(x_test))
     path, measured = report.save_concept(
         model, x_test, y_test, out, args.attribute, n=args.n, steps=steps,

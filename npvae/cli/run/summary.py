@@ -4,7 +4,7 @@ from npvae.cli.options import spelled
 from npvae.cli.run.files import load_checkpoint_model
 from npvae.datasets import summary_line
 from npvae.models import VAE
-from npvae.trainer import data_description
+from npvae.training.trainer import data_description
 
 
 def run(args):

@@ -6,10 +6,6 @@ import sys
 import numpy as np
 from tqdm import tqdm
 
-from npvae import memory, report
-from npvae.animation import FRAMES_NAME, GIF_NAME, SNAPSHOTS, ManifoldFilm
-from npvae.atomic import remove_stale_temporaries
-from npvae.checkpoint import load_checkpoint
 from npvae.cli.errors import UsageError, users_values
 from npvae.cli.options import BOOK_TRAINING, PROG
 from npvae.cli.run.files import check_writable_folder, print_paths, reloaded_data
@@ -18,10 +14,20 @@ from npvae.cli.train import OWN_PICTURES_WARMUP
 from npvae.datasets import as_float_images, load_data
 from npvae.models import VAE
 from npvae.models.conditional import ConditionalVAE
-from npvae.run_lock import RunLock
+from npvae.pictures import report
+from npvae.pictures.animation import FRAMES_NAME, GIF_NAME, SNAPSHOTS, ManifoldFilm
+from npvae.storage.atomic import remove_stale_temporaries
+from npvae.storage.checkpoint import load_checkpoint
 from npvae.train import TrainingDiverged
-from npvae.trainer import (CHECKPOINT_NAME, RESUMABLE_OVERRIDES, TrainConfig, Trainer,
-                           check_data)
+from npvae.training import memory
+from npvae.training.run_lock import RunLock
+from npvae.training.trainer import (
+    CHECKPOINT_NAME,
+    RESUMABLE_OVERRIDES,
+    TrainConfig,
+    Trainer,
+    check_data,
+)
 
 # Options that go to VAE(...) and to TrainConfig(...) when given; left out, the owner's
 # default applies. With --resume all of them come from the checkpoint instead.
@@ -32,7 +38,7 @@ DATA_OPTIONS = ("data", "image_size", "channels")  # with --resume, the checkpoi
 WARM_UP_FLAG = "--lr-warmup 50"  # what the spike's note says avoids it
 
 def run(args):
-    """Train while holding the folder's lock: one run per --out (npvae.run_lock)."""
+    """Train while holding the folder's lock: one run per --out (npvae.training.run_lock)."""
     check_writable_folder(args.out, args.out)
     with RunLock(args.out, say=lambda line: print(f"{PROG}: note: {line}", file=sys.stderr)):
         return _train(args)

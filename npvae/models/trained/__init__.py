@@ -6,7 +6,7 @@
 Every command taking ``--checkpoint`` accepts these names. Each file holds the weights
 only, as float32 (no optimizer slots, no random states: a few MB), with the model's
 config and the run's history, in the same pickle-free format as every checkpoint; so it
-loads with ``npvae.trainer.load_model`` but cannot be resumed. Remake one with::
+loads with ``npvae.training.trainer.load_model`` but cannot be resumed. Remake one with::
 
     npvae train --out runs/book
     python -m npvae.models.trained runs/book/checkpoint.npz npvae/models/trained/book.npz
@@ -40,7 +40,7 @@ def export(checkpoint, out):
     # Imported here: the command line reads SHIPPED before numpy may load (npvae.cli).
     import numpy as np
 
-    from npvae.checkpoint import load_checkpoint, save_checkpoint
+    from npvae.storage.checkpoint import load_checkpoint, save_checkpoint
 
     arrays, meta = load_checkpoint(checkpoint)
     weights = {key: value.astype(np.float32) for key, value in arrays.items()

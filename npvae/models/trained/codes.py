@@ -4,7 +4,7 @@ The explorer and the scatter draw the encoder's mean code of each test image. En
 2,000 of them took 2 of the 3.5 seconds ``npvae explore --checkpoint book`` needed to
 start (and reading MNIST another 0.3); reading them takes milliseconds. ``book-codes.npz`` holds
 
-    codes         (10000, latent_dim) float32: ``npvae.report.encode_means`` of the shipped
+    codes         (10000, latent_dim) float32: ``npvae.pictures.report.encode_means`` of the shipped
                   MNIST test images (a conditional model's each with its label)
     labels        (10000,) uint8: the images' labels, which colour the codes
     model_sha256  the SHA-256 of the model file they were computed from
@@ -50,8 +50,8 @@ def compute_codes(name, count=None):
     model ``name``, computed now."""
     # Imported here: reading the codes needs none of them.
     from npvae.datasets import load_mnist
-    from npvae.report import encode_means
-    from npvae.trainer import load_model
+    from npvae.pictures.report import encode_means
+    from npvae.training.trainer import load_model
     model = load_model(SHIPPED[name])
     _, (x_test, y_test) = load_mnist()
     return encode_means(model, x_test[:count], y_test[:count]), y_test[:count]
@@ -59,10 +59,11 @@ def compute_codes(name, count=None):
 
 def write_codes(name):
     """Compute and write ``codes_file(name)``; return its path."""
-    from npvae.atomic import atomic_write
+    from npvae.storage.atomic import atomic_write
     with atomic_write(codes_file(name)) as file:
         codes, labels = compute_codes(name)
-        np.savez_compressed(file, codes=codes, labels=labels, model_sha256=np.array(file_sha256(SHIPPED[name])))
+        np.savez_compressed(file, codes=codes, labels=labels,
+                            model_sha256=np.array(file_sha256(SHIPPED[name])))
     return codes_file(name)
 
 

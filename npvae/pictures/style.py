@@ -1,7 +1,7 @@
 """How npvae's pictures look, said once: the greys, the gaps between tiled images, the
 prior's window, one colour per label.
 
-The fixed pictures (``npvae.plots``) and the explorer (``npvae.explorer_view``) both draw
+The fixed pictures (``npvae.pictures.plots``) and the explorer (``npvae.explorer.view``) both draw
 decoded images, tiles of them, codes coloured by label and the window of codes the
 manifold decodes; drawn from here, they look the same in both, and a label has the same
 colour in the scatter plot and in the explorer's plane.

@@ -1,6 +1,6 @@
 """Pictures of a trained model, and what each one teaches.
 
-``npvae.plots`` draws arrays; this module decides *which* arrays to draw for a model. Each
+``npvae.pictures.plots`` draws arrays; this module decides *which* arrays to draw for a model. Each
 function runs the model on some data, hands the result to one ``plot_*`` function and
 returns the path of the PNG it wrote. A VAE has two halves, and each picture looks at one
 of them, or both:
@@ -35,11 +35,11 @@ Sizes and paths are checked before the model runs, so a bad one fails at once.
 import numpy as np
 from tqdm import tqdm
 
-from npvae import concepts, plots, png
 from npvae.datasets.pixels import as_float_images
 from npvae.evaluation import EVAL_BATCH
 from npvae.models.base import in_batches
-from npvae.plot_inputs import check_dims, count
+from npvae.pictures import concepts, plots, png
+from npvae.pictures.inputs import check_dims, count
 
 ENCODE_BATCH = EVAL_BATCH  # images per encoder pass, as in evaluation: bounds memory
 # Codes per decoder pass: the last convolution's work array grows with the image's pixels
@@ -148,7 +148,7 @@ def save_interpolation(model, x_a, x_b, path, steps=10, show=False):
 def save_concept(model, x, labels, path, attribute, n=6, steps=9, reach=1.0, *, rng,
                  show=False):
     """Find the concept vector of ``attribute`` from the codes of images x (N, H, W, C)
-    (``npvae.concepts``), move the codes of ``n`` of them, picked by ``rng``, along it in
+    (``npvae.pictures.concepts``), move the codes of ``n`` of them, picked by ``rng``, along it in
     ``steps`` steps from -reach to +reach times the vector, and draw one row per image.
     A conditional model encodes and decodes each image with its label from ``labels``.
 

@@ -3,10 +3,9 @@
 Importing pyplot makes matplotlib choose its backend (Tk, Qt, ... or Agg, which draws
 without a window), so nothing here is imported before a window is wanted.
 """
-import matplotlib
 
-from npvae.explorer import Explorer
-from npvae.png import display_available
+from npvae.explorer.state import Explorer
+from npvae.pictures.png import display_available
 
 
 def display_problem():

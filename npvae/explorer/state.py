@@ -1,6 +1,6 @@
 """Move a point through the latent space and watch the decoder draw what lives there.
 
-The fixed pictures (``npvae.plots``) show the latent space from afar; here the reader holds
+The fixed pictures (``npvae.pictures.plots``) show the latent space from afar; here the reader holds
 the point. Left, the latent plane: the encoder's mean code of each test image, coloured by
 its label, and the prior's 5-95 % window. Right, ``decoder(z)`` for the point under the
 mouse. A click pins the point (its image joins the strip below); ``i`` decodes the straight
@@ -8,9 +8,9 @@ line between the last two pins. A latent of more than two dimensions shows two o
 (``dims``); a slider holds each of the others, so the plane is a slice through z.
 
 ``Explorer`` holds the state (the point, the pins, the label a conditional model draws:
-``npvae.explorer_labels``) and answers the canvas's events; its ``view``
-(``npvae.explorer_view.ExplorerView``) draws. Neither touches pyplot, so the same
-object drives a window (``npvae.explorer_window``), renders a PNG without one
+``npvae.explorer.labels``) and answers the canvas's events; its ``view``
+(``npvae.explorer.view.ExplorerView``) draws. Neither touches pyplot, so the same
+object drives a window (``npvae.explorer.window``), renders a PNG without one
 (``render_at``) and runs in tests, which send it synthetic events.
 
 Moving the mouse sends many events. Each one only records where the mouse is; a redraw,
@@ -22,11 +22,11 @@ from pathlib import Path
 import numpy as np
 
 from npvae.datasets.labels import check_labels
-from npvae.explorer_labels import LabelChoice
-from npvae.explorer_view import EMPTY_STRIP, ExplorerView
-from npvae.plot_inputs import check_dims
-from npvae.png import png_path
-from npvae.report import encode_means
+from npvae.explorer.labels import LabelChoice
+from npvae.explorer.view import EMPTY_STRIP, ExplorerView
+from npvae.pictures.inputs import check_dims
+from npvae.pictures.png import png_path
+from npvae.pictures.report import encode_means
 
 MAX_PINS = 10           # the strip stays readable
 INTERPOLATION_STEPS = 10

@@ -1,6 +1,7 @@
 """What the pictures accept: each check, with its one-line error, in one place.
 
-``npvae.plots`` checks every array it is given before it draws, and ``npvae.report``
+``npvae.pictures.plots`` checks every array it is given before it draws, and
+``npvae.pictures.report``
 checks a picture's sizes before it runs the model, both with these functions, so that bad
 input fails before any slow work and before anything touches the disk. (Labels are
 checked by ``npvae.datasets.labels``, as the conditional model checks them.)

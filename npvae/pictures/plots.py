@@ -1,9 +1,10 @@
 """Drawing the pictures of a VAE from plain arrays, each into a PNG.
 
 What each picture shows, and why it teaches something about a VAE, is said once, in
-``npvae.report`` (which runs a model and hands the arrays to these functions). This module
+``npvae.pictures.report`` (which runs a model and hands the arrays to these functions). This module
 only draws: it takes arrays or callables (never a model), checks them with
-``npvae.plot_inputs`` before drawing, and saves through ``npvae.png`` (a private Figure,
+``npvae.pictures.inputs`` before drawing, and saves through ``npvae.pictures.png``
+(a private Figure,
 written atomically).
 
 Orientation (the book's convention): in the manifold, tile (row i, column j) is the decode of
@@ -21,12 +22,19 @@ from pathlib import Path
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from npvae import png
 from npvae.datasets.labels import check_labels
 from npvae.losses import UNITS
-from npvae.picture_style import (GAP, GREYS, PRIOR_WINDOW, draw_prior_window, normal_quantiles,
-                                 scatter_by_label, tile_images)
-from npvae.plot_inputs import as_finite, as_images, check_dims, count, history_curves
+from npvae.pictures import png
+from npvae.pictures.inputs import as_finite, as_images, check_dims, count, history_curves
+from npvae.pictures.style import (
+    GAP,
+    GREYS,
+    PRIOR_WINDOW,
+    draw_prior_window,
+    normal_quantiles,
+    scatter_by_label,
+    tile_images,
+)
 
 _GRID_LOW, _GRID_HIGH = PRIOR_WINDOW
 # A tiled picture's longer side, at most: thousands of rows would make a PNG taller than

@@ -17,7 +17,7 @@ import matplotlib.image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from npvae.atomic import atomic_write
+from npvae.storage.atomic import atomic_write
 
 
 def png_path(path) -> Path:

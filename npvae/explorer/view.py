@@ -1,6 +1,6 @@
 """How the explorer's window looks: where each panel sits and what it draws.
 
-``npvae.explorer`` holds the state (the point under the mouse, the pins) and answers the
+``npvae.explorer.state`` holds the state (the point under the mouse, the pins) and answers the
 events; this module only draws: ``ExplorerView`` owns the figure and every artist on it,
 and the functions below it draw the panels. The window has four parts::
 
@@ -29,9 +29,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.widgets import Slider
 
-from npvae.atomic import atomic_write
-from npvae.picture_style import (GREYS, PRIOR_WINDOW, draw_prior_window, normal_quantiles,
-                                 scatter_by_label, tile_images)
+from npvae.pictures.style import (
+    GREYS,
+    PRIOR_WINDOW,
+    draw_prior_window,
+    normal_quantiles,
+    scatter_by_label,
+    tile_images,
+)
+from npvae.storage.atomic import atomic_write
 
 SLIDER_RANGE = 3.0           # sliders span the prior's +-3 standard deviations
 

@@ -11,8 +11,8 @@ import csv
 import json
 from pathlib import Path
 
-from npvae.atomic import atomic_write
-from npvae.plots import plot_history
+from npvae.pictures.plots import plot_history
+from npvae.storage.atomic import atomic_write
 
 POINTS_PER_EPOCH = 10  # training-loss points drawn within each epoch
 

@@ -2,7 +2,7 @@
 
 Per epoch::
 
-    order = data_rng.permutation(N)          a new shuffle (npvae/loop_state.py)
+    order = data_rng.permutation(N)          a new shuffle (npvae/training/loop_state.py)
     for step, stats in train_epoch(...):     the loop itself (npvae/train.py)
         add stats to the epoch's running sums; save a checkpoint if one is due
     evaluate the negative ELBO on the test images    (its own Generator: no side effects)
@@ -15,7 +15,8 @@ any step and resumed ends with the same weights, bit for bit, as one that never 
 
 If the loss becomes NaN or infinite, training stops with ``TrainingDiverged`` and
 nothing is saved, so the last checkpoint on disk is still the last good state.
-The progress bar (``npvae.progress``) and the spike note (``npvae.spikes``) only watch.
+The progress bar (``npvae.training.progress``) and the spike note
+(``npvae.training.spikes``) only watch.
 """
 import dataclasses
 import math
@@ -26,17 +27,17 @@ import numpy as np
 from tqdm import tqdm
 
 from npvae import fast
-from npvae.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
-from npvae.history import is_point_due, write_history
-from npvae.loop_state import TERMS, LoopState
 from npvae.models.conditional import build_model
 from npvae.optim import OPTIMIZERS
-from npvae.progress import RunProgress
-from npvae.spikes import SpikeWatch
+from npvae.storage.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from npvae.train import TrainingDiverged, train_epoch
-from npvae.train_config import TrainConfig
+from npvae.training.config import TrainConfig
+from npvae.training.history import is_point_due, write_history
+from npvae.training.loop_state import TERMS, LoopState
+from npvae.training.progress import RunProgress
+from npvae.training.spikes import SpikeWatch
 
 CHECKPOINT_NAME = "checkpoint.npz"
 RESUMABLE_OVERRIDES = {"epochs", "checkpoint_every"}
@@ -83,7 +84,7 @@ class Trainer:
         once that epoch's checkpoint is saved; ``on_step(point)`` after each step, with
         ``{"epoch": epochs done as a fraction, "train_loss": this epoch's mean so far}``,
         before a checkpoint due at that step is saved; ``on_spike(spike)`` once, if a
-        step's loss spikes (``npvae.spikes``; by default its note is printed).
+        step's loss spikes (``npvae.training.spikes``; by default its note is printed).
         """
         x_train, x_test = x_train[:self.config.limit], x_test[:self.config.test_limit]
         check_data(self, x_train, x_test)

@@ -15,7 +15,7 @@ Metadata is stored as JSON text, which describes data and cannot describe code.
 Why atomic
 ----------
 A kill in the middle of a save must never leave a truncated file in place of the last good
-checkpoint, so the file is written through ``npvae.atomic.atomic_write``: a hidden temporary
+checkpoint, so the file is written through ``npvae.storage.atomic.atomic_write``: a hidden temporary
 file in the same folder, fsync, then an atomic rename (that module explains why). A killed
 writer leaves only ``.checkpoint.npz.tmp-<hex>`` behind, never mistaken for a checkpoint;
 ``remove_stale_temporaries`` deletes such files.
@@ -47,7 +47,7 @@ from pathlib import Path
 
 import numpy as np
 
-from npvae.atomic import atomic_write, remove_stale_temporaries  # noqa: F401  (re-exported)
+from npvae.storage.atomic import atomic_write, remove_stale_temporaries  # noqa: F401  (re-exported)
 
 FORMAT_VERSION = 1
 FORMAT_MARKER = "npvae"

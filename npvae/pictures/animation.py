@@ -5,7 +5,7 @@ So a run is filmed a few times within its first epoch (at ``SNAPSHOTS``: 1/8, 1/
 of it) and at the end of every epoch. Each snapshot decodes the manifold's grid (the
 decoder alone, on the 15 x 15 codes of ``plots.manifold_image``) and keeps the tiled
 picture as a small uint8 array. After each snapshot two files are rewritten, each
-atomically (``npvae.atomic``), so that a killed run keeps a whole GIF:
+atomically (``npvae.storage.atomic``), so that a killed run keeps a whole GIF:
 
 - ``manifold.gif``: one frame per snapshot, its title the epoch (a fraction within the
   first) and the latest loss: the test loss of the last epoch done or, before the first
@@ -23,9 +23,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from npvae import plots, png, report
-from npvae.atomic import atomic_write
-from npvae.plot_inputs import as_images, check_dims, count
+from npvae.pictures import plots, png, report
+from npvae.pictures.inputs import as_images, check_dims, count
+from npvae.storage.atomic import atomic_write
 
 GIF_NAME = "manifold.gif"
 FRAMES_NAME = "manifold_frames.npz"

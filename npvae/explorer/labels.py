@@ -9,7 +9,7 @@ no labels has no label to choose, and the keys 0-9 do nothing.
 """
 import numpy as np
 
-from npvae.report import one_label
+from npvae.pictures.report import one_label
 
 
 class LabelChoice:
