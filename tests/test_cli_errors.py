@@ -57,9 +57,9 @@ def test_debug_shows_the_bug_itself(where, planted, tmp_path, monkeypatch):
 
 def test_debug_prints_the_traceback_of_the_npvae_command(tmp_path):
     argv = [sys.executable, "-c", PLANTED_IN_A_CHILD, *TINY_RUN, "--out", "run"]
-    quiet = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    quiet = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=1800)
     loud = subprocess.run([*argv, "--debug"], cwd=tmp_path, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=1800)
     assert quiet.returncode == 1 and "Traceback" not in quiet.stderr
     assert "a bug in npvae" in quiet.stderr
     assert loud.returncode == 1 and "Traceback (most recent call last)" in loud.stderr

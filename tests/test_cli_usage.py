@@ -39,11 +39,11 @@ def test_bad_options_are_usage_errors(argv, capsys):
 
 def test_subprocess_entry_point():
     summary = subprocess.run([sys.executable, "-m", "npvae.cli", "summary"],
-                             capture_output=True, text=True, timeout=120)
+                             capture_output=True, text=True, timeout=1800)
     assert summary.returncode == 0 and "550,629" in summary.stdout
     missing = subprocess.run([sys.executable, "-m", "npvae.cli", "evaluate", "--checkpoint",
                               "no/such/checkpoint.npz"], capture_output=True, text=True,
-                             timeout=120)
+                             timeout=1800)
     assert_one_line_error(missing.returncode, missing.stderr, fragment="no checkpoint file")
 
 
@@ -92,14 +92,14 @@ print(sorted(m for m in ("numpy", "numba", "matplotlib") if m in sys.modules))
 
 def test_a_bad_argument_is_refused_before_numpy_or_numba_loads():
     child = subprocess.run([sys.executable, "-c", BEFORE_ANYTHING_LOADS], capture_output=True,
-                           text=True, timeout=600)
+                           text=True, timeout=1800)
     assert child.returncode == 0, child.stderr
     assert child.stdout.strip() == "[]"
 
 
 def test_python_dash_m_npvae_is_the_command():
     child = subprocess.run([sys.executable, "-m", "npvae", "--version"], capture_output=True,
-                           text=True, timeout=600)
+                           text=True, timeout=1800)
     assert child.returncode == 0 and child.stdout.strip() == f"npvae {npvae.__version__}"
 
 

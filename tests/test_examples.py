@@ -9,7 +9,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def run(script, *args, cwd):
     result = subprocess.run([sys.executable, str(EXAMPLES / script), *args], cwd=cwd,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -37,7 +37,7 @@ def test_train_mnist_trains_and_draws(tmp_path):
 
 def test_train_mnist_reports_a_bad_option_in_one_line(tmp_path):
     result = subprocess.run([sys.executable, str(EXAMPLES / "train_mnist.py"), "--epochs", "0"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+                            cwd=tmp_path, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "--epochs" in result.stderr
     assert "Traceback" not in result.stderr

@@ -26,7 +26,7 @@ OF_MODELS = ["manifold.png", "scatter.png", "aggregate_posterior.png", "reconstr
 
 def make(*argv):
     return subprocess.run([sys.executable, str(MAKE), *map(str, argv)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=1800)
 
 
 @pytest.fixture(scope="module")

@@ -50,7 +50,7 @@ print(peak() - before)
 
 def measured_peak(batch):
     result = subprocess.run([sys.executable, "-c", MEASURE, str(batch)], check=True,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=1800)
     return json.loads(result.stdout)
 
 

@@ -98,7 +98,7 @@ print(peak() - before)
                                                 ("manifold", 60, 60 * 60)])
 def test_a_pictures_estimate_covers_what_it_takes(picture, n, images, tmp_path):
     child = subprocess.run([sys.executable, "-c", MEASURE, picture, str(n)], cwd=tmp_path,
-                           capture_output=True, text=True, timeout=600)
+                           capture_output=True, text=True, timeout=1800)
     assert child.returncode == 0, child.stderr
     measured = int(child.stdout.split()[-1])
     estimate = memory.bytes_of_pictures(VAE(latent_dim=2), report.DECODE_BATCH)(images)
