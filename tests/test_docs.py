@@ -45,7 +45,8 @@ DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
 LANGUAGES = {"python", "console", "sh", "text", ""}
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 FENCE = maker.FENCE  # a fenced block, read as the notebooks read it: (language, code)
-EXEMPT = ("pip ", "pytest", "ruff ", "python -m venv", "python3 -m venv", ". ", "source ", "cd ", "git ")
+EXEMPT = ("pip ", "pytest", "ruff ", "python -m venv", "python3 -m venv", ". ", "source ", "cd ",
+          "git ")
 
 
 def blocks(path):
