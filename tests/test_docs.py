@@ -15,7 +15,7 @@ The rule, by the language named after the block's opening fence:
   every ``npvae ...`` command is parsed by the real parser (``npvae.cli.commands.parse``),
   so an option that is renamed or removed fails here; ``python FILE ...`` must name a
   file of the repository, ``python -m npvae.MODULE`` a runnable module of npvae; lines that
-  install or test (``pip``, ``pytest``, ``python -m
+  install, lint or test (``pip``, ``ruff``, ``pytest``, ``python -m
   venv``, ``.``/``source`` of an activate script, ``cd``, ``git``) are left alone. Any
   other line fails: give it a rule here first.
 - ``text`` (or no language): output, diagrams, formulas; never run.
