@@ -8,6 +8,22 @@ import subprocess
 import sys
 
 
+def alternating_rounds(rounds, sides, time_side, title):
+    """``rounds`` rounds of ``time_side(side)``, a dict {column: child result}, over every
+    side, in order in odd rounds and reversed in even ones, so that neither side always
+    runs first; each round's figures go to stderr as it ends. Every round's results."""
+    results = []
+    for r in range(rounds):
+        columns = {}
+        for side in sides if r % 2 == 0 else sides[::-1]:
+            columns.update(time_side(side))
+        results.append(columns)
+        print(f"  {title}, round {r + 1}: " + ", ".join(
+            f"{k} {v['ms'] if 'ms' in v else 1e3 * v['seconds']:.2f} ms"
+            for k, v in columns.items()), file=sys.stderr)
+    return results
+
+
 def run_child(script, side, *args, env=None):
     """Run ``python SCRIPT --child SIDE ARGS...`` (in ``env``, default this process's
     environment): its result, the last line it printed, read as JSON. A child that

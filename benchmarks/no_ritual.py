@@ -27,11 +27,10 @@ import importlib.util
 import json
 import os
 import statistics
-import sys
-import time
 
 import instruction_sets  # benchmarks/, beside this file
-from child_process import run_child
+from child_process import alternating_rounds, run_child
+from timing import step_ms
 from train_step import busy_loop
 
 instruction_sets.at_their_best()  # before anything imports numpy
@@ -78,12 +77,8 @@ def npvae_step(side):
 
 
 def timed(step, batches, warmup):
-    ms = []
-    for x in batches:
-        start = time.perf_counter()
-        step(x)
-        ms.append(1e3 * (time.perf_counter() - start))
-    return {"ms": statistics.median(ms[warmup:]), "max ms": max(ms[warmup:])}
+    ms = step_ms(step, batches)[warmup:]
+    return {"ms": statistics.median(ms), "max ms": max(ms)}
 
 
 def run_side(side, batch_size, args, busy=0):
@@ -94,17 +89,12 @@ def run_side(side, batch_size, args, busy=0):
 
 def measure(batch_size, args, sides):
     """Every round's results, {column: child result}, the sides alternating order."""
-    rounds = []
-    for r in range(args.rounds):
-        results = {}
-        for side in sides if r % 2 == 0 else sides[::-1]:
-            results[side] = run_side(side, batch_size, args)
-            for busy in args.busy if side in BESIDE_BUSY else ():
-                results[f"{side} +{busy} busy"] = run_side(side, batch_size, args, busy)
-        rounds.append(results)
-        print(f"  batch {batch_size}, round {r + 1}: " + ", ".join(
-            f"{k} {v['ms']:.1f}" for k, v in results.items()), file=sys.stderr)
-    return rounds
+    def time_side(side):
+        results = {side: run_side(side, batch_size, args)}
+        for busy in args.busy if side in BESIDE_BUSY else ():
+            results[f"{side} +{busy} busy"] = run_side(side, batch_size, args, busy)
+        return results
+    return alternating_rounds(args.rounds, sides, time_side, f"batch {batch_size}")
 
 
 def report(batch_size, rounds):

@@ -7,6 +7,16 @@ import statistics
 import time
 
 
+def step_ms(step, batches):
+    """Milliseconds of ``step(x)`` for each batch x, in order."""
+    times = []
+    for x in batches:
+        start = time.perf_counter()
+        step(x)
+        times.append(1e3 * (time.perf_counter() - start))
+    return times
+
+
 def median_ms(function, calls, warmup=1):
     """Milliseconds of ``function()``: the median of ``calls`` timed calls, after
     ``warmup`` untimed ones."""

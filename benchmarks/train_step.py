@@ -31,7 +31,8 @@ import sys
 import time
 
 import instruction_sets  # benchmarks/, beside this file
-from child_process import run_child
+from child_process import alternating_rounds, run_child
+from timing import step_ms
 
 instruction_sets.at_their_best()  # before anything imports numpy
 
@@ -88,12 +89,7 @@ def book_optimizer():
 
 
 def _median_step(step, batches, warmup):
-    seconds = []
-    for x in batches:
-        start = time.perf_counter()
-        step(x)
-        seconds.append(time.perf_counter() - start)
-    return statistics.median(seconds[warmup:])
+    return statistics.median(step_ms(step, batches)[warmup:]) / 1e3
 
 
 def layer_breakdown(model, optimizer, batches, warmup):
@@ -152,17 +148,12 @@ def run_side(side, batch_size, args, busy=False):
 
 def measure(batch_size, args, sides):
     """Every round's results: {side: child result, side + ' busy': ...}."""
-    rounds = []
-    for r in range(args.rounds):
-        results = {}
-        for side in sides if r % 2 == 0 else sides[::-1]:
-            results[side] = run_side(side, batch_size, args)
-            if args.beside_busy_loop:
-                results[side + " busy"] = run_side(side, batch_size, args, busy=True)
-        rounds.append(results)
-        print(f"  batch {batch_size}, round {r + 1}: " + ", ".join(
-            f"{k} {1e3 * v['seconds']:.2f} ms" for k, v in results.items()), file=sys.stderr)
-    return rounds
+    def time_side(side):
+        results = {side: run_side(side, batch_size, args)}
+        if args.beside_busy_loop:
+            results[side + " busy"] = run_side(side, batch_size, args, busy=True)
+        return results
+    return alternating_rounds(args.rounds, sides, time_side, f"batch {batch_size}")
 
 
 def summary(batch_size, rounds):

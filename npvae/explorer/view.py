@@ -29,14 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.widgets import Slider
 
-from npvae.pictures.style import (
-    GREYS,
-    PRIOR_WINDOW,
-    draw_prior_window,
-    normal_quantiles,
-    scatter_by_label,
-    tile_images,
-)
+from npvae.pictures import style
 from npvae.storage.atomic import atomic_write
 
 SLIDER_RANGE = 3.0           # sliders span the prior's +-3 standard deviations
@@ -199,17 +192,18 @@ def draw_plane(axes, codes, labels, dims):
         if labels is None:
             axes.scatter(codes[:, dims[0]], y, s=4, alpha=0.5, c="tab:blue")
         else:  # one colour per label shown, as in the scatter picture
-            scatter_by_label(axes, codes[:, dims[0]], y, labels, range(labels.max(initial=0) + 1),
-                             "label", pad=0.02, s=4, alpha=0.5)
+            style.scatter_by_label(axes, codes[:, dims[0]], y, labels,
+                                   range(labels.max(initial=0) + 1), "label", pad=0.02, s=4,
+                                   alpha=0.5)
     if len(dims) == 2:
-        draw_prior_window(axes, "prior's 5-95 % window")
+        style.draw_prior_window(axes, "prior's 5-95 % window")
         axes.invert_yaxis()  # downwards, like npvae's scatter and manifold pictures
         axes.set_ylabel(f"z[{dims[1]}]  (grows downwards)")
         span = plane_span(codes, dims)
         axes.set_xlim(-span, span)
         axes.set_ylim(span, -span)
     else:
-        for x in normal_quantiles(PRIOR_WINDOW):
+        for x in style.normal_quantiles(style.PRIOR_WINDOW):
             axes.axvline(x, color="k", ls="--", lw=1)
         axes.lines[0].set_label("prior's 5-95 % window")
         axes.set_ylabel("label (only spreads the codes)" if labels is not None else "")
@@ -232,7 +226,7 @@ def show_image(axes, image):
     """Draw one image (H, W, C) in [0, 1] into empty axes; return the AxesImage."""
     axes.set_xticks([])
     axes.set_yticks([])
-    return axes.imshow(displayable(image), cmap=GREYS, vmin=0, vmax=1,
+    return axes.imshow(displayable(image), cmap=style.GREYS, vmin=0, vmax=1,
                        interpolation="nearest")
 
 
@@ -254,7 +248,7 @@ def draw_strip(axes, images, title):
     axes.set_yticks([])
     axes.set_title(title, fontsize="medium")
     if images is not None and len(images):
-        axes.imshow(tile_images(displayable(images), ncols=len(images)), cmap=GREYS, vmin=0,
-                    vmax=1, interpolation="nearest")
+        axes.imshow(style.tile_images(displayable(images), ncols=len(images)),
+                    cmap=style.GREYS, vmin=0, vmax=1, interpolation="nearest")
     else:
         axes.set_frame_on(False)
