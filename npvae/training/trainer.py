@@ -127,7 +127,7 @@ class Trainer:
         batches = train_epoch(self.model, self.optimizer, x_train, state.order,
                               config.batch_size, first_step=state.step_in_epoch,
                               learning_rate=learning_rate, labels=self.labels)
-        for step, stats in self._said_where_it_diverged(batches):
+        for step, stats in _said_where_it_diverged(self, batches):
             state.add_step(step, stats)
             point = {"epoch": state.position(steps_per_epoch),
                      "train_loss": state.mean_loss(config.batch_size)}
@@ -137,13 +137,6 @@ class Trainer:
             every = config.checkpoint_every
             if every is not None and self.optimizer.iterations % every == 0:
                 self.save()
-
-    def _said_where_it_diverged(self, batches):
-        """The loop's steps; a ``TrainingDiverged`` gets where it happened and what to do."""
-        try:
-            yield from batches
-        except TrainingDiverged as error:
-            raise TrainingDiverged(f"{error} {_where_and_what_to_do(self)}") from None
 
     def _finish_epoch(self, x_test, seconds):
         # The test noise depends on (seed, epoch) only: same numbers however the run went.
@@ -223,6 +216,14 @@ def load_model(path, fast=True):
 def data_description(path):
     """The description of the data a checkpoint's run was trained on, or None (MNIST)."""
     return load_checkpoint(path)[1].get("data")
+
+
+def _said_where_it_diverged(trainer, batches):
+    """The loop's steps; a ``TrainingDiverged`` gets where it happened and what to do."""
+    try:
+        yield from batches
+    except TrainingDiverged as error:
+        raise TrainingDiverged(f"{error} {_where_and_what_to_do(trainer)}") from None
 
 
 def _where_and_what_to_do(trainer):
