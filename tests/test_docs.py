@@ -22,6 +22,10 @@ The rule, by the language named after the block's opening fence:
 
 Any other language fails, so that no block escapes these rules by its fence. Relative
 links and images must point at files that exist.
+
+The Chinese edition (README.zh-CN.md, docs/zh/) has the cheap checks too, its links and
+its shell lines; its blocks are not run, since tests/test_translation.py holds them
+equal to the English blocks, which run here.
 """
 import contextlib
 import doctest
@@ -36,12 +40,14 @@ import pytest
 matplotlib.use("Agg")
 
 from notebook_maker import maker  # noqa: E402  (tests/, beside this file)
+from translations import chinese_files  # noqa: E402
 
 from npvae.cli import main  # noqa: E402
 from npvae.cli.commands import parse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+BOTH = DOCS + chinese_files()   # the English and the Chinese edition
 LANGUAGES = {"python", "console", "sh", "text", ""}
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 FENCE = maker.FENCE  # a fenced block, read as the notebooks read it: (language, code)
@@ -166,7 +172,7 @@ def check_shell_command(command, at):
                 pytrace=False)
 
 
-@pytest.mark.parametrize("path", DOCS, ids=ids(DOCS))
+@pytest.mark.parametrize("path", BOTH, ids=ids(BOTH))
 def test_shell_lines_parse(path):
     for language, code, line in blocks(path):
         if language == "sh":
@@ -179,7 +185,7 @@ def test_shell_lines_parse(path):
 LINK = re.compile(r"\]\(([^)#\s]+)(?:#[^)]*)?\)")
 
 
-@pytest.mark.parametrize("path", DOCS, ids=ids(DOCS))
+@pytest.mark.parametrize("path", BOTH, ids=ids(BOTH))
 def test_links_point_at_files(path):
     text = FENCE.sub("", path.read_text())
     for target in LINK.findall(text):

@@ -14,6 +14,8 @@ commands the guide uses and refuses a broken one (an unknown command, a brace le
   backslash before the math renderer sees it;
 - in a table row, a formula holds no ``|`` (it would split the cell): use ``\\mid``;
 - no dollar sign is left over: prose that means money would write it in code.
+
+The Chinese edition's formulas (README.zh-CN.md, docs/zh/) are checked the same way.
 """
 import re
 from pathlib import Path
@@ -21,9 +23,10 @@ from pathlib import Path
 import pytest
 from matplotlib.mathtext import MathTextParser
 from notebook_maker import maker  # tests/, beside this file
+from translations import chinese_files
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md"))
+FILES = [ROOT / "README.md"] + sorted((ROOT / "docs").glob("*.md")) + chinese_files()
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 INLINE = re.compile(r"\$(.+?)\$", re.S)

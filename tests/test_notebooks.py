@@ -6,6 +6,10 @@ so each notebook is proven here to be its chapter's exact conversion rather than
 a second time; what only a notebook does, its cells run in a Python kernel (nbclient,
 ipykernel) and its ``npvae`` lines return their exit code, is run here on a small
 chapter made for the purpose.
+
+The Chinese chapters (docs/zh/) have their notebooks in docs/notebooks/zh/, proven here
+to be their exact conversions too. They are not run in a kernel: their code blocks are
+the English chapters' (tests/test_translation.py), which the English run proves.
 """
 import textwrap
 from pathlib import Path
@@ -16,8 +20,8 @@ from nbclient import NotebookClient
 from notebook_maker import maker  # tests/, beside this file
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = maker.chapters()
-IDS = [chapter.stem for chapter in CHAPTERS]
+CHAPTERS = [chapter for docs in maker.EDITIONS for chapter in maker.chapters(docs)]
+IDS = [chapter.relative_to(ROOT / "docs").with_suffix("").as_posix() for chapter in CHAPTERS]
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
@@ -67,6 +71,25 @@ def test_the_conversion_follows_the_chapters_rules(tmp_path):
     assert cells[5].source.endswith("main(['summary', '--latent-dim', '3'])   "
                                     "# npvae summary --latent-dim 3     # a comment")
     assert "Model:" not in cells[5].source
+
+
+def test_a_chinese_chapter_links_to_the_chinese_notebooks(tmp_path):
+    """docs/zh/NN.md becomes docs/notebooks/zh/NN.ipynb: a link to a Chinese chapter goes
+    to its notebook beside it, one to the English chapter to the English notebook, any
+    other link one folder further up than from docs/notebooks/."""
+    zh = tmp_path / "docs" / "zh"
+    zh.mkdir(parents=True)
+    for name in ("02-next.md", "README.md", "../03-english.md"):
+        (zh / name).write_text("# 2.\n")
+    chapter = zh / "01-example.md"
+    chapter.write_text("# 1. 例子\n\n[第 2 章](02-next.md)、[目录](README.md)、"
+                       "[英文](../03-english.md)、![图](../manifold.png)、"
+                       "[代码](../../npvae/fast/)\n")
+    assert maker.notebook_path(chapter) == tmp_path / "docs" / "notebooks" / "zh" / \
+        "01-example.ipynb"
+    assert maker.convert(chapter).cells[0].source == "# 1. 例子\n\n" + (
+        "[第 2 章](02-next.ipynb)、[目录](../../zh/README.md)、[英文](../03-english.ipynb)、"
+        "![图](../../manifold.png)、[代码](../../../npvae/fast/)")
 
 
 def test_a_converted_chapter_runs_in_a_kernel(tmp_path):

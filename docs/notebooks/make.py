@@ -16,11 +16,16 @@ out of date. The rules follow those by which ``tests/test_docs.py`` runs the cha
 - ``sh`` and ``text`` blocks stay in the markdown, as listings: they are commands to
   type in a shell (a ten-minute training) or formulas, not cells to run.
 
+The Chinese chapters (``docs/zh/``, the same file names) become the notebooks of
+``docs/notebooks/zh/`` by the same rules, their links to chapters going to the Chinese
+notebooks; while ``docs/zh/`` holds no chapter, there are none.
+
 Run here, the cells write their files (runs, pictures, exercises) beside the notebooks,
 where git ignores them (``.gitignore``); the test runs each notebook in a fresh folder.
 """
 import argparse
 import doctest
+import os
 import re
 import shlex
 import sys
@@ -36,12 +41,24 @@ LINK = re.compile(r"(\]\()([^)#\s]+)((?:#[^)]*)?\))")
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
 
+EDITIONS = (DOCS, DOCS / "zh")   # the chapters' folders: the English, the Chinese
+
+
 def chapters(docs=DOCS):
-    """The markdown files that become notebooks, in reading order."""
-    return sorted(docs.glob("[0-9][0-9]-*.md")) + [docs / "exercises.md"]
+    """The markdown files that become notebooks, in reading order (those that exist)."""
+    return sorted(docs.glob("[0-9][0-9]-*.md")) + [
+        path for path in [docs / "exercises.md"] if path.is_file()]
 
 
-def notebook_path(chapter, folder=HERE):
+def notebook_folder(docs):
+    """Where the notebooks of the chapters in ``docs`` go: docs/notebooks/, and
+    docs/notebooks/zh/ for the Chinese chapters of docs/zh/."""
+    return docs.parent / "notebooks" / "zh" if docs.name == "zh" else docs / "notebooks"
+
+
+def notebook_path(chapter, folder=None):
+    """The notebook of ``chapter``: in ``folder``, or in its edition's notebook folder."""
+    folder = notebook_folder(chapter.parent) if folder is None else folder
     return folder / chapter.with_suffix(".ipynb").name
 
 
@@ -84,17 +101,18 @@ def markdown_cells(text, chapter):
 
 
 def relinked(text, chapter):
-    """Relative links of ``chapter`` rewritten for a notebook in docs/notebooks/."""
+    """Relative links of ``chapter`` rewritten for its notebook (in ``notebook_folder``)."""
+    here = notebook_folder(chapter.parent).resolve()
+
     def target(match):
         path = match.group(2)
         if "://" in path or path.startswith("mailto:"):
             return match.group(0)
         linked = (chapter.parent / path).resolve()
-        if linked in {c.resolve() for c in chapters(chapter.parent)}:
-            path = linked.with_suffix(".ipynb").name    # the chapter's own notebook
-        else:
-            path = "../" + path
-        return match.group(1) + path + match.group(3)
+        if linked in {c.resolve() for c in chapters(linked.parent)}:
+            linked = notebook_path(linked)                # the chapter's own notebook
+        slash = "/" if path.endswith("/") else ""
+        return match.group(1) + os.path.relpath(linked, here) + slash + match.group(3)
     return LINK.sub(target, text)
 
 
@@ -128,20 +146,23 @@ def console_cells(code):
 
 
 def write_all(folder=HERE):
-    """Write every chapter's notebook into ``folder``; return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every chapter's notebook into ``folder``, the Chinese ones into
+    ``folder/zh``; return the paths written."""
     written = []
-    for chapter in chapters():
-        path = notebook_path(chapter, folder)
-        path.write_text(nbformat.writes(convert(chapter)))
-        written.append(path)
+    for docs in EDITIONS:
+        for chapter in chapters(docs):
+            path = notebook_path(chapter, folder / notebook_folder(docs).relative_to(HERE))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(nbformat.writes(convert(chapter)))
+            written.append(path)
     return written
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Make each chapter of the guide a notebook.")
     parser.add_argument("--out", type=Path, default=HERE, metavar="DIR",
-                        help="where to write them (default: docs/notebooks/)")
+                        help="where to write them, the Chinese ones in DIR/zh "
+                             "(default: docs/notebooks/)")
     for path in write_all(parser.parse_args(argv).out):
         print(f"wrote {path}")
     return 0

@@ -53,6 +53,8 @@ def add_parser(commands):
                                  + (f", {CAPSTONE}" if action == "check" else ""))
         if action in ("start", "check"):
             add_folder(parser)
+        if action in ("start", "hint"):
+            add_language(parser)
         parser.set_defaults(run=run)
     actions.choices["check"].add_argument(
         "--time-limit", type=seconds, metavar="S",
@@ -65,6 +67,13 @@ def add_folder(parser):
     parser.add_argument("--dir", type=Path, default=Path(exercises.DEFAULT_FOLDER),
                         metavar="DIR", help=f"your work folder "
                                             f"(default: {exercises.DEFAULT_FOLDER}/)")
+
+
+def add_language(parser):
+    parser.add_argument("--lang", choices=exercises.LANGUAGES, default="en",
+                        help="the language of the stub's explanations and of the hints: "
+                             "en (English, the default whatever the locale) or zh "
+                             "(Simplified Chinese, 简体中文)")
 
 
 def add_capstone_options(check):
@@ -100,7 +109,7 @@ def run_list(args):
 
 
 def run_start(args):
-    path = exercises.start(args.name, args.dir)
+    path = exercises.start(args.name, args.dir, args.lang)
     print(f"wrote {path}: fill in its functions, then run "
           f"'npvae exercise check {args.name}{folder_option(args.dir)}'")
     return 0
@@ -128,7 +137,7 @@ def run_capstone(args):
 
 
 def run_hint(args):
-    for number, hint in enumerate(exercises.hints(args.name), start=1):
+    for number, hint in enumerate(exercises.hints(args.name, args.lang), start=1):
         print(f"{number}. {hint}")
     return 0
 

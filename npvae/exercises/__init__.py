@@ -23,6 +23,7 @@ import importlib
 from pathlib import Path
 
 from npvae.exercises import progress
+from npvae.exercises.exercise import LANGUAGES
 from npvae.exercises.result import Line, Result
 
 # In the order of the guide's chapters.
@@ -60,14 +61,15 @@ def learner_path(name, folder):
     return Path(folder) / f"{name}.py"
 
 
-def start(name, folder=DEFAULT_FOLDER):
-    """Copy the stub of exercise ``name`` into ``folder``; never over an existing file."""
+def start(name, folder=DEFAULT_FOLDER, language="en"):
+    """Copy the stub of exercise ``name`` into ``folder``, its docstrings in ``language``
+    ("en", or "zh": Simplified Chinese); never over an existing file."""
     path = learner_path(name, folder)
     if path.exists():
         raise ExerciseError(f"{path} exists already, and start never overwrites your work: "
                             f"to start over, rename or delete it, then run start again")
     path.parent.mkdir(parents=True, exist_ok=True)
-    stub = get(name).stub
+    stub = get(name).stub_in(language)
     with open(path, "x", encoding="utf-8") as file:  # "x": never over what appeared since
         file.write(stub)
     return path
@@ -112,8 +114,8 @@ def status(folder=DEFAULT_FOLDER):
     return {name: progress.status(folder, name, learner_path(name, folder)) for name in NAMES}
 
 
-def hints(name):
-    return get(name).hints
+def hints(name, language="en"):
+    return get(name).hints_in(language)
 
 
 def solution(name):
@@ -121,5 +123,5 @@ def solution(name):
     return get(name).solution_text()
 
 
-__all__ = ["DEFAULT_FOLDER", "ExerciseError", "NAMES", "TIME_LIMIT", "check", "exercises",
-           "get", "hints", "solution", "start", "status"]
+__all__ = ["DEFAULT_FOLDER", "ExerciseError", "LANGUAGES", "NAMES", "TIME_LIMIT", "check",
+           "exercises", "get", "hints", "solution", "start", "status"]

@@ -11,6 +11,12 @@ HINTS = (
     "sigmoid to y again.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "(y > 0) 是一个布尔数组；dy * (y > 0) 会保持 dy 的数据类型。",
+    "y 已经是 sigmoid 的输出：它的导数就是 y * (1 - y)；不要再对 "
+    "y 套一次 sigmoid。",
+)
+
 SHAPE = (3, 4)
 
 
@@ -70,5 +76,5 @@ EXERCISE = Exercise(
     name="activations", chapter=2, title="ReLU and sigmoid backward",
     functions={"relu_backward": Function(relu_backward, ("dx",)),
                "sigmoid_backward": Function(sigmoid_backward, ("dx",))},
-    parts=(relu_checks, sigmoid_checks), hints=HINTS,
+    parts=(relu_checks, sigmoid_checks), hints=HINTS, hints_zh=HINTS_ZH,
     solution=(relu_backward, sigmoid_backward))

@@ -16,6 +16,17 @@ HINTS = (
     "training code averages over the batch.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "np.log1p(np.exp(-np.abs(logits))) 就是 log(1"
+    " + exp(-|l|))；exp(-|l|) 最大为 1，所以永远不会溢出。",
+    "把每张图片的像素加起来：pixel_loss.reshape(len(x), "
+    "-1).sum(axis=1)。",
+    "梯度里的 sigmoid 也不能溢出：l < 0 时用 exp(l) / (1 + "
+    "exp(l))（或者 import "
+    "npvae.layers.activations.sigmoid）。",
+    "不要除以像素个数，也不要除以 N：损失是对像素求和，对批次取平均由训练代码来做。",
+)
+
 SHAPE = (3, 4, 4, 1)
 # One pixel per image, so that each logit's loss is an entry of its own: float32's
 # sigmoid rounds to 0 or 1 from |l| of about 17, float64's from about 37; the two small
@@ -97,4 +108,4 @@ EXERCISE = Exercise(
     name="bernoulli", chapter=1, title="the Bernoulli loss from logits and its gradient",
     functions={"bernoulli_reconstruction": Function(bernoulli_reconstruction,
                                                     ("loss", "dlogits"))},
-    parts=(checks,), hints=HINTS, solution=(bernoulli_reconstruction,))
+    parts=(checks,), hints=HINTS, hints_zh=HINTS_ZH, solution=(bernoulli_reconstruction,))

@@ -14,6 +14,17 @@ HINTS = (
     "Crop at the end: x_pad[:, top:top + H, left:left + W, :].",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "把 cols reshape 成 (N, Ho, Wo, kh, kw, "
+    "C)：windows[:, :, :, p, q, :] 就是每个窗口在偏移 (p,"
+    " q) 处的值。",
+    "x_pad[:, p:p + s*Ho:s, q:q + s*Wo:s, :] +="
+    " windows[:, :, :, p, q, :] 把偏移 (p, q) "
+    "加回去；如果用 = 而不是 +=，窗口重叠的地方就只剩最后一份。",
+    "最后裁掉填充：x_pad[:, top:top + H, left:left + "
+    "W, :]。",
+)
+
 
 def assigned(cols):
     """Overlapping copies assigned (the last one wins), not added."""
@@ -93,4 +104,4 @@ def checks(learner):
 EXERCISE = Exercise(
     name="col2im", chapter=2, title="col2im",
     functions={"col2im": Function(col2im, ("x",))},
-    parts=(checks,), hints=HINTS, solution=(col2im,))
+    parts=(checks,), hints=HINTS, hints_zh=HINTS_ZH, solution=(col2im,))

@@ -13,6 +13,17 @@ HINTS = (
     "db sums dy over the batch and every output pixel: dy.reshape(-1, O).sum(axis=0).",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "W.reshape(-1, O) 就是写成 (kh*kw*C, O) "
+    "矩阵的卷积核；它的行顺序和 im2col 的 (p, q, c) "
+    "顺序一致，所以不需要转置或翻转。",
+    "把 cols 存进缓存：dW = cols.T @ dy "
+    "要用它，重新计算又要多遍历一遍。",
+    "dy.reshape(-1, O) 让每个输出像素占一行，正好对上 cols 的行。",
+    "db 是 dy 在整个批次和所有输出像素上的和：dy.reshape(-1, "
+    "O).sum(axis=0)。",
+)
+
 X_SHAPE, W_SHAPE, STRIDE = (2, 5, 6, 3), (3, 3, 3, 4), 2
 PADS, Y_SHAPE = (1, 1, 0, 1), (2, 3, 3, 4)   # 'same' padding of this geometry
 
@@ -50,4 +61,4 @@ EXERCISE = Exercise(
     name="conv2d", chapter=2, title="Conv2D forward and backward via im2col",
     functions={"conv2d_forward": Function(conv2d_forward, ("y", "cache")),
                "conv2d_backward": Function(conv2d_backward, ("dx", "dW", "db"))},
-    parts=CHECKS.parts, hints=HINTS, solution=(conv2d_forward, conv2d_backward))
+    parts=CHECKS.parts, hints=HINTS, hints_zh=HINTS_ZH, solution=(conv2d_forward, conv2d_backward))

@@ -13,6 +13,16 @@ HINTS = (
     "The backward has no col2im: the adjoint of col2im is im2col.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "W 的形状是 (kh, kw, O, C)，W.reshape(-1, C) 就是 "
+    "(kh*kw*O, C)：它的行顺序和 col2im 的 (p, q, o) "
+    "顺序一致。乘以它的转置，就从 C 个通道变成 kh*kw*O 个数。",
+    "把 x 按行存进缓存，即 x.reshape(-1, C)：dW = dcols.T"
+    " @ x_rows 要用它。",
+    "反向传播里没有 col2im：col2im 的伴随（adjoint）就是 "
+    "im2col。",
+)
+
 X_SHAPE, W_SHAPE, STRIDE = (2, 3, 4, 4), (3, 3, 2, 4), 2
 PADS, Y_SHAPE = (0, 1, 0, 1), (2, 6, 8, 2)   # 'same': the stride-2 convolution's padding
 
@@ -45,5 +55,5 @@ EXERCISE = Exercise(
     functions={"conv2d_transpose_forward": Function(conv2d_transpose_forward, ("y", "cache")),
                "conv2d_transpose_backward": Function(conv2d_transpose_backward,
                                                      ("dx", "dW", "db"))},
-    parts=CHECKS.parts, hints=HINTS,
+    parts=CHECKS.parts, hints=HINTS, hints_zh=HINTS_ZH,
     solution=(conv2d_transpose_forward, conv2d_transpose_backward))

@@ -11,6 +11,13 @@ HINTS = (
     "db sums over the batch (axis 0): each example adds its own gradient; do not average.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "缓存可以就是 x 本身：dW 需要它，而 dx 只需要 dy 和 W。",
+    "核对形状：dW 必须和 W 一样是 (D_in, D_out)，所以是 x^T "
+    "(D_in, N) @ dy (N, D_out)。",
+    "db 对批次求和（axis 0）：每个样本都加上自己的梯度；不要取平均。",
+)
+
 N, D_IN, D_OUT = 4, 5, 3
 BATCH = (1 / N, f"divided by the batch size N={N}: each example adds its gradient, the "
                 f"training code averages")
@@ -60,5 +67,5 @@ EXERCISE = Exercise(
     name="dense", chapter=2, title="Dense forward and backward",
     functions={"dense_forward": Function(dense_forward, ("y", "cache")),
                "dense_backward": Function(dense_backward, ("dx", "dW", "db"))},
-    parts=(forward_checks, backward_checks), hints=HINTS,
+    parts=(forward_checks, backward_checks), hints=HINTS, hints_zh=HINTS_ZH,
     solution=(dense_forward, dense_backward))

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Callable
 
 STUBS = Path(__file__).parent / "stubs"   # the files ``start`` copies, one per exercise
+LANGUAGES = ("en", "zh")   # English; Simplified Chinese (stubs/zh/, each module's HINTS_ZH)
+NOT_TRANSLATED = "# 这个练习的中文说明还在翻译中，下面先给出英文原文。\n"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Exercise:
         part stops at a function that is not written yet and the next part runs: so a
         forward that is written is graded while its backward is still to do.
     hints: sentences, from a nudge to nearly the answer.
+    hints_zh: the same hints in Simplified Chinese (empty: not translated yet).
     solution: npvae's own functions that answer it, what ``solution`` shows: each a
         function, or "module:name" for one whose module is not worth importing to check.
     """
@@ -58,6 +61,7 @@ class Exercise:
     parts: tuple
     hints: tuple
     solution: tuple
+    hints_zh: tuple = ()
 
     def path(self, folder):
         return Path(folder) / f"{self.name}.py"
@@ -71,6 +75,22 @@ class Exercise:
         """The text of the learner's file, as ``start`` writes it."""
         return self.stub_path.read_text(encoding="utf-8")
 
+    def stub_in(self, language):
+        """The stub with its docstrings in ``language`` ("en" or "zh"); a stub not yet
+        translated is the English one, under a line that says so in Chinese."""
+        check_language(language)
+        if language == "en":
+            return self.stub
+        translated = STUBS / language / f"{self.name}.py"
+        if translated.is_file():
+            return translated.read_text(encoding="utf-8")
+        return NOT_TRANSLATED + self.stub
+
+    def hints_in(self, language):
+        """The hints in ``language``; the English ones where no translation is written."""
+        check_language(language)
+        return self.hints_zh if language == "zh" and self.hints_zh else self.hints
+
     def solution_text(self):
         """Where npvae's own answer is, and the source of the functions it is made of."""
         files = {}
@@ -80,6 +100,11 @@ class Exercise:
         where = "; ".join(f"{path} ({', '.join(names)})" for path, names in files.items())
         sources = "\n".join(inspect.getsource(function) for function in functions)
         return f"npvae's own code: {where}\n\n{sources}"
+
+
+def check_language(language):
+    if language not in LANGUAGES:
+        raise ValueError(f"no language {language!r}; the languages are: {', '.join(LANGUAGES)}")
 
 
 def resolve(function):

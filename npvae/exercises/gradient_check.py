@@ -21,6 +21,14 @@ HINTS = (
     "np.abs(a).max() is the scale of an array; mind the case where both are all zeros.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "对于内存连续的 x，x.reshape(-1) 是它的视图（view）：写 "
+    "flat[i] 就改了 x 本身。",
+    "先记下这个元素原来的值，两次调用 f() 之后再把它写回去。",
+    "除以 2h，也就是 x - h 和 x + h 之间的距离。",
+    "np.abs(a).max() 是一个数组的尺度；注意两个数组全为零的情况。",
+)
+
 SHAPE = (3, 4)
 TOLERANCE = 1e-6
 CENTRAL = "use (f(x + h) - f(x - h)) / (2h) with h around 1e-5"
@@ -145,5 +153,5 @@ EXERCISE = Exercise(
     functions={"numerical_gradient": Function(numerical_gradient, ("the gradient",),
                                               changes=("x",)),
                "relative_error": Function(relative_error, ("the error",))},
-    parts=(numerical_checks, relative_error_checks, catches_checks), hints=HINTS,
+    parts=(numerical_checks, relative_error_checks, catches_checks), hints=HINTS, hints_zh=HINTS_ZH,
     solution=(numerical_gradient, relative_error, check_layer))

@@ -17,6 +17,15 @@ HINTS = (
     "of every window at once.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "np.pad(x, ((0, 0), (top, bottom), (left, "
+    "right), (0, 0))) 只填充图像的两个轴。",
+    "先把 cols 建成 (N, Ho, Wo, kh, kw, C) 的数组，最后再 "
+    "reshape：行和列的顺序自然就对了。",
+    "对每个卷积核偏移 (p, q)，x_pad[:, p:p + s*Ho:s, q:q"
+    " + s*Wo:s, :] 一次取出所有窗口在这个偏移处的值。",
+)
+
 # Unequal sides and a stride of 2, so that a mistake in either shows.
 X_SHAPE, KH, KW, STRIDE, PADDING = (2, 5, 6, 3), 3, 2, 2, (0, 1, 1, 0)
 WRONG_SIDE = ("padding on the wrong side: padding is (top, bottom, left, right); 'same' puts "
@@ -94,4 +103,4 @@ def checks(learner):
 EXERCISE = Exercise(
     name="im2col", chapter=2, title="im2col",
     functions={"im2col": Function(im2col, ("cols",))},
-    parts=(checks,), hints=HINTS, solution=(im2col,))
+    parts=(checks,), hints=HINTS, hints_zh=HINTS_ZH, solution=(im2col,))

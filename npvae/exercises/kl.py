@@ -13,6 +13,15 @@ HINTS = (
     "the 2 of mean**2.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "exp(log_var) 就是方差 sigma^2：只算一次，var = "
+    "np.exp(log_var)。",
+    "只对潜在维度求和：np.sum(..., axis=1) 为每张图片留下一个数。",
+    "不要除以 N：对批次取平均由训练代码自己来做。",
+    "求和前面的 0.5 在 dlog_var = 0.5 * (var - 1) "
+    "里保留；在 dmean 里它正好和 mean**2 的 2 抵消。",
+)
+
 N, D = 4, 3
 
 
@@ -55,4 +64,4 @@ def checks(learner):
 EXERCISE = Exercise(
     name="kl", chapter=1, title="the Gaussian KL term and its gradient",
     functions={"gaussian_kl": Function(gaussian_kl, ("kl", "(dmean, dlog_var)"))},
-    parts=(checks,), hints=HINTS, solution=(gaussian_kl,))
+    parts=(checks,), hints=HINTS, hints_zh=HINTS_ZH, solution=(gaussian_kl,))

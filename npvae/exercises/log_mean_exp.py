@@ -13,6 +13,14 @@ HINTS = (
     "A mean, not a sum: subtract np.log(K), with K = log_w.shape[1].",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "m = log_w.max(axis=1, keepdims=True) "
+    "是每行一个最大值，形状为 (B, 1)，方便相减。",
+    "每一行都要用自己的最大值：整个数组只用一个最大值的话，远低于它的那一行仍然会下溢。",
+    "是平均而不是求和：减去 np.log(K)，其中 K = "
+    "log_w.shape[1]。",
+)
+
 # Rows that span about 1000 within themselves, as log weights of one image can: shifted
 # by anything but the row's largest, some exp(log_w - shift) is exp(1000) = inf.
 SPANNING = np.array([[-1000.0, 0.0, -5.0], [-3.0, -1000.0, -2.5], [-900.0, -1.0, -1002.0]])
@@ -65,5 +73,5 @@ def checks(learner):
 EXERCISE = Exercise(
     name="log_mean_exp", chapter=1, title="IWAE's log-mean-exp, stable",
     functions={"log_mean_exp": Function(reference.log_mean_exp, ("the log-mean-exp",))},
-    parts=(checks,), hints=HINTS,
+    parts=(checks,), hints=HINTS, hints_zh=HINTS_ZH,
     solution=("npvae.evaluation:logsumexp", "npvae.evaluation:iwae_nll"))

@@ -12,6 +12,14 @@ HINTS = (
     "np.sqrt(ms + eps): eps inside the root.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "ms = rho * ms + ... 会新建一个数组，调用者的 ms "
+    "并没有变：要写成 ms *= rho; ms += (1 - rho) * "
+    "grad**2，或者 ms[...] = ...",
+    "先更新 ms：这一步用的是新的滑动平均，其中已经包含这一步的梯度。",
+    "np.sqrt(ms + eps)：eps 放在根号里面。",
+)
+
 SHAPE = (3, 4)
 LR, RHO, EPS = 1e-3, 0.9, 1e-7
 
@@ -106,4 +114,4 @@ def own_memory(learner):
 EXERCISE = Exercise(
     name="rmsprop", chapter=5, title="an RMSprop step",
     functions={"rmsprop_update": Function(rmsprop_update, (), changes=("param", "ms"))},
-    parts=(checks,), hints=HINTS, solution=(rmsprop_update, RMSprop.update))
+    parts=(checks,), hints=HINTS, hints_zh=HINTS_ZH, solution=(rmsprop_update, RMSprop.update))

@@ -12,6 +12,14 @@ HINTS = (
     "d exp(0.5 lv) / d lv = 0.5 exp(0.5 lv): the chain rule brings the 0.5 down.",
 )
 
+HINTS_ZH = (   # the same hints in Simplified Chinese (npvae exercise hint NAME --lang zh)
+    "缓存可以是 (eps, sigma)：backward 只需要这两个，别的都不需要。",
+    "exp(0.5 * log_var) = "
+    "sqrt(exp(log_var))：方差的平方根。",
+    "d exp(0.5 lv) / d lv = 0.5 exp(0.5 "
+    "lv)：链式法则把 0.5 带了下来。",
+)
+
 SHAPE = (4, 3)
 HALF = (2, "the 0.5 of d exp(0.5 log_var) / d log_var is missing")
 
@@ -85,5 +93,5 @@ EXERCISE = Exercise(
     name="sampling", chapter=4, title="the sampling layer (reparameterization)",
     functions={"sampling_forward": Function(sampling_forward, ("z", "cache")),
                "sampling_backward": Function(sampling_backward, ("dmean", "dlog_var"))},
-    parts=(forward_checks, backward_checks), hints=HINTS,
+    parts=(forward_checks, backward_checks), hints=HINTS, hints_zh=HINTS_ZH,
     solution=(sampling_forward, sampling_backward, Sampling.forward))
