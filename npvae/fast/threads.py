@@ -8,10 +8,9 @@ same cores, so what matters is what each pool's idle threads do while the other 
 numba picks its pool ("threading layer") when its first parallel loop runs: TBB if
 installed, else OpenMP, else its own "workqueue". OpenMP's idle threads spin on the
 cores for a while before they sleep, and OpenBLAS's do too: with both spinning, two
-cores carry three busy threads, every loop and every product waits for the scheduler,
-and a plain script trains several times slower than it could. The command used to fix
-that with environment variables read when the runtimes load, a ritual a learner's own
-script never did. numba's own "workqueue" pool needs none: its idle threads sleep on a
+cores carry three busy threads, and every loop and every product waits for the
+scheduler. The command used to avoid that with environment variables read when the
+runtimes load, a ritual a learner's own script never did. numba's own "workqueue" pool needs none: its idle threads sleep on a
 condition variable the moment their work is done, giving the cores back to OpenBLAS at
 once, and it is not OpenMP, so a library that is (PyTorch) keeps the OpenMP runtime it
 came with instead of running on the one numba loaded. ``benchmarks/no_ritual.py`` measures
