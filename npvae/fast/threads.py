@@ -10,9 +10,9 @@ installed, else OpenMP, else its own "workqueue". OpenMP's idle threads spin on 
 cores for a while before they sleep, and OpenBLAS's do too: with both spinning, two
 cores carry three busy threads, and every loop and every product waits for the
 scheduler. The command used to avoid that with environment variables read when the
-runtimes load, a ritual a learner's own script never did. numba's own "workqueue" pool needs none: its idle threads sleep on a
-condition variable the moment their work is done, giving the cores back to OpenBLAS at
-once, and it is not OpenMP, so a library that is (PyTorch) keeps the OpenMP runtime it
+runtimes load, a ritual a learner's own script never did. numba's own "workqueue" pool
+needs none: its idle threads sleep on a condition variable the moment their work is
+done, giving the cores back to OpenBLAS at once, and it is not OpenMP, so a library that is (PyTorch) keeps the OpenMP runtime it
 came with instead of running on the one numba loaded. ``benchmarks/no_ritual.py`` measures
 the pools side by side.
 
