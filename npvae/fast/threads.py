@@ -12,9 +12,9 @@ cores carry three busy threads, and every loop and every product waits for the
 scheduler. The command used to avoid that with environment variables read when the
 runtimes load, a ritual a learner's own script never did. numba's own "workqueue" pool
 needs none: its idle threads sleep on a condition variable the moment their work is
-done, giving the cores back to OpenBLAS at once, and it is not OpenMP, so a library that is (PyTorch) keeps the OpenMP runtime it
-came with instead of running on the one numba loaded. ``benchmarks/no_ritual.py`` measures
-the pools side by side.
+done, giving the cores back to OpenBLAS at once, and it is not OpenMP, so a library
+that is (PyTorch) keeps the OpenMP runtime it came with instead of running on the one
+numba loaded. ``benchmarks/no_ritual.py`` measures the pools side by side.
 
 So npvae asks numba for the workqueue pool, once, when the fast room is first imported
 (that is, when a fast model is first made), and only when nobody has chosen: if the
