@@ -92,7 +92,7 @@ def test_an_old_checkpoint_resumes_as_a_run_that_never_stopped(old_run, images, 
 
 
 def test_fresh_models_draw_the_initial_weights_they_drew_before():
-    """The seed's streams are the same as before the conditional model built its own
+    """The random seed's streams are the same as before the conditional model built its own
     halves: every weight of a fresh VAE and ConditionalVAE, to the bit."""
     digests = np.load(DATA / "numbers_e236215.npz")
     for name, model in (("fresh_vae", VAE(seed=7, **TINY)),

@@ -76,7 +76,7 @@ class ConditionalVAE(VAE):
     Args:
         num_classes: K, the number of labels (10 for MNIST's digits).
         seed, and every other argument: as ``VAE``'s. The initial weights are drawn from
-            the seed's third child (a VAE's come from its first), the noise from its
+            the random seed's third child (a VAE's come from its first), the noise from its
             second, as a VAE's: from one seed, the two models get different weights.
 
     ``model(x, labels)`` is the one walk, ``model.backward()`` the one walk back.

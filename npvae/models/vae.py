@@ -101,7 +101,7 @@ class VAE(Model):
             they need numba). False: every layer runs the textbook, as one you build.
     """
 
-    WEIGHTS_STREAM = 0    # the seed's child that draws the initial weights (1: the noise)
+    WEIGHTS_STREAM = 0    # the random seed's child that draws the weights (1: the noise)
 
     def __init__(self, input_shape=(28, 28, 1), latent_dim=2, seed=0, loss="elbo",
                  book_sampling=False, encoder_filters=(32, 64, 64, 64), dense_units=32,

@@ -26,9 +26,9 @@ the fast ones' beside them in ``npvae/fast/``), and this module asks it.
 
 A picture holds its ``n`` decoded images many times over: the decodes and the tiled
 canvas in float32, then matplotlib's copies of the canvas as it scales, masks (the gaps
-between tiles are NaN) and colours it, in float64. Measured, 73 to 81 bytes per decoded
-pixel, and at most 134 MiB more whatever ``n`` (the figure, whose size is capped):
-``bytes_of_pictures`` counts 96 and 192 MiB (tests/test_picture_refusals.py).
+between tiles are NaN) and colours it, in float64, plus the figure itself, whose size
+is capped. ``bytes_of_pictures`` counts a cost per decoded pixel and one for the figure,
+each above what tests/test_picture_refusals.py measures a real picture to take.
 
 The terms were checked against the peak resident memory of real runs
 (``tests/test_memory.py``); the estimate errs high rather than low.
@@ -41,8 +41,8 @@ from npvae.layers.conv import textbook_memory
 from npvae.models.vae import trace_blank_image
 
 MEMINFO = Path("/proc/meminfo")  # where Linux says how much memory is free to take
-PICTURE_BYTES_PER_PIXEL = 96     # per decoded pixel, measured 73-81 (see above)
-PICTURE_DRAWING_BYTES = 192 * 2**20  # the figure itself, measured at most 134 MiB
+PICTURE_BYTES_PER_PIXEL = 96     # per decoded pixel, above the measured peak (see above)
+PICTURE_DRAWING_BYTES = 192 * 2**20  # the figure itself, above its measured peak
 LOSS_ARRAYS = 4                  # image-sized arrays of the loss: logits, sigmoid, loss, dloss
 
 

@@ -1,8 +1,8 @@
 """The codes of the MNIST test images under each shipped model, shipped beside it.
 
 The explorer and the scatter draw the encoder's mean code of each test image. Encoding
-2,000 of them took 2 of the 3.5 seconds ``npvae explore --checkpoint book`` needed to
-start (and reading MNIST another 0.3); reading them takes milliseconds. ``book-codes.npz`` holds
+them was most of the wait before the explorer's first picture; reading them is not
+(``python benchmarks/startup.py --explore`` times it). ``book-codes.npz`` holds
 
     codes         (10000, latent_dim) float32: ``npvae.pictures.report.encode_means`` of the shipped
                   MNIST test images (a conditional model's each with its label)
