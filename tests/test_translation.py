@@ -32,21 +32,8 @@ $ npvae summary
 Model: ...
 ```
 """
-CHINESE_BODY = """\
-# 2. 层
-
-正文。
-
-```python
->>> 1 + 1
-2
-```
-
-```console
-$ npvae summary
-Model: ...
-```
-"""
+# The same page, its prose translated and its blocks as they are.
+CHINESE_BODY = ENGLISH.replace("# 2. Layers", "# 2. 层").replace("Prose.", "正文。")
 
 
 @pytest.fixture
