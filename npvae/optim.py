@@ -133,21 +133,33 @@ class RMSprop(Optimizer):
     def __init__(self, lr=1e-3, rho=0.9, eps=1e-7):
         super().__init__(lr)
         self.rho, self.eps = float(rho), float(eps)
-        # The formula below; ``npvae.fast.speed_up(optimizer)`` puts its one-pass twin here.
-        self.rmsprop_update = rmsprop_update
+        self.rmsprop_update = rmsprop_update  # the formula below, or a function of yours
 
     def update(self, param, grad, ms):
-        self.rmsprop_update(param, grad, ms, self.lr, self.rho, self.eps)
+        self.runs()(param, grad, ms, self.lr, self.rho, self.eps)
 
     def update_all(self, updates):
         # npvae.fast's twin carries a second function, ``rmsprop_update_all(updates, lr,
         # rho, eps)``, that updates every array in one call; the formula below, or a
         # function of your own, has none and goes array by array.
-        update_all = getattr(self.rmsprop_update, "rmsprop_update_all", None)
+        update_all = getattr(self.runs(), "rmsprop_update_all", None)
         if update_all is None:
             super().update_all(updates)
         else:
             update_all(updates, self.lr, self.rho, self.eps)
+
+    def runs(self):
+        """The update function a step runs: ``rmsprop_update``, or its twin (``TWINS``)."""
+        return TWINS.get(self.rmsprop_update, self.rmsprop_update)
+
+
+# Faster functions that compute a formula of this file with the very same operations in
+# the same order, so the same bits, keyed by the formula. ``npvae.fast`` adds its one-pass
+# RMSprop here when it first loads, that is when a fast model is made: then an RMSprop of
+# a learner's own script trains as fast as the command's. This file never imports it (a
+# model made with ``fast=False`` in a process that made no fast one runs the formula),
+# and a function of your own has no twin: it runs as it is.
+TWINS = {}
 
 
 def rmsprop_update(param, grad, ms, lr, rho, eps):

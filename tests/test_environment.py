@@ -5,6 +5,7 @@ textbook runs without numba.
 Each check runs in a fresh Python process, since what is tested is what a process
 looks like after it.
 """
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -55,10 +56,56 @@ def test_import_changes_nothing_and_a_plain_scripts_step_sets_no_environment_var
     assert out.splitlines() == ["False False", "True"]
 
 
-def test_a_plain_script_runs_on_the_workqueue_pool_and_keeps_freed_pages():
+def tbb_installed():
+    try:
+        importlib.metadata.distribution("tbb")
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+def test_a_plain_script_runs_on_tbb_if_installed_and_keeps_freed_pages():
     """What npvae readies by itself (npvae/fast/threads.py, allocation.py); numba's own
     setting is left as the script found it."""
-    assert python(WATCH_MALLOPT + SHOW) == "workqueue default True"
+    layer = "tbb" if tbb_installed() else "workqueue"
+    assert python(WATCH_MALLOPT + SHOW) == f"{layer} default True"
+
+
+WITHOUT_TBB = """
+import ctypes, importlib.metadata as metadata
+try:
+    ctypes.CDLL("libtbb.so.12")      # a TBB the system itself would find
+    print("the system has TBB")
+    raise SystemExit
+except OSError:
+    pass
+found = metadata.files
+def files(name):
+    if name == "tbb":
+        raise metadata.PackageNotFoundError(name)
+    return found(name)
+metadata.files = files               # as if the tbb package were not installed
+"""
+
+
+def test_without_tbb_a_plain_script_runs_on_the_workqueue_pool():
+    out = python(WITHOUT_TBB + WATCH_MALLOPT + SHOW)
+    if out == "the system has TBB":
+        pytest.skip("this system's loader finds a TBB of its own")
+    assert out == "workqueue default True"
+
+
+def test_rmsprop_runs_the_formula_until_a_fast_model_is_made():
+    out = python("""
+        import sys
+        from npvae import VAE, RMSprop, optim
+        optimizer = RMSprop()
+        VAE(seed=0, fast=False)
+        print(optimizer.runs() is optim.rmsprop_update, "npvae.fast" in sys.modules)
+        VAE(seed=0)
+        print(optimizer.runs() is optim.TWINS[optim.rmsprop_update])
+    """)
+    assert out.splitlines() == ["True False", "True"]
 
 
 @pytest.mark.parametrize("choice", [{"NUMBA_THREADING_LAYER": "omp"},

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from npvae import fast as fast_room
+import npvae.fast  # noqa: F401  (loading it registers the twin)
 from npvae import optim as textbook
 from npvae.fast import rmsprop as fast
 from npvae.fast.rmsprop import PARALLEL_MIN_SIZE
@@ -55,13 +55,21 @@ def test_rmsprop_sets_subnormal_ms_to_zero_without_changing_the_update(dtype, up
     np.testing.assert_array_equal(param, expected_param)
 
 
-def test_speed_up_gives_an_rmsprop_the_fast_update_and_the_same_steps():
-    """A hand-built RMSprop updates by the formula; speed_up swaps in the twin."""
+def the_formula(param, grad, ms, lr, rho, eps):
+    """The textbook's formula as a function of the learner's own: one with no twin."""
+    textbook.rmsprop_update(param, grad, ms, lr, rho, eps)
+
+
+def test_once_the_fast_room_loaded_an_rmsprop_runs_the_twin_and_the_same_steps():
+    """Any RMSprop holding the formula runs its registered twin; one given a function of
+    its own runs that function."""
+    assert textbook.TWINS[textbook.rmsprop_update] is fast.rmsprop_update
     layers = [Dense(5, 3, rng=np.random.default_rng(s), dtype=np.float64) for s in (1, 1)]
     optimizers = [textbook.RMSprop(1e-2), textbook.RMSprop(1e-2)]
-    assert optimizers[0].rmsprop_update is textbook.rmsprop_update
-    fast_room.speed_up(optimizers[1])
-    assert optimizers[1].rmsprop_update is fast.rmsprop_update
+    optimizers[0].rmsprop_update = the_formula
+    assert optimizers[0].runs() is the_formula
+    assert optimizers[1].rmsprop_update is textbook.rmsprop_update
+    assert optimizers[1].runs() is fast.rmsprop_update
     x = np.random.default_rng(2).standard_normal((4, 5))
     for layer, optimizer in zip(layers, optimizers):
         for _ in range(3):
@@ -137,11 +145,11 @@ def test_a_gradient_of_another_shape_is_a_clear_error():
         fast.rmsprop_update_all(updates, 1e-3, 0.9, 1e-7)
 
 
-def test_a_sped_up_rmsprop_steps_exactly_as_the_textbook_one():
+def test_an_rmsprop_on_the_twin_steps_exactly_as_one_on_the_formula():
     """Through ``step``, with lr, rho and eps of its own, on layers large enough for the
     parallel loop: the same weights and ms, bit for bit."""
     optimizers = [textbook.RMSprop(lr=3e-3, rho=0.8, eps=1e-6) for _ in range(2)]
-    fast_room.speed_up(optimizers[1])
+    optimizers[0].rmsprop_update = the_formula
     rng = np.random.default_rng(12)
     x = rng.standard_normal((4, 300)).astype(np.float32)
     models = [[("a", Dense(300, 256, rng=np.random.default_rng(1))),
@@ -178,7 +186,7 @@ def test_updating_at_once_refuses_a_strided_parameter():
 
 
 def test_rmsprop_steps_through_the_at_once_form_only_for_the_fast_twin(monkeypatch):
-    """A sped-up RMSprop updates every array in one call; one given another update (a
+    """An RMSprop on the twin updates every array in one call; one given another update (a
     learner's, in the exercises) calls that update for each array, as the textbook's does."""
     layer = Dense(5, 3, rng=np.random.default_rng(1), dtype=np.float64)
     layer.forward(np.ones((2, 5)))
@@ -187,7 +195,6 @@ def test_rmsprop_steps_through_the_at_once_form_only_for_the_fast_twin(monkeypat
     monkeypatch.setattr(fast.rmsprop_update, "rmsprop_update_all",
                         lambda updates, *args: calls.append(len(updates)))
     quick = textbook.RMSprop()
-    fast_room.speed_up(quick)
     quick.step([("dense", layer)])
     assert calls == [2]  # W and b, in one call
 

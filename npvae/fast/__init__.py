@@ -15,23 +15,26 @@ and under them the loops: ``im2col`` (im2col and col2im), ``relu``, ``column_sum
 
 How speed is attached: a convolution layer holds an ``Algorithm`` (a forward and a
 backward function; ``npvae.layers.conv``). ``speed_up(model)`` gives every convolution
-"auto", which runs, for each input shape, the algorithm ``choose`` picks, and gives an
-RMSprop the one-pass update. Every algorithm here applies the layer's ReLU itself
-(Winograd inside its transforms, the others with the ReLU loop), so the layer does not.
+"auto", which runs, for each input shape, the algorithm ``choose`` picks. Every
+algorithm here applies the layer's ReLU itself (Winograd inside its transforms, the
+others with the ReLU loop), so the layer does not.
 
 Importing this package, which making a fast model does, readies the process for its
 loops, with no setting the user has to make: numba's pool is chosen before any loop
 runs (``threads``) and malloc keeps freed work arrays (``allocation``). Neither sets an
-environment variable, and neither overrides a choice of the user's own.
+environment variable, and neither overrides a choice of the user's own. It also gives
+every RMSprop, the learner's own included, the one-pass update: the same bits, registered
+in ``npvae.optim.TWINS``.
 """
+from npvae import optim
 from npvae.fast import allocation, gather, rmsprop, scatter, threads, winograd
 from npvae.fast.blocks import block_memory
 from npvae.fast.relu import applying_relu
 from npvae.layers.conv import Algorithm, Conv2D, Conv2DTranspose
-from npvae.optim import Optimizer, RMSprop
 
 threads.start_pool()
 allocation.keep_freed_pages()
+optim.TWINS[optim.rmsprop_update] = rmsprop.rmsprop_update
 
 # Every algorithm by name, one table for each kind of convolution, each with the memory it
 # needs (``npvae.training.memory`` asks it).
@@ -117,13 +120,9 @@ def use(layer, name="auto"):
 
 
 def speed_up(*things):
-    """Give each convolution of each model or layer in ``things`` the algorithm "auto",
-    and each RMSprop optimizer the one-pass update (other optimizers have no twin here)."""
+    """Give each convolution of each model or layer in ``things`` the algorithm "auto".
+    (RMSprop needs nothing: loading this package gave it its one-pass twin.)"""
     for thing in things:
-        if isinstance(thing, Optimizer):
-            if isinstance(thing, RMSprop):
-                thing.rmsprop_update = rmsprop.rmsprop_update
-            continue
         for _, layer in thing.named_layers():
             if isinstance(layer, (Conv2D, Conv2DTranspose)):
                 use(layer, "auto")

@@ -26,7 +26,6 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from npvae import fast
 from npvae.datasets.pixels import as_float_images, check_pixels
 from npvae.evaluation import negative_elbo
 from npvae.models.conditional import build_model
@@ -62,8 +61,6 @@ class Trainer:
         self.data = data
         self.labels = self.test_labels = None  # a conditional model's, given to fit
         self.optimizer = OPTIMIZERS[config.optimizer](lr=config.lr)  # it checks the rate
-        if model.fast:
-            fast.speed_up(self.optimizer)  # as the model's layers: the same update, one pass
         self.state = LoopState(config.seed)  # where the loop is: epoch, step, order, sums
         self.history = []         # one record per epoch
         self.points = []          # points within epochs: the training loss so far
