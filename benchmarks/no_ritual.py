@@ -14,6 +14,9 @@ each in a fresh process:
     torch      PyTorch's step of the same model, fresh
     torch after npvae    PyTorch's step in a process that first ran npvae's steps
 
+``--candidates`` times, instead, the script as it is, ``before``, and the script with each
+other choice a user could make through the environment (``CANDIDATES``).
+
 ``--busy 1 4`` also times ``script``, ``before`` and ``torch`` beside that many processes
 spinning on the cores, and prints the share of its speed alone each keeps and its
 slowest step. A side's time is the median of its steps after the warm-up; the sides
@@ -21,6 +24,7 @@ alternate order every round; the table shows every round and the medians.
 
     python benchmarks/no_ritual.py                       # batch 16 and 128, 5 rounds
     python benchmarks/no_ritual.py --batch-size 16 --rounds 3 --busy 1 4
+    python benchmarks/no_ritual.py --batch-size 128 --rounds 3 --candidates
 """
 import argparse
 import importlib.util
@@ -39,6 +43,14 @@ OLD_TUNE = {"OMP_WAIT_POLICY": "passive", "OPENBLAS_THREAD_TIMEOUT": "16",
             "NUMBA_THREADING_LAYER": "omp"}
 SIDES = ["script", "notebook", "command", "before", "torch", "torch after npvae"]
 BESIDE_BUSY = ["script", "before", "torch"]
+# What else a user could choose, through the environment as a user would: the plain
+# script with each (``--candidates``), to see what npvae's own choice leaves on the table.
+CANDIDATES = {
+    "workqueue": {"NUMBA_THREADING_LAYER": "workqueue"},
+    "BLAS spin 2^16": {"OPENBLAS_THREAD_TIMEOUT": "16"},
+    "BLAS 1 thread": {"OPENBLAS_NUM_THREADS": "1"},
+    "numba 1 thread": {"NUMBA_NUM_THREADS": "1"},
+}
 
 
 def child(side, batch_size, steps, warmup):
@@ -82,16 +94,19 @@ def timed(step, batches, warmup):
 
 
 def run_side(side, batch_size, args, busy=0):
-    env = {**os.environ, **OLD_TUNE} if side == "before" else None
+    env = None
+    if side == "before" or side in CANDIDATES:
+        env = {**os.environ, **(OLD_TUNE if side == "before" else CANDIDATES[side])}
     with busy_loop(busy > 0, busy):
-        return run_child(__file__, side, batch_size, args.steps, args.warmup, env=env)
+        return run_child(__file__, "script" if side in CANDIDATES else side, batch_size,
+                         args.steps, args.warmup, env=env)
 
 
 def measure(batch_size, args, sides):
     """Every round's results, {column: child result}, the sides alternating order."""
     def time_side(side):
         results = {side: run_side(side, batch_size, args)}
-        for busy in args.busy if side in BESIDE_BUSY else ():
+        for busy in args.busy if side in BESIDE_BUSY or side in CANDIDATES else ():
             results[f"{side} +{busy} busy"] = run_side(side, batch_size, args, busy)
         return results
     return alternating_rounds(args.rounds, sides, time_side, f"batch {batch_size}")
@@ -108,7 +123,7 @@ def report(batch_size, rounds):
     print(f"{'img/s':>6}" + "".join(f"{1e3 * batch_size / median[c]:>20.0f}" for c in columns))
     print(f"{'max ms':>6}" + "".join(f"{max(r[c]['max ms'] for r in rounds):>20.0f}"
                                      for c in columns))
-    for side in ("script", "notebook", "command"):
+    for side in [c for c in columns if c in ("script", "notebook", "command") or c in CANDIDATES]:
         share = statistics.median(r["before"]["ms"] / r[side]["ms"] for r in rounds)
         print(f"{side}: {share:.0%} of the speed before (median of the rounds' ratios)")
     if "torch" in columns:
@@ -129,6 +144,9 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds")
     parser.add_argument("--busy", type=int, nargs="*", default=[],
                         help="also time beside this many busy processes (e.g. 1 4)")
+    parser.add_argument("--candidates", action="store_true",
+                        help="time the plain script, the old settings and the other "
+                             "choices a user could make instead of the usual sides")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -137,6 +155,8 @@ def main(argv=None):
         return
     have_torch = importlib.util.find_spec("torch") is not None
     sides = SIDES if have_torch else SIDES[:4]
+    if args.candidates:
+        sides = ["script", "before", *CANDIDATES]
     print("\n".join(instruction_sets.describe(have_torch)))
     for batch_size in args.batch_size:
         report(batch_size, measure(batch_size, args, sides))
