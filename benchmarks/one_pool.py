@@ -40,7 +40,8 @@ def one_pool_products():
     import scipy.linalg.cython_blas  # noqa: F401  (loads the BLAS numba's np.dot calls)
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1, user_api="blas")  # this process only: numpy's BLAS goes unused
+    # One thread for the BLAS numba's np.dot calls: the pieces are the parallel work.
+    threadpool_limits(1, user_api="blas")
 
     @numba.njit(parallel=True)
     def stacked(a, b, out):
@@ -117,6 +118,9 @@ def main(argv=None):
             with busy_loop(args.busy > 0, args.busy):
                 return {way: run_child(__file__, way, batch_size, args.calls)}
         rounds = alternating_rounds(args.rounds, WAYS, time_way, f"batch {batch_size}")
+        for i, r in enumerate(rounds, 1):
+            print(f"  round {i}: " + ", ".join(f"{w} {r[w]['ms']:.3f} ms" for w in WAYS)
+                  + f", ratio {r[WAYS[0]]['ms'] / r[WAYS[1]]['ms']:.2f}")
         medians = {way: statistics.median(r[way]["ms"] for r in rounds) for way in WAYS}
         ratio = statistics.median(r[WAYS[0]]["ms"] / r[WAYS[1]]["ms"] for r in rounds)
         beside = f" beside {args.busy} busy processes" if args.busy else ""

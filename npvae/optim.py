@@ -133,7 +133,9 @@ class RMSprop(Optimizer):
     def __init__(self, lr=1e-3, rho=0.9, eps=1e-7):
         super().__init__(lr)
         self.rho, self.eps = float(rho), float(eps)
-        self.rmsprop_update = rmsprop_update  # the formula below, or a function of yours
+        # None: the formula below, ``rmsprop_update``, or its twin (``TWINS``); give a
+        # function (the formula itself, or one of yours) and the steps run exactly that.
+        self.rmsprop_update = None
 
     def update(self, param, grad, ms):
         self.runs()(param, grad, ms, self.lr, self.rho, self.eps)
@@ -149,16 +151,19 @@ class RMSprop(Optimizer):
             update_all(updates, self.lr, self.rho, self.eps)
 
     def runs(self):
-        """The update function a step runs: ``rmsprop_update``, or its twin (``TWINS``)."""
-        return TWINS.get(self.rmsprop_update, self.rmsprop_update)
+        """The update function a step runs: the one you gave, else ``rmsprop_update`` or
+        its twin (``TWINS``)."""
+        if self.rmsprop_update is not None:
+            return self.rmsprop_update
+        return TWINS.get(rmsprop_update, rmsprop_update)
 
 
 # Faster functions that compute a formula of this file with the very same operations in
 # the same order, so the same bits, keyed by the formula. ``npvae.fast`` adds its one-pass
-# RMSprop here when it first loads, that is when a fast model is made: then an RMSprop of
-# a learner's own script trains as fast as the command's. This file never imports it (a
-# model made with ``fast=False`` in a process that made no fast one runs the formula),
-# and a function of your own has no twin: it runs as it is.
+# RMSprop here when it first loads, that is when a fast model is first made in the
+# process: from then on an RMSprop that was given no function of its own runs it, so a
+# learner's own script trains as fast as the command. This file never imports it: in a
+# process that made no fast model, RMSprop runs the formula.
 TWINS = {}
 
 

@@ -35,9 +35,12 @@ model(np.zeros((2, 28, 28, 1), np.float32))
 model.backward()
 optimizer.step(model.named_layers())
 """
+# The pool that ran the step, numba's two settings as the script left them (the layer's
+# name; whether its priority list is numba's own), and whether mallopt was called.
 SHOW = ONE_STEP + """
 import numba
-print(numba.threading_layer(), numba.config.THREADING_LAYER, "mallopt" in called)
+print(numba.threading_layer(), numba.config.THREADING_LAYER,
+      numba.config.THREADING_LAYER_PRIORITY == ["tbb", "omp", "workqueue"], "mallopt" in called)
 """
 WATCH_MALLOPT = """
 import sys
@@ -68,7 +71,7 @@ def test_a_plain_script_runs_on_tbb_if_installed_and_keeps_freed_pages():
     """What npvae readies by itself (npvae/fast/threads.py, allocation.py); numba's own
     setting is left as the script found it."""
     layer = "tbb" if tbb_installed() else "workqueue"
-    assert python(WATCH_MALLOPT + SHOW) == f"{layer} default True"
+    assert python(WATCH_MALLOPT + SHOW) == f"{layer} default True True"
 
 
 WITHOUT_TBB = """
@@ -92,7 +95,7 @@ def test_without_tbb_a_plain_script_runs_on_the_workqueue_pool():
     out = python(WITHOUT_TBB + WATCH_MALLOPT + SHOW)
     if out == "the system has TBB":
         pytest.skip("this system's loader finds a TBB of its own")
-    assert out == "workqueue default True"
+    assert out == "workqueue default True True"
 
 
 def test_rmsprop_runs_the_formula_until_a_fast_model_is_made():
@@ -116,7 +119,7 @@ def test_a_threading_layer_the_user_chose_in_the_environment_is_kept(choice):
 
 def test_a_threading_layer_the_user_chose_in_the_script_is_kept():
     code = "import numba\nnumba.config.THREADING_LAYER = 'omp'\n" + WATCH_MALLOPT + SHOW
-    assert python(code) == "omp omp True"
+    assert python(code) == "omp omp True True"
 
 
 def test_a_pool_already_running_is_left_as_it_is():
@@ -129,8 +132,9 @@ def test_a_pool_already_running_is_left_as_it_is():
                 s += x[i]
             return s
         total(np.ones(10))       # the user's own loop starts numba's default pool
-    """) + SHOW
-    assert python(code).split()[0] != "workqueue"
+        users = numba.threading_layer()
+    """) + SHOW + "print(numba.threading_layer() == users)"
+    assert python(code).splitlines()[-1] == "True"
 
 
 def test_the_users_own_malloc_settings_are_kept():

@@ -55,20 +55,18 @@ def test_rmsprop_sets_subnormal_ms_to_zero_without_changing_the_update(dtype, up
     np.testing.assert_array_equal(param, expected_param)
 
 
-def the_formula(param, grad, ms, lr, rho, eps):
-    """The textbook's formula as a function of the learner's own: one with no twin."""
-    textbook.rmsprop_update(param, grad, ms, lr, rho, eps)
+the_formula = textbook.rmsprop_update
 
 
 def test_once_the_fast_room_loaded_an_rmsprop_runs_the_twin_and_the_same_steps():
-    """Any RMSprop holding the formula runs its registered twin; one given a function of
-    its own runs that function."""
+    """An RMSprop given no update runs the registered twin; one given the formula, or a
+    function of its own, runs exactly that."""
     assert textbook.TWINS[textbook.rmsprop_update] is fast.rmsprop_update
     layers = [Dense(5, 3, rng=np.random.default_rng(s), dtype=np.float64) for s in (1, 1)]
     optimizers = [textbook.RMSprop(1e-2), textbook.RMSprop(1e-2)]
     optimizers[0].rmsprop_update = the_formula
     assert optimizers[0].runs() is the_formula
-    assert optimizers[1].rmsprop_update is textbook.rmsprop_update
+    assert optimizers[1].rmsprop_update is None
     assert optimizers[1].runs() is fast.rmsprop_update
     x = np.random.default_rng(2).standard_normal((4, 5))
     for layer, optimizer in zip(layers, optimizers):
@@ -204,3 +202,8 @@ def test_rmsprop_steps_through_the_at_once_form_only_for_the_fast_twin(monkeypat
     quick.rmsprop_update = yours
     quick.step([("dense", layer)])
     assert calls == [2, (5, 3), (3,)]
+
+
+def test_speed_up_says_what_to_do_with_an_optimizer():
+    with pytest.raises(TypeError, match="not an optimizer: drop it"):
+        npvae.fast.speed_up(textbook.RMSprop())

@@ -123,6 +123,9 @@ def speed_up(*things):
     """Give each convolution of each model or layer in ``things`` the algorithm "auto".
     (RMSprop needs nothing: loading this package gave it its one-pass twin.)"""
     for thing in things:
+        if isinstance(thing, optim.Optimizer):
+            raise TypeError("speed_up takes models and layers, not an optimizer: drop it "
+                            "(RMSprop already runs its one-pass twin)")
         for _, layer in thing.named_layers():
             if isinstance(layer, (Conv2D, Conv2DTranspose)):
                 use(layer, "auto")

@@ -11,20 +11,23 @@ can load it, else OpenMP, else its own "workqueue". OpenMP's idle threads spin o
 cores for a while before they sleep, and OpenBLAS's do too: with both spinning, two
 cores carry three busy threads, and every loop and every product waits for the
 scheduler; and a library that is itself OpenMP (PyTorch) then runs on the OpenMP
-runtime numba loaded instead of its own. TBB's calling thread takes a share of every
-loop itself and steals the rest from a worker the system has not scheduled, so a loop
-never waits for a thread that is not running; its idle workers soon sleep. The
-workqueue pool hands every loop to its workers and waits, which costs a hand-over per
-loop, but it always exists. ``benchmarks/no_ritual.py`` measures the pools side by side.
+runtime numba loaded instead of its own. TBB's calling thread does a share of every
+loop itself and takes over the share of a worker the system has not scheduled yet, so
+a loop does not wait for a worker to start; its idle workers soon sleep. The workqueue
+pool hands every loop to its workers and waits, which costs a hand-over per loop, but
+it always exists. ``benchmarks/no_ritual.py`` measures the pools side by side.
 
 So npvae asks numba for TBB, else workqueue, once, when the fast room is first imported
 (that is, when a fast model is first made), and only when nobody has chosen: if the
 pool is already running, or the user chose a layer (``NUMBA_THREADING_LAYER``, its
 priority list, or ``numba.config.THREADING_LAYER`` set in the script), their choice
-stands. pip installs TBB's library (the ``tbb`` package, one of npvae's requirements
-where it has wheels) beside Python, where the system does not look for it; npvae loads
-it from there by its path, which is what lets numba find it by name. numba's settings
-are put back afterwards; the pool it started stays for the process.
+stands. pip installs TBB's library (the ``tbb`` package, one of npvae's requirements on
+Linux and Windows x86-64) beside Python, where the system does not look for it; npvae
+loads it from there by its path, which is what lets numba find it by name. numba's
+settings are put back afterwards; the pool it started stays for the process. One thing
+the workqueue pool cannot do: run parallel loops from two Python threads at once (numba
+stops the process). npvae never does; a program that trains in several threads where
+TBB is not installed should choose ``omp`` itself, before making a model.
 """
 import ctypes
 import importlib.metadata
@@ -60,10 +63,10 @@ def load_tbb():
     for file in files:
         if file.name in TBB_LIBRARIES:
             try:
-                ctypes.CDLL(str(file.locate()), mode=ctypes.RTLD_GLOBAL)
+                ctypes.CDLL(str(file.locate()))
                 return True
             except OSError:
-                return False
+                continue
     return False
 
 
@@ -72,11 +75,12 @@ def start_pool():
     chose a layer; return the layer that runs npvae's loops."""
     load_tbb()  # so that numba can load TBB by name, whoever chose it
     if not parallel._is_initialized and users_choice() is None:
+        found = numba.config.THREADING_LAYER_PRIORITY
         numba.config.THREADING_LAYER_PRIORITY = PREFERRED
         try:
             numba.get_num_threads()  # starts the first layer of the list that loads
         finally:
-            numba.config.THREADING_LAYER_PRIORITY = DEFAULT_PRIORITY
+            numba.config.THREADING_LAYER_PRIORITY = found
     else:
         numba.get_num_threads()
     return numba.threading_layer()
