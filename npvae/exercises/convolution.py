@@ -37,7 +37,7 @@ class ConvolutionChecks:
         return (self.y_shape[-1],)
 
     def inputs(self, dtype=np.float64):
-        """x, W, b, dy, drawn from the exercise's seed."""
+        """x, W, b, dy, drawn from the exercise's random seed."""
         arrays = c.random_arrays(self.seed, self.x_shape, self.w_shape, self.b_shape,
                                  self.y_shape)
         return [a.astype(dtype) for a in arrays]
