@@ -28,48 +28,42 @@ def inputs():
     return x, dy, x + 0.5 * (x == 0)
 
 
-def relu_checks(learner):
-    x, dy, smooth = inputs()
-    y = np.maximum(x, 0)
-    dx = learner.relu_backward(dy, y)
-    line = c.shapes([("relu_backward's dx", dx, SHAPE)], np.float64)
-    yield line
-    if line.status != "ok":
-        return
-    line = c.values("ReLU's dx", dx, relu_backward(dy, y), wrong=[
-        ("the gradient passes where y = 0 (the kink): use y > 0, not y >= 0", dy * (y >= 0)),
-        ("that is the mask [y > 0] alone: multiply it by dy", (y > 0) * 1.0),
-        ("that is max(dy, 0): the mask comes from the output y, not from dy",
-         np.maximum(dy, 0))])
-    yield line
-    dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
-    yield c.in_float32([("relu_backward's dx", learner.relu_backward(dy32, y32),
-                         relu_backward(dy32, y32))], line.status == "ok")
-    loss = c.projected(lambda: np.maximum(smooth, 0), dy)
-    yield c.gradient("relu_backward", learner.relu_backward(dy, np.maximum(smooth, 0)),
-                     loss, smooth)
+def backward_checks(name, label, forward, backward, mistakes):
+    """The checks of one activation's backward: the learner's ``name``, against
+    ``backward`` at y = forward(x); ``mistakes(dy, y)`` lists the wrong answers named."""
+    def checks(learner):
+        x, dy, smooth = inputs()
+        y = forward(x)
+        dx = getattr(learner, name)(dy, y)
+        line = c.shapes([(f"{name}'s dx", dx, SHAPE)], np.float64)
+        yield line
+        if line.status != "ok":
+            return
+        line = c.values(f"{label}'s dx", dx, backward(dy, y), wrong=mistakes(dy, y))
+        yield line
+        dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
+        yield c.in_float32([(f"{name}'s dx", getattr(learner, name)(dy32, y32),
+                             backward(dy32, y32))], line.status == "ok")
+        loss = c.projected(lambda: forward(smooth), dy)
+        yield c.gradient(name, getattr(learner, name)(dy, forward(smooth)), loss, smooth)
+    return checks
 
 
-def sigmoid_checks(learner):
-    x, dy, smooth = inputs()
-    y = sigmoid(x)
-    dx = learner.sigmoid_backward(dy, y)
-    line = c.shapes([("sigmoid_backward's dx", dx, SHAPE)], np.float64)
-    yield line
-    if line.status != "ok":
-        return
-    line = c.values("sigmoid's dx", dx, sigmoid_backward(dy, y), wrong=[
-        ("the sigmoid was applied to y again: y is its output already, dx = dy y (1 - y)",
-         dy * sigmoid(y) * (1 - sigmoid(y))),
-        ("the (1 - y) is missing", dy * y),
-        ("dy is missing", y * (1 - y))])
-    yield line
-    dy32, y32 = dy.astype(np.float32), y.astype(np.float32)
-    yield c.in_float32([("sigmoid_backward's dx", learner.sigmoid_backward(dy32, y32),
-                         sigmoid_backward(dy32, y32))], line.status == "ok")
-    loss = c.projected(lambda: sigmoid(smooth), dy)
-    yield c.gradient("sigmoid_backward", learner.sigmoid_backward(dy, sigmoid(smooth)),
-                     loss, smooth)
+def relu(x):
+    return np.maximum(x, 0)
+
+
+relu_checks = backward_checks("relu_backward", "ReLU", relu, relu_backward, lambda dy, y: [
+    ("the gradient passes where y = 0 (the kink): use y > 0, not y >= 0", dy * (y >= 0)),
+    ("that is the mask [y > 0] alone: multiply it by dy", (y > 0) * 1.0),
+    ("that is max(dy, 0): the mask comes from the output y, not from dy", np.maximum(dy, 0))])
+
+sigmoid_checks = backward_checks("sigmoid_backward", "sigmoid", sigmoid, sigmoid_backward,
+                                 lambda dy, y: [
+    ("the sigmoid was applied to y again: y is its output already, dx = dy y (1 - y)",
+     dy * sigmoid(y) * (1 - sigmoid(y))),
+    ("the (1 - y) is missing", dy * y),
+    ("dy is missing", y * (1 - y))])
 
 
 EXERCISE = Exercise(
